@@ -1,0 +1,28 @@
+import type { ByteReader } from '../reader.js';
+import type { ByteWriter } from '../writer.js';
+
+/** `ping` (BIP31): asks for a `pong` with the same nonce. */
+export interface PingMessage {
+  /** Command name. */
+  command: 'ping';
+  /** Random nonce echoed in the pong. */
+  nonce: bigint;
+}
+
+/** `pong` (BIP31): answers a `ping`. */
+export interface PongMessage {
+  /** Command name. */
+  command: 'pong';
+  /** The nonce of the ping being answered. */
+  nonce: bigint;
+}
+
+/** Decode a `ping` or `pong` payload. */
+export function decodeNonce<C extends 'ping' | 'pong'>(command: C): (r: ByteReader) => { command: C; nonce: bigint } {
+  return (r) => ({ command, nonce: r.u64le() });
+}
+
+/** Encode a `ping` or `pong` payload. */
+export function encodeNonce(w: ByteWriter, m: PingMessage | PongMessage): void {
+  w.u64le(m.nonce);
+}
