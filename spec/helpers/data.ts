@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Folder of the shared mainnet data: `../shared/data` beside the repository, or $RXBTC_DATA. */
+export const DATA_DIR = process.env['RXBTC_DATA'] ?? resolve(__dirname, '..', '..', '..', 'shared', 'data');
+
+/** Read a data file as a plain Uint8Array. */
+export function readData(name: string): Uint8Array {
+  const b = readFileSync(join(DATA_DIR, name));
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** The 1.2 MB segwit-era block (3,315 transactions). */
+export const BLOCK_1_2MB = 'block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk';
+/** The 2.3 MB witness-heavy block (230 transactions). */
+export const BLOCK_2_3MB = 'block-00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab.blk';
+
+/** Split a block file (magic, LE u32 length, block)* into its raw blocks. */
+export function blockFileRecords(file: Uint8Array): { magic: number; block: Uint8Array }[] {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const out: { magic: number; block: Uint8Array }[] = [];
+  let off = 0;
+  while (off + 8 <= file.length) {
+    const magic = view.getUint32(off, true);
+    const len = view.getUint32(off + 4, true);
+    if (magic === 0) break;
+    out.push({ magic, block: file.subarray(off + 8, off + 8 + len) });
+    off += 8 + len;
+  }
+  return out;
+}
