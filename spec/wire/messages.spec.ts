@@ -92,7 +92,7 @@ describe('published vectors', () => {
       ['tx', '01000000' + '0001' + '01' + '00'.repeat(36) + '00' + 'ffffffff' + '00' + '00' + '00000000', 'superfluous'],
       ['addrv2', '01000000000001030102030000', 'must be 4 bytes'],
       ['filterload', '0100330000000000000000', 'limit-exceeded'],
-      ['getblocktxn', '00'.repeat(32) + '02feff00', 'overflowed 16 bits'],
+      ['getblocktxn', '00'.repeat(32) + '02fdffff00', 'overflowed 16 bits'],
       ['version', '7111', 'malformed'],
     ];
     for (const [command, hex, why] of cases) {
