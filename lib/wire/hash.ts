@@ -2,7 +2,7 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 
 /** The subset of `node:crypto` used here, looked up at run time. */
 interface NodeCrypto {
-  hash(algorithm: string, data: Uint8Array, outputEncoding: 'buffer'): Uint8Array;
+  hash(algorithm: 'sha256', data: Uint8Array, outputEncoding: 'latin1'): string;
 }
 
 /**
@@ -18,24 +18,44 @@ function findNodeCrypto(): NodeCrypto | undefined {
 
 const nodeCrypto = findNodeCrypto();
 
-/**
- * SHA-256 with the fastest backend available, chosen once at load:
- * node:crypto (~1.6 GB/s on 1 MB inputs here) or @noble/hashes (~185 MB/s).
- */
-export const sha256: (data: Uint8Array) => Uint8Array = nodeCrypto
-  ? (data) => nodeCrypto.hash('sha256', data, 'buffer')
-  : (data) => nobleSha256(data);
-
-/** Which SHA-256 backend {@link sha256} uses. */
+/** Which SHA-256 backend this module uses, chosen once at load. */
 export const sha256Backend: 'node:crypto' | '@noble/hashes' = nodeCrypto ? 'node:crypto' : '@noble/hashes';
+
+/**
+ * Raw SHA-256 digest as a 32-character latin1 string. Measured here on
+ * 376-byte inputs: `crypto.hash(…, 'latin1')` takes 0.64 µs against
+ * 2.1 µs for `'buffer'` output (the Buffer allocation is the cost), and
+ * noble takes 3.9 µs; on 1 MB inputs node:crypto runs at ~1.65 GB/s.
+ */
+const digest: (data: Uint8Array) => string = nodeCrypto
+  ? (data) => nodeCrypto.hash('sha256', data, 'latin1')
+  : (data) => {
+      const d = nobleSha256(data);
+      let s = '';
+      for (let i = 0; i < 32; i++) s += String.fromCharCode(d[i]!);
+      return s;
+    };
+
+function unpack(s: string, out: Uint8Array): Uint8Array {
+  for (let i = 0; i < 32; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Scratch for the inner digest of hash256; safe because hashing is synchronous. */
+const inner = new Uint8Array(32);
+
+/** SHA-256 with the fastest backend available (node:crypto, else @noble/hashes). */
+export function sha256(data: Uint8Array): Uint8Array {
+  return unpack(digest(data), new Uint8Array(32));
+}
 
 /** Bitcoin's double SHA-256 (hash256). */
 export function sha256d(data: Uint8Array): Uint8Array {
-  return sha256(sha256(data));
+  return unpack(digest(unpack(digest(data), inner)), new Uint8Array(32));
 }
 
 /** The frame checksum: the first 4 bytes of hash256, read little-endian. */
 export function checksum(data: Uint8Array): number {
-  const h = sha256d(data);
-  return (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0;
+  const s = digest(unpack(digest(data), inner));
+  return (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
 }

@@ -154,6 +154,15 @@ export class ByteReader {
     return this.bytesView(32);
   }
 
+  /** CompactSize-prefixed bytes bounded only by the payload (scripts, witness items), as a view. */
+  script(): Uint8Array {
+    const n = this.varint();
+    const at = this.offset;
+    if (n > this.bytes.length - at) this.fail(`script of ${n} bytes at offset ${at} runs past the payload`);
+    this.offset = at + n;
+    return this.bytes.subarray(at, at + n);
+  }
+
   /** CompactSize-prefixed bytes of at most `max` bytes, as a view. */
   varBytes(max: number, what: string): Uint8Array {
     const n = this.varint();

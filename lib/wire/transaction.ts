@@ -62,11 +62,11 @@ export function readTransaction(r: ByteReader): Transaction {
   }
   const inputs = new Array<TxInput>(nIn);
   for (let i = 0; i < nIn; i++) {
-    inputs[i] = { txid: r.hash(), vout: r.u32le(), script: r.varBytes(r.remaining, 'script'), sequence: r.u32le(), witness: NO_WITNESS };
+    inputs[i] = { txid: r.hash(), vout: r.u32le(), script: r.script(), sequence: r.u32le(), witness: NO_WITNESS };
   }
   const nOut = r.count(Number.MAX_SAFE_INTEGER, MIN_OUTPUT_SIZE, 'output');
   const outputs = new Array<TxOutput>(nOut);
-  for (let i = 0; i < nOut; i++) outputs[i] = { value: r.i64le(), script: r.varBytes(r.remaining, 'script') };
+  for (let i = 0; i < nOut; i++) outputs[i] = { value: r.i64le(), script: r.script() };
   if (flags & 1) {
     flags ^= 1;
     let any = false;
@@ -75,7 +75,7 @@ export function readTransaction(r: ByteReader): Transaction {
       if (n === 0) continue;
       any = true;
       const stack = new Array<Uint8Array>(n);
-      for (let j = 0; j < n; j++) stack[j] = r.varBytes(r.remaining, 'witness item');
+      for (let j = 0; j < n; j++) stack[j] = r.script();
       inputs[i]!.witness = stack;
     }
     if (!any) r.fail('superfluous witness record');

@@ -1,0 +1,52 @@
+import { createRequire } from 'node:module';
+
+/**
+ * bcoin 1.0.2's parser and framer, loaded at run time (it ships no types).
+ * NODE_BACKEND=js is required for it to load on Node 20 (DESIGN.md), which
+ * also means its hashing is pure JavaScript.
+ */
+process.env['NODE_BACKEND'] = 'js';
+const require = createRequire(import.meta.url);
+
+/** A decoded bcoin packet, reduced to what the bench touches. */
+export interface BcoinPacket {
+  cmd: string;
+  toRaw(): Buffer;
+  block?: { refresh(all: boolean): void };
+  tx?: { refresh(): void };
+}
+
+interface BcoinParser {
+  feed(data: Buffer): void;
+  on(event: 'packet', fn: (p: BcoinPacket) => void): void;
+  on(event: 'error', fn: (e: Error) => void): void;
+}
+
+interface BcoinFramer {
+  packet(cmd: string, payload: Buffer): Buffer;
+}
+
+const Parser = require('bcoin/lib/net/parser') as new (network: string) => BcoinParser;
+const Framer = require('bcoin/lib/net/framer') as new (network: string) => BcoinFramer;
+
+/** A bcoin parser for mainnet that counts packets and fails loudly. */
+export function bcoinParser(onPacket: (p: BcoinPacket) => void): BcoinParser {
+  const parser = new Parser('main');
+  parser.on('packet', onPacket);
+  parser.on('error', (e) => {
+    throw e;
+  });
+  return parser;
+}
+
+/** A bcoin framer for mainnet. */
+export function bcoinFramer(): BcoinFramer {
+  return new Framer('main');
+}
+
+/** Re-serialize a packet the way a bcoin peer sends it, with raw caches dropped first. */
+export function bcoinEncode(framer: BcoinFramer, p: BcoinPacket): Buffer {
+  p.block?.refresh(true);
+  p.tx?.refresh();
+  return framer.packet(p.cmd, p.toRaw());
+}
