@@ -1,2 +1,3 @@
 export * from './wire/index.js';
 export * from './stream/index.js';
+export * from './transport/index.js';
