@@ -44,7 +44,9 @@ export function fromSocket(socket: Socket): Connection {
     socket.once('close', onEnd);
     socket.once('error', onError);
     if (socket.destroyed) subscriber.complete();
+    else socket.resume(); // a socket paused explicitly (pauseOnConnect, pause()) does not resume on 'data' listeners
     return () => {
+      socket.pause(); // no reader: keep the bytes in the socket instead of dropping them
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('close', onEnd);
