@@ -1,0 +1,212 @@
+import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import type { Message } from '../wire/message.js';
+import { RejectCode, type RejectMessage } from '../wire/messages/reject.js';
+import type { VersionMessage } from '../wire/messages/version.js';
+import { MIN_PROTOCOL_VERSION, ProtocolVersion } from '../wire/protocol.js';
+import { ServiceFlag, hasService } from '../wire/services.js';
+import { defaultSentNonces } from './config.js';
+import { NEGOTIATE_TIMEOUT } from './constants.js';
+import { PeerError, PeerErrorCode } from './errors.js';
+import type { MruSet } from './mru-set.js';
+
+/** What the version/verack exchange settled. */
+export interface Negotiated {
+  /** The remote's version message. */
+  remote: VersionMessage;
+  /** min(our version, theirs). */
+  protocolVersion: number;
+  /** The remote sent `sendaddrv2` before verack (BIP155): send it `addrv2`. */
+  sendAddrV2: boolean;
+  /** The remote sent `wtxidrelay` before verack (BIP339). */
+  wtxidRelay: boolean;
+  /** The remote advertises NODE_WITNESS. */
+  witness: boolean;
+  /** Remote clock minus ours, seconds. */
+  timeOffset: number;
+}
+
+/** Options of {@link handshake}. */
+export interface HandshakeOptions {
+  /** Whether the remote dialled us (then we read its version first). */
+  inbound: boolean;
+  /** Build our version message; called once, when it is about to be sent. */
+  localVersion: () => VersionMessage;
+  /** Send a message; the handshake's messages must be written in call order. */
+  send: (message: Message) => Promise<void>;
+  /** Called once when verack arrives. */
+  onNegotiated?: (result: Negotiated) => void;
+  /** Time for the whole exchange, ms. @default 30000 */
+  timeout?: number;
+  /** Lowest remote version accepted. @default 209 */
+  minProtocolVersion?: number;
+  /** Send `wtxidrelay` before verack when the negotiated version allows. @default false */
+  wtxidRelay?: boolean;
+  /** Accept a version carrying one of our nonces. @default false */
+  allowSelfConnection?: boolean;
+  /** Nonces sent by this process. @default defaultSentNonces */
+  sentNonces?: MruSet<bigint>;
+  /** Scheduler for the timeout. @default asyncScheduler */
+  scheduler?: SchedulerLike;
+}
+
+function commandOf(m: Message): string {
+  return m.command === 'unknown' ? m.rawCommand : m.command;
+}
+
+function reject(message: string, code: number, reason: string): RejectMessage {
+  return { command: 'reject', message, code, reason };
+}
+
+/**
+ * The version/verack handshake as an operator on the inbound message
+ * stream, in btcd's order. Outbound: send version, read version, send
+ * sendaddrv2 (≥ 70016), send verack, wait for verack. Inbound: read version
+ * first, then the same. Before verack, `sendaddrv2`, `wtxidrelay` and
+ * unknown messages are accepted; anything else fails the handshake.
+ *
+ * Handshake messages are consumed; later messages pass through, except a
+ * duplicate `version` or `verack` (answered with reject `duplicate`) and a
+ * late `sendaddrv2`/`wtxidrelay` (a {@link PeerError}, so the peer
+ * disconnects). Every failure is a {@link PeerError}; a reject is sent
+ * first where btcd sends one (non-version first message: `malformed`;
+ * version below the minimum: `obsolete`).
+ *
+ * @example
+ * ```ts
+ * incoming$.pipe(handshake({ inbound: false, localVersion, send, onNegotiated: (r) => console.log(r.protocolVersion) }))
+ * ```
+ */
+export function handshake(options: HandshakeOptions): MonoTypeOperatorFunction<Message> {
+  const timeout = options.timeout ?? NEGOTIATE_TIMEOUT;
+  if (!(timeout > 0)) throw new RangeError(`timeout must be positive, got ${timeout}`);
+  const minVersion = options.minProtocolVersion ?? MIN_PROTOCOL_VERSION;
+  const nonces = options.sentNonces ?? defaultSentNonces;
+  const scheduler = options.scheduler ?? asyncScheduler;
+
+  return (source) =>
+    new Observable<Message>((subscriber) => {
+      let state: 'version' | 'verack' | 'done' | 'failed' = 'version';
+      let local: VersionMessage | undefined;
+      let result: Negotiated | undefined;
+
+      const fail = (error: PeerError, rejectFirst?: RejectMessage): void => {
+        if (state === 'failed') return;
+        state = 'failed';
+        timer.unsubscribe();
+        if (!rejectFirst) {
+          subscriber.error(error);
+          return;
+        }
+        const end = (): void => subscriber.error(error);
+        options.send(rejectFirst).then(end, end);
+      };
+      const send = (m: Message): void => {
+        options.send(m).catch((e: unknown) => {
+          fail(new PeerError(PeerErrorCode.Disconnected, `could not send ${m.command}: ${String(e)}`, m.command));
+        });
+      };
+      const sendLocalVersion = (): VersionMessage => {
+        local = options.localVersion();
+        nonces.add(local.nonce);
+        send(local);
+        return local;
+      };
+
+      const timer = scheduler.schedule(() => {
+        fail(new PeerError(PeerErrorCode.NegotiateTimeout, `handshake did not finish within ${timeout} ms`));
+      }, timeout);
+
+      const onVersion = (m: Message): void => {
+        if (m.command !== 'version') {
+          fail(
+            new PeerError(PeerErrorCode.VersionExpected, 'a version message must precede all others', commandOf(m)),
+            reject(commandOf(m), RejectCode.Malformed, 'a version message must precede all others'),
+          );
+          return;
+        }
+        if (!options.allowSelfConnection && nonces.has(m.nonce)) {
+          fail(new PeerError(PeerErrorCode.SelfConnection, 'disconnecting peer connected to self', 'version'));
+          return;
+        }
+        if (m.version < minVersion) {
+          const reason = `protocol version must be ${minVersion} or greater`;
+          fail(new PeerError(PeerErrorCode.ObsoleteVersion, `${reason}, got ${m.version}`, 'version'), reject('version', RejectCode.Obsolete, reason));
+          return;
+        }
+        const ours = local ?? sendLocalVersion();
+        const protocolVersion = Math.min(ours.version, m.version);
+        result = {
+          remote: m,
+          protocolVersion,
+          sendAddrV2: false,
+          wtxidRelay: false,
+          witness: hasService(m.services, ServiceFlag.Witness),
+          timeOffset: Number(m.timestamp) - Math.floor(scheduler.now() / 1000),
+        };
+        if (protocolVersion >= ProtocolVersion.AddrV2) {
+          if (options.wtxidRelay) send({ command: 'wtxidrelay' });
+          send({ command: 'sendaddrv2' });
+        }
+        send({ command: 'verack' });
+        state = 'verack';
+      };
+
+      const onVerack = (m: Message, r: Negotiated): void => {
+        switch (m.command) {
+          case 'verack':
+            state = 'done';
+            timer.unsubscribe();
+            options.onNegotiated?.(r);
+            return;
+          case 'sendaddrv2':
+            if (r.protocolVersion >= ProtocolVersion.AddrV2) r.sendAddrV2 = true;
+            return;
+          case 'wtxidrelay':
+            if (r.protocolVersion >= ProtocolVersion.AddrV2) r.wtxidRelay = true;
+            return;
+          case 'unknown':
+            return;
+          default:
+            fail(new PeerError(PeerErrorCode.InvalidHandshake, `${m.command} received before verack`, m.command));
+        }
+      };
+
+      const onDone = (m: Message, r: Negotiated): void => {
+        switch (m.command) {
+          case 'version':
+          case 'verack':
+            if (r.protocolVersion >= ProtocolVersion.Reject) send(reject(m.command, RejectCode.Duplicate, `duplicate ${m.command} message`));
+            return;
+          case 'sendaddrv2':
+          case 'wtxidrelay':
+            fail(new PeerError(PeerErrorCode.ProtocolViolation, `${m.command} received after verack`, m.command));
+            return;
+          default:
+            subscriber.next(m);
+        }
+      };
+
+      if (!options.inbound) sendLocalVersion();
+
+      const subscription = source.subscribe({
+        next(m) {
+          if (state === 'version') onVersion(m);
+          else if (state === 'verack') onVerack(m, result!);
+          else if (state === 'done') onDone(m, result!);
+        },
+        error(e: unknown) {
+          timer.unsubscribe();
+          if (state !== 'failed') subscriber.error(e);
+        },
+        complete() {
+          timer.unsubscribe();
+          if (state === 'done') subscriber.complete();
+          else if (state !== 'failed') subscriber.error(new PeerError(PeerErrorCode.Disconnected, 'connection closed during the handshake'));
+        },
+      });
+      return () => {
+        timer.unsubscribe();
+        subscription.unsubscribe();
+      };
+    });
+}

@@ -1,0 +1,415 @@
+import { Subject, filter, map, takeUntil, tap, timer, type Observable, type Subscription } from 'rxjs';
+import { decodeMessages } from '../stream/decode-messages.js';
+import type { Connection } from '../transport/connection.js';
+import { ProtocolError } from '../wire/errors.js';
+import { encodeMessage } from '../wire/frame.js';
+import { bytesEqual, toHex } from '../wire/hex.js';
+import type { Command, Message, MessageOf } from '../wire/message.js';
+import { MAX_ADDR_PER_MESSAGE, type TimedNetAddress } from '../wire/messages/addr.js';
+import type { AddrV2Entry } from '../wire/messages/addrv2.js';
+import { InvType, type InvVector } from '../wire/messages/inv.js';
+import { RejectCode, type RejectMessage } from '../wire/messages/reject.js';
+import { ipToString } from '../wire/netaddress.js';
+import { ProtocolVersion } from '../wire/protocol.js';
+import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from './config.js';
+import { MAX_KNOWN_ADDRESSES } from './constants.js';
+import { detectStalls } from './detect-stalls.js';
+import { PeerError, PeerErrorCode } from './errors.js';
+import { filterKnownInventory } from './filter-known-inventory.js';
+import { gateMessages } from './gate-messages.js';
+import { handshake, type Negotiated } from './handshake.js';
+import { keepAlive } from './keep-alive.js';
+import { KnownInventory } from './known-inventory.js';
+import { MruSet } from './mru-set.js';
+import { OutboundQueue } from './outbound-queue.js';
+import { selectAddresses } from './select-addresses.js';
+import type { PeerStats } from './stats.js';
+import { trickleInventory } from './trickle-inventory.js';
+import { buildVersionMessage } from './version-message.js';
+
+/** How and why a peer ended. */
+export interface Disconnection {
+  /** Human-readable reason. */
+  reason: string;
+  /** The error that caused it, if any ({@link PeerError}, ProtocolError, TransportError). */
+  error?: Error;
+}
+
+/** A Bitcoin peer over one connection. See {@link createPeer}. */
+export interface Peer {
+  /** Every message received after the handshake, to every subscriber; completes on disconnect. */
+  readonly messages$: Observable<Message>;
+  /** Messages of one command, typed. */
+  on<C extends Command>(command: C): Observable<MessageOf<C>>;
+  /** Resolves with the negotiated parameters; rejects with a {@link PeerError} if the handshake fails. */
+  readonly handshake: Promise<Negotiated>;
+  /** Send a message; resolves once its bytes were written (held until the handshake is done). */
+  send(message: Message): Promise<void>;
+  /** Send without waiting; failures are ignored. */
+  queue(message: Message): void;
+  /** Announce inventory at the next trickle, unless the peer already knows it. */
+  queueInventory(item: InvVector): void;
+  /** Record that the peer has this inventory, so it is not announced to it. */
+  addKnownInventory(item: InvVector): void;
+  /** Send addresses the peer does not know yet (at most 1000, a random 1000 when more); resolves with those sent. */
+  pushAddr(addresses: readonly TimedNetAddress[]): Promise<TimedNetAddress[]>;
+  /** The same for BIP155 addresses, as `addrv2`. */
+  pushAddrV2(addresses: readonly AddrV2Entry[]): Promise<AddrV2Entry[]>;
+  /** Send `getblocks` unless it repeats the previous one (same first locator hash and stop hash); resolves with whether it was sent. */
+  pushGetBlocks(locator: Uint8Array[], stopHash: Uint8Array): Promise<boolean>;
+  /** Send `getheaders` unless it repeats the previous one; resolves with whether it was sent. */
+  pushGetHeaders(locator: Uint8Array[], stopHash: Uint8Array): Promise<boolean>;
+  /** Send a reject (not below version 70002, never after disconnect); with `wait`, resolve once written. */
+  pushReject(command: string, code: number, reason: string, hash?: Uint8Array, wait?: boolean): Promise<void>;
+  /** Raise the remote's known best height (never lowers it). */
+  updateLastBlockHeight(height: number): void;
+  /** Record the hash of the last block the remote announced. */
+  updateLastAnnouncedBlock(hash: Uint8Array): void;
+  /** The last block the remote announced, if any. */
+  readonly lastAnnouncedBlock: Uint8Array | undefined;
+  /** A snapshot of the peer's state. */
+  stats(): PeerStats;
+  /** Snapshots every `statsInterval`, starting now; completes on disconnect. */
+  readonly stats$: Observable<PeerStats>;
+  /** Close the connection. Idempotent. */
+  disconnect(reason?: string): void;
+  /** Whether the peer is still connected. */
+  readonly connected: boolean;
+  /** Resolves once disconnected (btcd WaitForDisconnect). */
+  readonly closed: Promise<Disconnection>;
+}
+
+let nextId = 1;
+const ignore = (): void => undefined;
+const addrKey = (a: { ip?: Uint8Array; address?: Uint8Array; port: number }): string =>
+  `${a.ip ? ipToString(a.ip) : toHex(a.address ?? new Uint8Array(0))}:${a.port}`;
+
+/** The peer implementation; see {@link createPeer}. */
+class RxPeer implements Peer {
+  readonly messages$: Observable<Message>;
+  readonly handshake: Promise<Negotiated>;
+  readonly closed: Promise<Disconnection>;
+  readonly stats$: Observable<PeerStats>;
+
+  private readonly config: ResolvedPeerConfig;
+  private readonly connection: Connection;
+  private readonly incoming = new Subject<Message>();
+  private readonly inventory = new Subject<InvVector>();
+  private readonly closing = new Subject<void>();
+  private readonly outbound: OutboundQueue;
+  private readonly known = new KnownInventory();
+  private knownAddresses: MruSet<string> | undefined;
+  private readonly subscriptions: Subscription[] = [];
+  private resolveHandshake: (n: Negotiated) => void = ignore;
+  private rejectHandshake: (e: Error) => void = ignore;
+  private resolveClosed: (d: Disconnection) => void = ignore;
+  private negotiated: Negotiated | undefined;
+  private isConnected = true;
+  private prevGetBlocks: { begin: Uint8Array; stop: Uint8Array } | undefined;
+  private prevGetHeaders: { begin: Uint8Array; stop: Uint8Array } | undefined;
+  private filteredBlocksRequested = false;
+  private lastAnnounced: Uint8Array | undefined;
+  private readonly state: PeerStats;
+
+  constructor(connection: Connection, config: ResolvedPeerConfig) {
+    this.config = config;
+    this.connection = connection;
+    const scheduler = config.scheduler;
+    this.state = {
+      id: nextId++,
+      address: connection.remoteAddress,
+      services: 0n,
+      userAgent: '',
+      inbound: config.inbound,
+      protocolVersion: 0,
+      startHeight: 0,
+      lastBlock: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      lastSend: undefined,
+      lastRecv: undefined,
+      connectedAt: scheduler.now(),
+      timeOffset: 0,
+      lastPingNonce: 0n,
+      lastPingTime: undefined,
+      lastPingMicros: 0,
+      wantsHeaders: false,
+      witnessEnabled: false,
+      wantsAddrV2: false,
+      wtxidRelay: false,
+      feeFilter: 0n,
+      handshakeComplete: false,
+    };
+    this.messages$ = this.incoming.asObservable();
+    this.handshake = new Promise<Negotiated>((resolve, reject) => {
+      this.resolveHandshake = resolve;
+      this.rejectHandshake = reject;
+    });
+    this.handshake.catch(ignore); // the rejection is for whoever awaits it, never unhandled
+    this.closed = new Promise<Disconnection>((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    this.stats$ = timer(0, config.statsInterval, scheduler).pipe(
+      map(() => this.stats()),
+      takeUntil(this.closing),
+    );
+
+    this.outbound = new OutboundQueue(
+      (bytes) => connection.write(bytes),
+      (m) => encodeMessage(config.network, m),
+      {
+        capacity: config.outboundQueueSize,
+        paused: true,
+        onWritten: (m, n) => {
+          this.state.bytesSent += n;
+          this.state.lastSend = scheduler.now();
+          if (m.command === 'getdata' && m.items.some((i) => (i.type & 0xffff) === InvType.FilteredBlock)) this.filteredBlocksRequested = true;
+        },
+      },
+    );
+    const urgent = (m: Message): Promise<void> => this.outbound.send(m, true);
+    const ordinary = (m: Message): Promise<void> => this.outbound.send(m);
+    const version = (): number => this.negotiated?.protocolVersion ?? config.protocolVersion;
+
+    const pipeline$ = connection.bytes$.pipe(
+      tap((chunk) => {
+        this.state.bytesReceived += chunk.length;
+      }),
+      decodeMessages(config.network, { maxPayloadSize: config.maxPayloadSize }),
+      tap(() => {
+        this.state.lastRecv = scheduler.now();
+      }),
+      handshake({
+        inbound: config.inbound,
+        localVersion: () => buildVersionMessage(config, connection.remoteAddress),
+        send: urgent,
+        onNegotiated: (n) => this.onNegotiated(n),
+        timeout: config.negotiateTimeout,
+        minProtocolVersion: config.minProtocolVersion,
+        wtxidRelay: config.wtxidRelay,
+        allowSelfConnection: config.allowSelfConnection,
+        sentNonces: config.sentNonces,
+        scheduler,
+      }),
+      keepAlive({
+        send: ordinary,
+        pingInterval: config.pingInterval,
+        idleTimeout: config.idleTimeout,
+        bip31: () => version() > ProtocolVersion.Bip31,
+        onPing: (nonce, at) => {
+          this.state.lastPingNonce = nonce;
+          this.state.lastPingTime = at;
+        },
+        onPong: (latency) => {
+          this.state.lastPingNonce = 0n;
+          this.state.lastPingMicros = latency * 1000;
+        },
+        scheduler,
+      }),
+      gateMessages({ protocolVersion: version, services: config.services, expectsMerkleBlocks: () => this.filteredBlocksRequested }),
+      tap((m) => this.observe(m)),
+      detectStalls({
+        sent$: this.outbound.sent$,
+        tickInterval: config.stallTickInterval,
+        responseTimeout: config.stallResponseTimeout,
+        scheduler,
+      }),
+    );
+    this.subscriptions.push(
+      pipeline$.subscribe({
+        next: (m) => this.incoming.next(m),
+        error: (e: unknown) => this.fail(e),
+        complete: () => this.disconnect('remote closed the connection'),
+      }),
+      this.inventory
+        .pipe(
+          filterKnownInventory(this.known),
+          trickleInventory({ interval: config.trickleInterval, scheduler }),
+        )
+        .subscribe((inv) => this.outbound.send(inv).catch(ignore)),
+    );
+    connection.closed.then(() => this.disconnect('connection closed'), ignore);
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  get lastAnnouncedBlock(): Uint8Array | undefined {
+    return this.lastAnnounced;
+  }
+
+  on<C extends Command>(command: C): Observable<MessageOf<C>> {
+    return this.messages$.pipe(filter((m): m is MessageOf<C> => m.command === command));
+  }
+
+  send(message: Message): Promise<void> {
+    return this.outbound.send(message);
+  }
+
+  queue(message: Message): void {
+    this.outbound.send(message).catch(ignore);
+  }
+
+  queueInventory(item: InvVector): void {
+    if (this.isConnected && !this.known.has(item)) this.inventory.next(item);
+  }
+
+  addKnownInventory(item: InvVector): void {
+    this.known.add(item);
+  }
+
+  async pushAddr(addresses: readonly TimedNetAddress[]): Promise<TimedNetAddress[]> {
+    const chosen = selectAddresses(addresses, (a) => this.addressKnown(a), MAX_ADDR_PER_MESSAGE);
+    if (chosen.length === 0) return chosen;
+    for (const a of chosen) this.rememberAddress(a);
+    await this.send({ command: 'addr', addresses: chosen });
+    return chosen;
+  }
+
+  async pushAddrV2(addresses: readonly AddrV2Entry[]): Promise<AddrV2Entry[]> {
+    const chosen = selectAddresses(addresses, (a) => this.addressKnown(a), MAX_ADDR_PER_MESSAGE);
+    if (chosen.length === 0) return chosen;
+    for (const a of chosen) this.rememberAddress(a);
+    await this.send({ command: 'addrv2', addresses: chosen });
+    return chosen;
+  }
+
+  pushGetBlocks(locator: Uint8Array[], stopHash: Uint8Array): Promise<boolean> {
+    return this.pushLocator('getblocks', locator, stopHash);
+  }
+
+  pushGetHeaders(locator: Uint8Array[], stopHash: Uint8Array): Promise<boolean> {
+    return this.pushLocator('getheaders', locator, stopHash);
+  }
+
+  async pushReject(command: string, code: number, reason: string, hash?: Uint8Array, wait = false): Promise<void> {
+    if (!this.isConnected) return;
+    if ((this.negotiated?.protocolVersion ?? 0) < ProtocolVersion.Reject) return;
+    const m: RejectMessage = { command: 'reject', message: command, code, reason };
+    if (hash) m.hash = hash;
+    const written = this.outbound.send(m);
+    if (wait) await written.catch(ignore);
+    else written.catch(ignore);
+  }
+
+  updateLastBlockHeight(height: number): void {
+    if (height > this.state.lastBlock) this.state.lastBlock = height;
+  }
+
+  updateLastAnnouncedBlock(hash: Uint8Array): void {
+    this.lastAnnounced = hash;
+  }
+
+  stats(): PeerStats {
+    return { ...this.state };
+  }
+
+  disconnect(reason = 'disconnected by the caller', error?: Error): void {
+    if (!this.isConnected) return;
+    this.isConnected = false;
+    const cause = error ?? new PeerError(PeerErrorCode.Disconnected, reason);
+    for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+    this.outbound.close(cause instanceof PeerError && cause.code === PeerErrorCode.Disconnected ? cause : new PeerError(PeerErrorCode.Disconnected, reason));
+    this.connection.close();
+    this.rejectHandshake(cause);
+    this.closing.next();
+    this.closing.complete();
+    this.incoming.complete();
+    this.inventory.complete();
+    this.resolveClosed(error ? { reason, error } : { reason });
+  }
+
+  private onNegotiated(n: Negotiated): void {
+    this.negotiated = n;
+    Object.assign(this.state, {
+      services: n.remote.services,
+      userAgent: n.remote.userAgent,
+      protocolVersion: n.protocolVersion,
+      startHeight: n.remote.startHeight,
+      lastBlock: Math.max(this.state.lastBlock, n.remote.startHeight),
+      timeOffset: n.timeOffset,
+      witnessEnabled: n.witness,
+      wantsAddrV2: n.sendAddrV2,
+      wtxidRelay: n.wtxidRelay,
+      handshakeComplete: true,
+    });
+    this.outbound.resume();
+    this.resolveHandshake(n);
+  }
+
+  /** Bookkeeping on each delivered message, before subscribers see it. */
+  private observe(m: Message): void {
+    switch (m.command) {
+      case 'inv':
+        for (const item of m.items) this.known.add(item);
+        break;
+      case 'addr':
+      case 'addrv2':
+        for (const a of m.addresses) this.rememberAddress(a);
+        break;
+      case 'sendheaders':
+        this.state.wantsHeaders = true;
+        break;
+      case 'feefilter':
+        this.state.feeFilter = m.feeRate;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private addressKnown(a: { ip?: Uint8Array; address?: Uint8Array; port: number }): boolean {
+    return this.knownAddresses?.has(addrKey(a)) ?? false;
+  }
+
+  private rememberAddress(a: { ip?: Uint8Array; address?: Uint8Array; port: number }): void {
+    (this.knownAddresses ??= new MruSet(MAX_KNOWN_ADDRESSES)).add(addrKey(a));
+  }
+
+  private async pushLocator(command: 'getblocks' | 'getheaders', locator: Uint8Array[], stopHash: Uint8Array): Promise<boolean> {
+    const begin = locator[0];
+    const prev = command === 'getblocks' ? this.prevGetBlocks : this.prevGetHeaders;
+    if (begin && prev && bytesEqual(prev.begin, begin) && bytesEqual(prev.stop, stopHash)) return false;
+    const record = begin ? { begin, stop: stopHash } : undefined;
+    if (command === 'getblocks') this.prevGetBlocks = record;
+    else this.prevGetHeaders = record;
+    const version = this.negotiated?.protocolVersion ?? this.config.protocolVersion;
+    await this.send({ command, version, locator, stopHash });
+    return true;
+  }
+
+  /** A protocol error from the remote: answer malformed input with a reject (as btcd does), then disconnect. */
+  private fail(e: unknown): void {
+    const error = e instanceof Error ? e : new Error(String(e));
+    if (error instanceof ProtocolError && this.negotiated && this.isConnected) {
+      const done = (): void => this.disconnect(`protocol error: ${error.message}`, error);
+      void this.pushReject(error.command ?? 'malformed', RejectCode.Malformed, error.message.slice(0, 111), undefined, true).then(done, done);
+      timer(1000, this.config.scheduler).subscribe(done); // never wait long on a remote that does not read
+      return;
+    }
+    this.disconnect(error.message, error);
+  }
+}
+
+/**
+ * Create a Bitcoin peer over a connection: the handshake starts at once
+ * (outbound peers send their version first), then the keep-alive, stall
+ * detection, inventory trickling and protocol rules run until the
+ * connection closes or `disconnect` is called.
+ *
+ * @param connection - from `connectTcp`, `fromSocket`, `memoryPair`…
+ * @param config - network and options; see {@link PeerConfig}
+ * @throws TypeError or RangeError at once for a bad config
+ * @example
+ * ```ts
+ * import { connectTcp, createPeer, networks } from 'rxbtc';
+ * const peer = createPeer(await connectTcp({ host: '127.0.0.1', port: 18444 }), { network: networks.regtest });
+ * const { remote } = await peer.handshake;
+ * peer.on('inv').subscribe((inv) => console.log(inv.items.length));
+ * await peer.closed;
+ * ```
+ */
+export function createPeer(connection: Connection, config: PeerConfig): Peer {
+  return new RxPeer(connection, resolvePeerConfig(config));
+}

@@ -1,0 +1,49 @@
+/** A snapshot of a peer's state: btcd's StatsSnap plus the BIP130/144/155/339 flags. */
+export interface PeerStats {
+  /** Process-unique peer id. */
+  id: number;
+  /** Remote address, `host:port`. */
+  address: string;
+  /** Services the remote advertised. */
+  services: bigint;
+  /** The remote's user agent. */
+  userAgent: string;
+  /** Whether the remote dialled us. */
+  inbound: boolean;
+  /** Negotiated protocol version (0 before the handshake). */
+  protocolVersion: number;
+  /** Height the remote announced in its version message. */
+  startHeight: number;
+  /** Highest block height known for the remote. */
+  lastBlock: number;
+  /** Bytes written to the remote. */
+  bytesSent: number;
+  /** Bytes received from the remote. */
+  bytesReceived: number;
+  /** Scheduler time of the last write, ms (undefined before any). */
+  lastSend: number | undefined;
+  /** Scheduler time of the last message received, ms. */
+  lastRecv: number | undefined;
+  /** Scheduler time the peer was created, ms. */
+  connectedAt: number;
+  /** Remote clock minus ours, seconds. */
+  timeOffset: number;
+  /** Nonce of the ping awaiting its pong (0n when none). */
+  lastPingNonce: bigint;
+  /** Scheduler time of the last ping sent, ms. */
+  lastPingTime: number | undefined;
+  /** Round trip of the last answered ping, microseconds. */
+  lastPingMicros: number;
+  /** The remote asked for `headers` announcements (BIP130). */
+  wantsHeaders: boolean;
+  /** The remote advertises NODE_WITNESS. */
+  witnessEnabled: boolean;
+  /** The remote asked for `addrv2` (BIP155). */
+  wantsAddrV2: boolean;
+  /** The remote asked for wtxid announcements (BIP339). */
+  wtxidRelay: boolean;
+  /** The remote's fee filter, sat/kvB (BIP133), 0n when none. */
+  feeFilter: bigint;
+  /** Whether the handshake completed. */
+  handshakeComplete: boolean;
+}
