@@ -3,7 +3,7 @@ import { MAX_KNOWN_INVENTORY } from './constants.js';
 import { MruSet } from './mru-set.js';
 
 /** Key of an inventory vector: its type and hash as a latin1 string (cheaper than hex). */
-function key(item: InvVector): string {
+export function inventoryKey(item: InvVector): string {
   return item.type.toString(36) + ':' + String.fromCharCode(...item.hash);
 }
 
@@ -23,11 +23,11 @@ export class KnownInventory {
 
   /** Whether the peer is known to have the item. */
   has(item: InvVector): boolean {
-    return this.set.has(key(item));
+    return this.set.has(inventoryKey(item));
   }
 
   /** Remember the item. */
   add(item: InvVector): void {
-    this.set.add(key(item));
+    this.set.add(inventoryKey(item));
   }
 }

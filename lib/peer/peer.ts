@@ -15,7 +15,6 @@ import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from './c
 import { MAX_KNOWN_ADDRESSES } from './constants.js';
 import { detectStalls } from './detect-stalls.js';
 import { PeerError, PeerErrorCode } from './errors.js';
-import { filterKnownInventory } from './filter-known-inventory.js';
 import { gateMessages } from './gate-messages.js';
 import { handshake, type Negotiated } from './handshake.js';
 import { keepAlive } from './keep-alive.js';
@@ -222,10 +221,7 @@ class RxPeer implements Peer {
         complete: () => this.disconnect('remote closed the connection'),
       }),
       this.inventory
-        .pipe(
-          filterKnownInventory(this.known),
-          trickleInventory({ interval: config.trickleInterval, scheduler }),
-        )
+        .pipe(trickleInventory({ interval: config.trickleInterval, known: this.known, scheduler }))
         .subscribe((inv) => this.outbound.send(inv).catch(ignore)),
     );
     connection.closed.then(() => this.disconnect('connection closed'), ignore);
