@@ -13,7 +13,7 @@ import {
   TRICKLE_INTERVAL,
 } from './constants.js';
 import { MruSet } from './mru-set.js';
-import type { UserAgent } from './user-agent.js';
+import { formatUserAgent, type UserAgent } from './user-agent.js';
 
 /**
  * Version nonces sent by every peer in this process that was not given its
@@ -85,6 +85,7 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
   const protocolVersion = config.protocolVersion ?? PROTOCOL_VERSION;
   if (!Number.isInteger(protocolVersion) || protocolVersion < MIN_PROTOCOL_VERSION) throw new RangeError(`protocolVersion must be ≥ ${MIN_PROTOCOL_VERSION}`);
   if (config.services !== undefined && typeof config.services !== 'bigint') throw new TypeError('services must be a bigint');
+  if (config.userAgent) formatUserAgent(config.userAgent); // throws TypeError for characters BIP14 forbids
   return {
     network: config.network,
     inbound: config.inbound ?? false,

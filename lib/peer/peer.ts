@@ -1,4 +1,4 @@
-import { Subject, filter, map, takeUntil, tap, timer, type Observable, type Subscription } from 'rxjs';
+import { Subject, Subscription, filter, map, takeUntil, tap, timer, type Observable } from 'rxjs';
 import { decodeMessages } from '../stream/decode-messages.js';
 import type { Connection } from '../transport/connection.js';
 import { ProtocolError } from '../wire/errors.js';
@@ -98,7 +98,7 @@ class RxPeer implements Peer {
   private readonly outbound: OutboundQueue;
   private readonly known = new KnownInventory();
   private knownAddresses: MruSet<string> | undefined;
-  private readonly subscriptions: Subscription[] = [];
+  private readonly subscriptions = new Subscription();
   private resolveHandshake: (n: Negotiated) => void = ignore;
   private rejectHandshake: (e: Error) => void = ignore;
   private resolveClosed: (d: Disconnection) => void = ignore;
@@ -214,12 +214,14 @@ class RxPeer implements Peer {
         scheduler,
       }),
     );
-    this.subscriptions.push(
+    this.subscriptions.add(
       pipeline$.subscribe({
         next: (m) => this.incoming.next(m),
         error: (e: unknown) => this.fail(e),
         complete: () => this.disconnect('remote closed the connection'),
       }),
+    );
+    this.subscriptions.add(
       this.inventory
         .pipe(trickleInventory({ interval: config.trickleInterval, known: this.known, scheduler }))
         .subscribe((inv) => this.outbound.send(inv).catch(ignore)),
@@ -305,7 +307,7 @@ class RxPeer implements Peer {
     if (!this.isConnected) return;
     this.isConnected = false;
     const cause = error ?? new PeerError(PeerErrorCode.Disconnected, reason);
-    for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+    this.subscriptions.unsubscribe(); // later additions are torn down at once
     this.outbound.close(cause instanceof PeerError && cause.code === PeerErrorCode.Disconnected ? cause : new PeerError(PeerErrorCode.Disconnected, reason));
     this.connection.close();
     this.rejectHandshake(cause);

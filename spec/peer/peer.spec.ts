@@ -473,6 +473,6 @@ describe('createPeer config', () => {
     const [a] = memoryPair();
     expect(() => createPeer(a, { network, pingInterval: -1 })).toThrow(RangeError);
     expect(() => createPeer(a, { network: {} as typeof network })).toThrow(TypeError);
-    expect(() => createPeer(a, { network, userAgent: { name: 'bad/name', version: '1' } }).disconnect()).not.toThrow();
+    expect(() => createPeer(a, { network, userAgent: { name: 'bad/name', version: '1' } })).toThrow(TypeError);
   });
 });
