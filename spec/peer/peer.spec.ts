@@ -14,9 +14,10 @@ import {
 } from '../../lib/index.js';
 import { scriptedRemote, remoteVersion, type ScriptedRemote } from '../helpers/scripted-remote.js';
 import { advance, settle, virtualClock } from '../helpers/virtual-time.js';
+import { fakeHash } from '../helpers/marbles.js';
 
 const network = networks.regtest;
-const hash = (n: number): Uint8Array => new Uint8Array(32).fill(n & 0xff).map((b, i) => (i < 4 ? (n >> (i * 8)) & 0xff : b));
+const hash = fakeHash;
 
 /** An rxbtc peer against a scripted remote, on a virtual clock. */
 function setup(config: Partial<PeerConfig> = {}): { peer: Peer; remote: ScriptedRemote; clock: ReturnType<typeof virtualClock> } {
