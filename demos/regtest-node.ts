@@ -1,0 +1,141 @@
+import { createServer } from 'node:net';
+import type { Address, BcoinPeer, BcoinTX, FullNode, KeyRing } from 'bcoin';
+
+/** A bcoin regtest full node running in memory inside this process, listening on 127.0.0.1 only. */
+export interface RegtestNode {
+  /** Its P2P port on 127.0.0.1. */
+  readonly port: number;
+  /** Its best height. */
+  readonly height: number;
+  /** The bcoin node itself, for anything not wrapped here. */
+  readonly node: FullNode;
+  /** Mine `n` blocks paying to the node's own key; resolves with their hashes in wire (internal) byte order. */
+  mine(n: number): Promise<Uint8Array[]>;
+  /** The hash of the block at `height`, wire byte order. */
+  blockHash(height: number): Promise<Uint8Array>;
+  /** The raw serialized block at `height` (witness serialization). */
+  rawBlock(height: number): Promise<Uint8Array>;
+  /**
+   * Spend the next matured coinbase (needs ≥ 101 blocks) to a fresh output
+   * and submit it to the mempool, which announces it to connected peers.
+   * Resolves with its txid, wire byte order.
+   */
+  sendTransaction(): Promise<Uint8Array>;
+  /** Make bcoin dial `127.0.0.1:port` (an outbound connection from bcoin's side). */
+  dial(port: number): BcoinPeer;
+  /** Stop the node and release its ports. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startRegtestNode}. */
+export interface RegtestNodeOptions {
+  /** Blocks to mine before resolving. @default 0 */
+  blocks?: number;
+}
+
+const hexBytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
+
+/** A free TCP port on 127.0.0.1 (bcoin refuses port 0). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Start a bcoin 1.0.2 regtest full node in memory on 127.0.0.1: no
+ * configuration, no files, no traffic beyond loopback (bcoin's external-IP
+ * lookup, UPnP and DNS-seed discovery are switched off). Needs
+ * `NODE_BACKEND=js` on Node 20, which this sets before loading bcoin.
+ */
+export async function startRegtestNode(options: RegtestNodeOptions = {}): Promise<RegtestNode> {
+  process.env['NODE_BACKEND'] ??= 'js';
+  const loaded: unknown = await import('bcoin');
+  // ESM sees CommonJS bcoin as `default`; jest's CommonJS transform sees it bare.
+  type Bcoin = typeof import('bcoin');
+  const bcoin = ((loaded as { default?: Bcoin }).default ?? loaded) as Bcoin;
+  const port = await freePort();
+  const node = new bcoin.FullNode({
+    network: 'regtest',
+    memory: true,
+    listen: true,
+    host: '127.0.0.1',
+    port,
+    httpHost: '127.0.0.1',
+    httpPort: await freePort(),
+    workers: false,
+    logLevel: 'none',
+    logConsole: false,
+  });
+  // Never look beyond loopback: bcoin would ask public DNS for our external IP.
+  node.pool.discoverExternal = async () => undefined;
+  node.pool.discoverGateway = async () => false;
+  node.pool.discoverSeeds = async () => undefined;
+  node.on('error', () => undefined);
+  await node.open();
+  await node.connect();
+
+  const key: KeyRing = bcoin.KeyRing.generate();
+  const address: Address = key.getAddress();
+  let nextCoinbase = 1;
+
+  const hashAt = async (height: number): Promise<string> => {
+    const hash = await node.chain.getHash(height);
+    if (!hash) throw new RangeError(`no block at height ${height}`);
+    return hash;
+  };
+
+  const regtest: RegtestNode = {
+    port,
+    node,
+    get height() {
+      return node.chain.height;
+    },
+    async mine(n) {
+      const start = node.chain.height;
+      await node.rpc.mineBlocks(n, address);
+      const hashes: Uint8Array[] = [];
+      for (let h = start + 1; h <= start + n; h++) hashes.push(hexBytes(await hashAt(h)));
+      return hashes;
+    },
+    async blockHash(height) {
+      return hexBytes(await hashAt(height));
+    },
+    async rawBlock(height) {
+      const block = await node.chain.getBlock(await hashAt(height));
+      if (!block) throw new RangeError(`block ${height} not stored`);
+      return new Uint8Array(block.toRaw());
+    },
+    async sendTransaction() {
+      if (node.chain.height - nextCoinbase < 100) throw new RangeError('no matured coinbase yet: mine at least 101 blocks');
+      const block = await node.chain.getBlock(await hashAt(nextCoinbase));
+      const coinbase: BcoinTX | undefined = block?.txs[0];
+      if (!coinbase) throw new Error(`no coinbase at height ${nextCoinbase}`);
+      const mtx = new bcoin.MTX();
+      mtx.addTX(coinbase, 0, nextCoinbase);
+      mtx.addOutput(address, (coinbase.outputs[0]?.value ?? 0) - 10_000);
+      mtx.sign(key);
+      const tx = mtx.toTX();
+      nextCoinbase++;
+      await node.sendTX(tx);
+      return new Uint8Array(tx.hash());
+    },
+    dial(peerPort) {
+      const peer = node.pool.createOutbound(bcoin.net.NetAddress.fromHostname(`127.0.0.1:${peerPort}`, 'regtest'));
+      node.pool.peers.add(peer);
+      return peer;
+    },
+    async close() {
+      await node.disconnect();
+      await node.close();
+    },
+  };
+  if (options.blocks) await regtest.mine(options.blocks);
+  return regtest;
+}

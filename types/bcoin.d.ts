@@ -1,0 +1,96 @@
+/**
+ * The small part of bcoin 1.0.2 (a devDependency without types) that the
+ * embedded regtest node, the interop specs and the benchmark use.
+ */
+declare module 'bcoin' {
+  import type { Server } from 'node:net';
+
+  export interface BcoinHashed {
+    hash(): Buffer;
+    txid(): string;
+    toRaw(): Buffer;
+  }
+  export interface BcoinTX extends BcoinHashed {
+    outputs: { value: number }[];
+  }
+  export interface BcoinBlock extends BcoinHashed {
+    txs: BcoinTX[];
+  }
+  export interface BcoinChainEntry {
+    /** Hex, internal (wire) byte order. */
+    hash: string;
+    height: number;
+    time: number;
+  }
+  export interface BcoinPeer {
+    readonly handshake: boolean;
+    readonly agent: string;
+    readonly version: number;
+    readonly outbound: boolean;
+    hostname(): string;
+    destroy(): void;
+    on(event: 'open' | 'close', fn: () => void): void;
+    on(event: 'error', fn: (e: Error) => void): void;
+  }
+  export class NetAddress {
+    static fromHostname(hostname: string, network: string): NetAddress;
+  }
+  export const net: { NetAddress: typeof NetAddress };
+  export class Address {
+    static fromString(address: string, network: string): Address;
+    toString(network: string): string;
+  }
+  export class KeyRing {
+    static generate(): KeyRing;
+    getAddress(): Address;
+  }
+  export class MTX {
+    addTX(tx: BcoinTX, index: number, height?: number): void;
+    addOutput(address: Address, value: number): void;
+    sign(ring: KeyRing): number;
+    toTX(): BcoinTX;
+  }
+  export interface FullNodeOptions {
+    network: string;
+    memory?: boolean;
+    listen?: boolean;
+    host?: string;
+    port?: number;
+    httpHost?: string;
+    httpPort?: number;
+    workers?: boolean;
+    logLevel?: string;
+    logConsole?: boolean;
+    compact?: boolean;
+    bip37?: boolean;
+    selfish?: boolean;
+  }
+  export class FullNode {
+    constructor(options: FullNodeOptions);
+    readonly chain: {
+      readonly height: number;
+      readonly tip: BcoinChainEntry;
+      /** Hex, internal (wire) byte order. */
+      getHash(height: number): Promise<string | null>;
+      getBlock(hash: string): Promise<BcoinBlock | null>;
+      getEntryByHeight(height: number): Promise<BcoinChainEntry | null>;
+      on(event: 'block', fn: (block: BcoinBlock, entry: BcoinChainEntry) => void): void;
+    };
+    readonly pool: {
+      server: Server | null;
+      peers: { add(peer: BcoinPeer): void; head(): (BcoinPeer & { next: BcoinPeer | null }) | null };
+      createOutbound(addr: NetAddress): BcoinPeer;
+      discoverExternal(): Promise<void>;
+      discoverGateway(): Promise<boolean>;
+      discoverSeeds(checkPeers?: boolean): Promise<void>;
+    };
+    readonly rpc: { mineBlocks(n: number, address: Address | null): Promise<string[]> };
+    readonly mempool: { readonly map: Map<string, unknown> };
+    open(): Promise<void>;
+    connect(): Promise<void>;
+    disconnect(): Promise<void>;
+    close(): Promise<void>;
+    sendTX(tx: BcoinTX): Promise<void>;
+    on(event: 'error', fn: (e: Error) => void): void;
+  }
+}
