@@ -1,0 +1,2 @@
+export * from './decode-messages.js';
+export * from './encode-messages.js';

@@ -1,0 +1,42 @@
+const HEX = '0123456789abcdef';
+/** Lower-case hex of the bytes, in order. */
+export function toHex(bytes) {
+    let out = '';
+    for (const b of bytes)
+        out += HEX[b >> 4] + HEX[b & 15];
+    return out;
+}
+/**
+ * Bytes from a hex string.
+ * @throws TypeError when the string is not even-length hex
+ */
+export function fromHex(hex) {
+    if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex))
+        throw new TypeError('expected an even-length hex string');
+    const out = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < out.length; i++)
+        out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+    return out;
+}
+/**
+ * A hash as people write it: hex of the bytes reversed (block explorers,
+ * RPC). Wire order is the reverse of display order.
+ */
+export function hashToHex(hash) {
+    return toHex(Uint8Array.from(hash).reverse());
+}
+/** Wire-order bytes of a hash written in display (reversed) hex. */
+export function hashFromHex(hex) {
+    if (hex.length !== 64)
+        throw new TypeError('a hash is 64 hex characters');
+    return fromHex(hex).reverse();
+}
+/** Whether two byte arrays hold the same bytes. */
+export function bytesEqual(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}

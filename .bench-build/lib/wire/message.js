@@ -1,0 +1,113 @@
+import { ByteReader } from './reader.js';
+import { ByteWriter } from './writer.js';
+import { MAX_BLOCK_SERIALIZED_SIZE } from './transaction.js';
+import { NET_ADDRESS_SIZE } from './netaddress.js';
+import { MAX_ADDR_PER_MESSAGE, decodeAddr, encodeAddr } from './messages/addr.js';
+import { MAX_ADDRV2_ADDRESS_SIZE, decodeAddrV2, encodeAddrV2 } from './messages/addrv2.js';
+import { decodeBlock, encodeBlock } from './messages/block.js';
+import { MAX_BLOOM_FILTER_SIZE, MAX_FILTERADD_DATA_SIZE, decodeFilterAdd, decodeFilterLoad, encodeFilterAdd, encodeFilterLoad, } from './messages/bloom.js';
+import { decodeBlockTxn, decodeCmpctBlock, decodeGetBlockTxn, decodeSendCmpct, encodeBlockTxn, encodeCmpctBlock, encodeGetBlockTxn, encodeSendCmpct, } from './messages/compact-blocks.js';
+import { MAX_CFCHECKPT_HEADERS, MAX_CFHEADERS_PER_MESSAGE, MAX_CFILTER_SIZE, decodeCFCheckpt, decodeCFHeaders, decodeCFilter, decodeGetCFCheckpt, encodeCFCheckpt, encodeCFHeaders, encodeCFilter, encodeGetCFCheckpt, encodeRangeRequest, rangeRequestDecoder, } from './messages/compact-filters.js';
+import {} from './messages/empty.js';
+import { decodeFeeFilter, encodeFeeFilter } from './messages/feefilter.js';
+import { MAX_HEADERS_PER_MESSAGE, decodeHeaders, encodeHeaders } from './messages/headers.js';
+import { MAX_INV_PER_MESSAGE, encodeInventory, inventoryDecoder, } from './messages/inv.js';
+import { MAX_LOCATOR_HASHES, encodeLocator, locatorDecoder } from './messages/locator.js';
+import { decodeMerkleBlock, encodeMerkleBlock } from './messages/merkleblock.js';
+import { decodeNonce, encodeNonce } from './messages/ping.js';
+import { MAX_REJECT_COMMAND_LENGTH, MAX_REJECT_REASON_LENGTH, decodeReject, encodeReject } from './messages/reject.js';
+import { decodeTx, encodeTx } from './messages/tx.js';
+import { MAX_VERSION_PAYLOAD, decodeVersion, encodeVersion } from './messages/version.js';
+const nothing = () => undefined;
+const EMPTY = { maxPayload: 0, encode: nothing };
+const VARINT = 9;
+const INV_MAX = VARINT + MAX_INV_PER_MESSAGE * 36;
+const LOCATOR_MAX = 4 + VARINT + MAX_LOCATOR_HASHES * 32 + 32;
+const CODECS = {
+    version: { maxPayload: MAX_VERSION_PAYLOAD, decode: decodeVersion, encode: encodeVersion },
+    verack: { ...EMPTY, decode: () => ({ command: 'verack' }) },
+    ping: { maxPayload: 8, decode: decodeNonce('ping'), encode: encodeNonce },
+    pong: { maxPayload: 8, decode: decodeNonce('pong'), encode: encodeNonce },
+    getaddr: { ...EMPTY, decode: () => ({ command: 'getaddr' }) },
+    addr: { maxPayload: VARINT + MAX_ADDR_PER_MESSAGE * (4 + NET_ADDRESS_SIZE), decode: decodeAddr, encode: encodeAddr },
+    addrv2: {
+        maxPayload: VARINT + MAX_ADDR_PER_MESSAGE * (4 + VARINT + 1 + 3 + MAX_ADDRV2_ADDRESS_SIZE + 2),
+        decode: decodeAddrV2,
+        encode: encodeAddrV2,
+    },
+    sendaddrv2: { ...EMPTY, decode: () => ({ command: 'sendaddrv2' }) },
+    inv: { maxPayload: INV_MAX, decode: inventoryDecoder('inv'), encode: encodeInventory },
+    getdata: { maxPayload: INV_MAX, decode: inventoryDecoder('getdata'), encode: encodeInventory },
+    notfound: { maxPayload: INV_MAX, decode: inventoryDecoder('notfound'), encode: encodeInventory },
+    getblocks: { maxPayload: LOCATOR_MAX, decode: locatorDecoder('getblocks'), encode: encodeLocator },
+    getheaders: { maxPayload: LOCATOR_MAX, decode: locatorDecoder('getheaders'), encode: encodeLocator },
+    headers: { maxPayload: VARINT + MAX_HEADERS_PER_MESSAGE * (80 + VARINT), decode: decodeHeaders, encode: encodeHeaders },
+    block: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeBlock, encode: encodeBlock },
+    tx: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeTx, encode: encodeTx },
+    mempool: { ...EMPTY, decode: () => ({ command: 'mempool' }) },
+    reject: {
+        maxPayload: 3 + MAX_REJECT_COMMAND_LENGTH + 1 + 3 + MAX_REJECT_REASON_LENGTH + 32,
+        decode: decodeReject,
+        encode: encodeReject,
+    },
+    sendheaders: { ...EMPTY, decode: () => ({ command: 'sendheaders' }) },
+    feefilter: { maxPayload: 8, decode: decodeFeeFilter, encode: encodeFeeFilter },
+    filterload: { maxPayload: 3 + MAX_BLOOM_FILTER_SIZE + 9, decode: decodeFilterLoad, encode: encodeFilterLoad },
+    filteradd: { maxPayload: 3 + MAX_FILTERADD_DATA_SIZE, decode: decodeFilterAdd, encode: encodeFilterAdd },
+    filterclear: { ...EMPTY, decode: () => ({ command: 'filterclear' }) },
+    merkleblock: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeMerkleBlock, encode: encodeMerkleBlock },
+    sendcmpct: { maxPayload: 9, decode: decodeSendCmpct, encode: encodeSendCmpct },
+    cmpctblock: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeCmpctBlock, encode: encodeCmpctBlock },
+    getblocktxn: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeGetBlockTxn, encode: encodeGetBlockTxn },
+    blocktxn: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeBlockTxn, encode: encodeBlockTxn },
+    wtxidrelay: { ...EMPTY, decode: () => ({ command: 'wtxidrelay' }) },
+    getcfilters: { maxPayload: 37, decode: rangeRequestDecoder('getcfilters'), encode: encodeRangeRequest },
+    cfilter: { maxPayload: 1 + 32 + VARINT + MAX_CFILTER_SIZE, decode: decodeCFilter, encode: encodeCFilter },
+    getcfheaders: { maxPayload: 37, decode: rangeRequestDecoder('getcfheaders'), encode: encodeRangeRequest },
+    cfheaders: { maxPayload: 1 + 64 + VARINT + MAX_CFHEADERS_PER_MESSAGE * 32, decode: decodeCFHeaders, encode: encodeCFHeaders },
+    getcfcheckpt: { maxPayload: 33, decode: decodeGetCFCheckpt, encode: encodeGetCFCheckpt },
+    cfcheckpt: { maxPayload: 1 + 32 + VARINT + MAX_CFCHECKPT_HEADERS * 32, decode: decodeCFCheckpt, encode: encodeCFCheckpt },
+};
+/** Lookup by wire command; a Map so that names like `constructor` cannot reach Object.prototype. */
+const BY_COMMAND = new Map(Object.entries(CODECS));
+/** Every command rxbtc has a codec for. */
+export const KNOWN_COMMANDS = Object.keys(CODECS);
+/** Whether rxbtc decodes this wire command (otherwise it arrives as `unknown`). */
+export function isKnownCommand(command) {
+    return BY_COMMAND.has(command);
+}
+/** Largest legitimate payload of a wire command, or undefined for unknown commands. */
+export function maxPayloadOf(command) {
+    return BY_COMMAND.get(command)?.maxPayload;
+}
+/** The command string written on the wire for a message. */
+export function wireCommand(message) {
+    return message.command === 'unknown' ? message.rawCommand : message.command;
+}
+/**
+ * Decode a payload already separated from its frame.
+ * @throws ProtocolError when the payload is malformed or breaks a limit
+ */
+export function decodePayload(command, payload) {
+    const codec = BY_COMMAND.get(command);
+    if (codec === undefined)
+        return { command: 'unknown', rawCommand: command, payload };
+    return codec.decode(new ByteReader(payload, command));
+}
+/**
+ * Write a message's payload into a writer.
+ * @throws RangeError when the message breaks a protocol limit
+ */
+export function writePayload(w, message) {
+    if (message.command === 'unknown') {
+        w.bytes(message.payload);
+        return;
+    }
+    CODECS[message.command].encode(w, message);
+}
+/** Serialize a message's payload (without the 24-byte frame header). */
+export function encodePayload(message) {
+    const w = new ByteWriter(256);
+    writePayload(w, message);
+    return w.finish();
+}
