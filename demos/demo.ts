@@ -21,6 +21,7 @@ import {
   merkleRoot,
   networks,
   serviceNames,
+  shortHash as short,
   txid,
   type BlockHeader,
   type Peer,
@@ -32,7 +33,6 @@ const network = networks.regtest;
 const zero = new Uint8Array(32);
 const started = Date.now();
 const say = (line: string): void => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${line}`);
-const short = (hash: Uint8Array): string => hashToHex(hash).slice(0, 16) + '…';
 
 /** Sync every header from genesis, 2,000 per request, checking that each links to the one before. */
 async function syncHeaders(peer: Peer, tipHeight: number): Promise<BlockHeader[]> {

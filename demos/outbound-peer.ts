@@ -11,13 +11,14 @@ import { connectTcp, createPeer, hashFromHex, hashToHex, networks } from '../lib
 export async function outboundPeer(host: string, port: number, log: (line: string) => void = console.log): Promise<string> {
   const network = networks.regtest;
   const peer = createPeer(await connectTcp({ host, port }), { network });
-  const { remote, protocolVersion } = await peer.handshake;
-  log(`connected to ${remote.userAgent} (version ${protocolVersion}, height ${remote.startHeight})`);
+  // Subscribe first: a hot stream does not replay what arrived before you listened.
   peer.on('inv').subscribe((inv) => log(`inv ${inv.items.map((i) => hashToHex(i.hash)).join(' ')}`));
   peer.on('headers').subscribe(({ headers }) => {
     log(`received ${headers.length} headers`);
     peer.disconnect('got the headers');
   });
+  const { remote, protocolVersion } = await peer.handshake;
+  log(`connected to ${remote.userAgent} (version ${protocolVersion}, height ${remote.startHeight})`);
   await peer.pushGetHeaders([hashFromHex(network.genesisHash)], new Uint8Array(32));
   const { reason } = await peer.closed;
   log(`disconnected: ${reason}`);

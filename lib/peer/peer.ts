@@ -36,7 +36,11 @@ export interface Disconnection {
 
 /** A Bitcoin peer over one connection. See {@link createPeer}. */
 export interface Peer {
-  /** Every message received after the handshake, to every subscriber; completes on disconnect. */
+  /**
+   * Every message received after the handshake, to every subscriber;
+   * completes on disconnect. It is hot: subscribe before awaiting
+   * `handshake` to see the messages that arrive together with the verack.
+   */
   readonly messages$: Observable<Message>;
   /** Messages of one command, typed. */
   on<C extends Command>(command: C): Observable<MessageOf<C>>;

@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode } from './errors.js';
 import { checksum } from './hash.js';
 import { decodePayload, maxPayloadOf, wireCommand, writePayload, type Message } from './message.js';
-import type { Network } from './networks.js';
+import { findNetwork, type Network } from './networks.js';
 import { ByteWriter } from './writer.js';
 
 /** Size of the frame header: magic, command, length, checksum. */
@@ -45,7 +45,9 @@ export function readFrameHeader(bytes: Uint8Array, offset: number, magic: number
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, MESSAGE_HEADER_SIZE);
   const got = view.getUint32(0, true);
   if (got !== magic) {
-    throw new ProtocolError(ProtocolErrorCode.BadMagic, `wrong network magic 0x${got.toString(16).padStart(8, '0')}`);
+    const theirs = findNetwork(got);
+    const hint = theirs ? ` (a ${theirs.name} message)` : '';
+    throw new ProtocolError(ProtocolErrorCode.BadMagic, `wrong network magic 0x${got.toString(16).padStart(8, '0')}${hint}`);
   }
   const command = readCommand(bytes, offset + 4);
   if (command === undefined) throw new ProtocolError(ProtocolErrorCode.BadCommand, 'command is not NUL-padded printable ASCII');

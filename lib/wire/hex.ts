@@ -38,3 +38,9 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** A hash shortened for display: the first and last 8 hex digits of {@link hashToHex}, e.g. `00000000…f5de59d2`. */
+export function shortHash(hash: Uint8Array): string {
+  const hex = hashToHex(hash);
+  return `${hex.slice(0, 8)}…${hex.slice(-8)}`;
+}

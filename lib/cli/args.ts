@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { findNetwork, type Network } from '../wire/networks.js';
+
+/** The usage text. */
+export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
+
+Usage:
+  rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--json]
+  rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
+  rxbtc --help | --version
+
+Prints the handshake, then every message received, one line each
+(JSON lines with --json), with ping latency. Ctrl-C disconnects.
+
+Options:
+  --network NAME   mainnet (default), testnet3, testnet4, signet or regtest
+  --proxy URL      connect through a SOCKS5 proxy such as Tor (hostnames resolved by the proxy)
+  --port PORT      listen port (default: the network's port; 0 picks a free one)
+  --host HOST      listen address (default 127.0.0.1)
+  --json           JSON lines instead of text
+`;
+
+/** A command line that failed to parse; the message says why. */
+export class UsageError extends Error {
+  /** @param message - what is wrong */
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A parsed command line. */
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'connect'; host: string; port: number; network: Network; proxy: string | undefined; json: boolean }
+  | { kind: 'listen'; host: string; port: number; network: Network; json: boolean };
+
+function parsePort(text: string, allowZero = false): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < (allowZero ? 0 : 1) || port > 65535) throw new UsageError(`not a TCP port: ${text}`);
+  return port;
+}
+
+/** Split `HOST`, `HOST:PORT`, `[IPv6]` or `[IPv6]:PORT`. */
+export function parseHostPort(target: string, defaultPort: number): { host: string; port: number } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
+  if (bracketed) return { host: bracketed[1]!, port: bracketed[2] ? parsePort(bracketed[2]) : defaultPort };
+  const colons = target.split(':').length - 1;
+  if (colons === 1) {
+    const [host, port] = target.split(':') as [string, string];
+    if (!host) throw new UsageError(`missing host in ${target}`);
+    return { host, port: parsePort(port) };
+  }
+  if (!target) throw new UsageError('missing HOST');
+  return { host: target, port: defaultPort }; // a bare IPv6 address has several colons and no port
+}
+
+/**
+ * Parse `rxbtc` arguments (without `node` and the script) with Node's
+ * `util.parseArgs`.
+ * @throws UsageError for unknown options, a missing host, a bad port or network
+ */
+export function parseCli(argv: readonly string[]): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        network: { type: 'string', default: 'mainnet' },
+        proxy: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const network = findNetwork(values.network);
+  if (!network) throw new UsageError(`unknown network ${values.network}: use mainnet, testnet3, testnet4, signet or regtest`);
+  const [command, target, ...rest] = positionals;
+  switch (command) {
+    case 'connect': {
+      if (!target) throw new UsageError('connect needs HOST[:PORT]');
+      if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+      if (values.port !== undefined) throw new UsageError('--port is for listen; write connect HOST:PORT');
+      return { kind: 'connect', ...parseHostPort(target, network.port), network, proxy: values.proxy, json: values.json };
+    }
+    case 'listen':
+      if (target) throw new UsageError(`unexpected argument ${target}`);
+      if (values.proxy !== undefined) throw new UsageError('--proxy is for connect');
+      return { kind: 'listen', host: values.host, port: values.port === undefined ? network.port : parsePort(values.port, true), network, json: values.json };
+    case undefined:
+      return { kind: 'help' };
+    default:
+      throw new UsageError(`unknown command ${command}: use connect or listen`);
+  }
+}

@@ -1,0 +1,153 @@
+import { connectTcp } from '../transport/connect-tcp.js';
+import type { Connection } from '../transport/connection.js';
+import { listenTcp } from '../transport/listen-tcp.js';
+import { PeerError, PeerErrorCode } from '../peer/errors.js';
+import { randomNonce } from '../peer/nonce.js';
+import { createPeer, type Peer } from '../peer/peer.js';
+import { RXBTC_USER_AGENT } from '../peer/user-agent.js';
+import { ProtocolError, ProtocolErrorCode } from '../wire/errors.js';
+import type { Message } from '../wire/message.js';
+import type { Network } from '../wire/networks.js';
+import { serviceNames } from '../wire/services.js';
+import { USAGE, UsageError, parseCli } from './args.js';
+import { formatMessage, messageToJson } from './format-message.js';
+
+/** Where the CLI writes, and what stops it. */
+export interface CliIO {
+  /** One line of normal output. */
+  out(line: string): void;
+  /** One line of error output. */
+  err(line: string): void;
+  /** Aborting disconnects every peer and ends the command (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+/** Turn a failure into one line a person can act on. */
+export function explainError(e: unknown, network: Network): string {
+  if (e instanceof ProtocolError && e.code === ProtocolErrorCode.BadMagic) return `${e.message}: the remote is not on ${network.name}; check --network`;
+  if (e instanceof PeerError) {
+    switch (e.code) {
+      case PeerErrorCode.NegotiateTimeout:
+        return `no handshake within 30 s: is it a Bitcoin node on ${network.name}?`;
+      case PeerErrorCode.Disconnected:
+        return `handshake refused: the remote closed the connection (${e.message}); a node on another network drops us without a word, so check --network`;
+      default:
+        return `handshake refused (${e.code}): ${e.message}`;
+    }
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Print one peer's handshake, messages, ping latency and disconnect until it ends. Resolves with an exit code. */
+async function watchPeer(peer: Peer, label: string, network: Network, json: boolean, io: CliIO): Promise<number> {
+  const stamp = (): string => new Date().toISOString().slice(11, 23);
+  const emit = (event: string, text: string, fields: Record<string, unknown>): void =>
+    json ? io.out(JSON.stringify({ time: new Date().toISOString(), peer: label, event, ...fields })) : io.out(`${stamp()} ${label} ${text}`);
+  const onAbort = (): void => peer.disconnect('interrupted');
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+  // Subscribe before the handshake resolves: messages that arrive with the verack are delivered at once.
+  // They are printed after the handshake line.
+  const ping = { nonce: randomNonce(), sent: 0 };
+  const early: Message[] = [];
+  let ready = false;
+  const print = (m: Message): void => {
+    emit('message', `← ${formatMessage(m)}`, messageToJson(m));
+    if (m.command === 'pong' && m.nonce === ping.nonce) {
+      const ms = performance.now() - ping.sent;
+      emit('latency', `ping latency ${ms.toFixed(2)} ms`, { ms: Number(ms.toFixed(3)) });
+    }
+  };
+  peer.messages$.subscribe((m) => (ready ? print(m) : early.push(m)));
+  try {
+    let negotiated;
+    try {
+      negotiated = await peer.handshake;
+    } catch (e) {
+      const closed = await peer.closed;
+      const why = explainError(closed.error ?? e, network);
+      if (json) emit('error', why, { error: why });
+      else io.err(`${label}: ${why}`);
+      return 1;
+    }
+    const { remote, protocolVersion } = negotiated;
+    emit('handshake', `handshake: ${remote.userAgent} version ${remote.version} (negotiated ${protocolVersion}), services ${serviceNames(remote.services).join(',') || 'none'}, height ${remote.startHeight}`, {
+      userAgent: remote.userAgent,
+      version: remote.version,
+      negotiated: protocolVersion,
+      services: serviceNames(remote.services),
+      startHeight: remote.startHeight,
+      relay: remote.relay,
+    });
+    ready = true;
+    early.splice(0).forEach(print);
+    ping.sent = performance.now();
+    await peer.send({ command: 'ping', nonce: ping.nonce }).catch(() => undefined);
+    const { reason, error } = await peer.closed;
+    const s = peer.stats();
+    emit('disconnect', `disconnected: ${reason} (${s.bytesReceived} bytes in, ${s.bytesSent} out)`, { reason, bytesReceived: s.bytesReceived, bytesSent: s.bytesSent });
+    return error && !io.signal?.aborted ? 1 : 0;
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Run the `rxbtc` command line: `connect`, `listen`, `--help`,
+ * `--version`. Resolves with the process exit code (0 ok, 1 failure,
+ * 2 usage error); never throws.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  let command;
+  try {
+    command = parseCli(argv);
+  } catch (e) {
+    io.err(`rxbtc: ${e instanceof UsageError ? e.message : String(e)}`);
+    io.err('try rxbtc --help');
+    return 2;
+  }
+  switch (command.kind) {
+    case 'help':
+      io.out(USAGE.trimEnd());
+      return 0;
+    case 'version':
+      io.out(RXBTC_USER_AGENT.version);
+      return 0;
+    case 'connect': {
+      const { host, port, network, proxy, json } = command;
+      let connection: Connection;
+      try {
+        connection = await connectTcp({ host, port, ...(proxy === undefined ? {} : { proxy }) });
+      } catch (e) {
+        io.err(`${e instanceof Error ? e.message : String(e)}${proxy ? ` (through ${proxy})` : ''}`);
+        return 1;
+      }
+      return watchPeer(createPeer(connection, { network }), `${host}:${port}`, network, json, io);
+    }
+    case 'listen': {
+      const { host, port, network, json } = command;
+      let listener;
+      try {
+        listener = await listenTcp({ host, port });
+      } catch (e) {
+        io.err(`cannot listen on ${host}:${port}: ${e instanceof Error ? e.message : String(e)}`);
+        return 1;
+      }
+      if (json) io.out(JSON.stringify({ time: new Date().toISOString(), event: 'listening', host, port: listener.port, network: network.name }));
+      else io.out(`listening on ${host}:${listener.port} (${network.name}); Ctrl-C to stop`);
+      const watching = new Set<Promise<number>>();
+      const accepting = listener.connections$.subscribe((connection) => {
+        const done = watchPeer(createPeer(connection, { network, inbound: true }), connection.remoteAddress, network, json, io);
+        watching.add(done);
+        void done.finally(() => watching.delete(done));
+      });
+      await new Promise<void>((resolve) => {
+        if (io.signal?.aborted) resolve();
+        io.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      accepting.unsubscribe();
+      await listener.close();
+      await Promise.all(watching);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { UsageError, parseCli, parseHostPort } from '../../lib/cli/args.js';
+import { networks } from '../../lib/index.js';
+
+describe('parseCli', () => {
+  it('parses connect with defaults and with every option', () => {
+    expect(parseCli(['connect', 'node.example'])).toEqual({ kind: 'connect', host: 'node.example', port: 8333, network: networks.mainnet, proxy: undefined, json: false });
+    expect(parseCli(['connect', '127.0.0.1:18444', '--network', 'regtest', '--json', '--proxy', 'socks5://127.0.0.1:9050'])).toEqual({
+      kind: 'connect',
+      host: '127.0.0.1',
+      port: 18444,
+      network: networks.regtest,
+      proxy: 'socks5://127.0.0.1:9050',
+      json: true,
+    });
+  });
+
+  it('parses listen, defaulting to the network port on 127.0.0.1', () => {
+    expect(parseCli(['listen', '--network', 'signet'])).toMatchObject({ kind: 'listen', host: '127.0.0.1', port: 38333, json: false });
+    expect(parseCli(['listen', '--port', '9000'])).toMatchObject({ port: 9000 });
+    expect(parseCli(['listen', '--port', '0'])).toMatchObject({ port: 0 });
+  });
+
+  it('handles IPv6 targets', () => {
+    expect(parseHostPort('[::1]:8333', 1)).toEqual({ host: '::1', port: 8333 });
+    expect(parseHostPort('[::1]', 1)).toEqual({ host: '::1', port: 1 });
+    expect(parseHostPort('::1', 1)).toEqual({ host: '::1', port: 1 });
+  });
+
+  it('gives help without a command and refuses bad input with a UsageError', () => {
+    expect(parseCli([])).toEqual({ kind: 'help' });
+    expect(parseCli(['--help'])).toEqual({ kind: 'help' });
+    for (const bad of [['connect'], ['connect', 'h:99999'], ['connect', 'h', '--network', 'moon'], ['frobnicate'], ['connect', 'h', '--bogus'], ['listen', 'extra'], ['connect', 'h', '--port', '1']]) {
+      expect(() => parseCli(bad)).toThrow(UsageError);
+    }
+  });
+});

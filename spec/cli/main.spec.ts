@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:net';
+import { runCli, type CliIO } from '../../lib/cli/main.js';
+import { connectTcp, createPeer, encodeMessage, MruSet, networks } from '../../lib/index.js';
+import { startRegtestNode, type RegtestNode } from '../../demos/regtest-node.js';
+import { remoteVersion } from '../helpers/scripted-remote.js';
+
+/** Collects output; `until` resolves once a line matches. */
+function capture(): CliIO & { lines: string[]; errors: string[]; until(re: RegExp): Promise<void>; stop(): void } {
+  const controller = new AbortController();
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const check = (): void => {
+    for (const w of waiters.splice(0)) {
+      if (lines.some((l) => w.re.test(l))) w.resolve();
+      else waiters.push(w);
+    }
+  };
+  return {
+    lines,
+    errors,
+    signal: controller.signal,
+    out: (l) => {
+      lines.push(l);
+      check();
+    },
+    err: (l) => errors.push(l),
+    until: (re) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ re, resolve });
+        check();
+      }),
+    stop: () => controller.abort(),
+  };
+}
+
+let regtest: RegtestNode;
+beforeAll(async () => {
+  regtest = await startRegtestNode({ blocks: 3 });
+});
+afterAll(async () => {
+  await regtest?.close();
+});
+
+describe('rxbtc connect', () => {
+  it('prints the handshake, ping latency and live messages as JSON lines, and exits 0 on Ctrl-C', async () => {
+    const io = capture();
+    const done = runCli(['connect', `127.0.0.1:${regtest.port}`, '--network', 'regtest', '--json'], io);
+    await io.until(/"event":"latency"/);
+    await regtest.mine(1);
+    await io.until(/"command":"inv"/);
+    io.stop();
+    expect(await done).toBe(0);
+    const events = io.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events[0]).toMatchObject({ event: 'handshake', negotiated: 70015, startHeight: 3, services: expect.arrayContaining(['Network']) });
+    expect(events.find((e) => e['event'] === 'latency')!['ms']).toBeGreaterThanOrEqual(0);
+    expect(events.at(-1)).toMatchObject({ event: 'disconnect', reason: 'interrupted' });
+  });
+
+  it('prints pretty lines by default', async () => {
+    const io = capture();
+    const done = runCli(['connect', `127.0.0.1:${regtest.port}`, '--network', 'regtest'], io);
+    await io.until(/ping latency/);
+    io.stop();
+    expect(await done).toBe(0);
+    expect(io.lines[0]).toMatch(/127\.0\.0\.1:\d+ handshake: \/bcoin:v?1\.0\.2\/ version 70015 \(negotiated 70015\), services Network,.*height \d+$/);
+    expect(io.lines.some((l) => /← pong nonce \d+$/.test(l))).toBe(true);
+  });
+
+  it('says clearly when the host is unreachable', async () => {
+    const probe = createServer();
+    const port = await new Promise<number>((r) => probe.listen(0, '127.0.0.1', () => r((probe.address() as { port: number }).port)));
+    await new Promise((r) => probe.close(r));
+    const io = capture();
+    expect(await runCli(['connect', `127.0.0.1:${port}`, '--network', 'regtest'], io)).toBe(1);
+    expect(io.errors.join('\n')).toMatch(/ECONNREFUSED/);
+  });
+
+  it('names the network when the remote speaks another one (wrong magic)', async () => {
+    // A regtest node that speaks first, to a client on mainnet.
+    const server: Server = createServer((socket) => socket.end(encodeMessage(networks.regtest, remoteVersion())));
+    const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port)));
+    try {
+      const io = capture();
+      expect(await runCli(['connect', `127.0.0.1:${port}`], io)).toBe(1);
+      expect(io.errors.join('\n')).toMatch(/wrong network magic 0xdab5bffa \(a regtest message\): the remote is not on mainnet; check --network/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('names the network of a real node on another network (bcoin answers in regtest magic)', async () => {
+    const io = capture();
+    expect(await runCli(['connect', `127.0.0.1:${regtest.port}`, '--network', 'testnet4'], io)).toBe(1);
+    expect(io.errors.join('\n')).toMatch(/\(a regtest message\): the remote is not on testnet4; check --network/);
+  });
+
+  it('says the handshake was refused when the remote hangs up without a word', async () => {
+    const server: Server = createServer((socket) => socket.once('data', () => socket.destroy()));
+    const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port)));
+    try {
+      const io = capture();
+      expect(await runCli(['connect', `127.0.0.1:${port}`, '--network', 'signet'], io)).toBe(1);
+      expect(io.errors.join('\n')).toMatch(/handshake refused: the remote closed the connection.*check --network/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('exits 2 with a usage message on bad arguments', async () => {
+    const io = capture();
+    expect(await runCli(['connect'], io)).toBe(2);
+    expect(io.errors[0]).toMatch(/connect needs HOST/);
+  });
+});
+
+describe('rxbtc listen', () => {
+  it('accepts inbound peers and prints their handshake and messages', async () => {
+    const io = capture();
+    const done = runCli(['listen', '--port', '0', '--network', 'regtest'], io);
+    await io.until(/^listening on 127\.0\.0\.1:\d+/);
+    const port = Number(/:(\d+)/.exec(io.lines[0]!)![1]);
+    const peer = createPeer(await connectTcp({ host: '127.0.0.1', port }), { network: networks.regtest, sentNonces: new MruSet(50) });
+    await peer.handshake;
+    await peer.send({ command: 'getaddr' });
+    await io.until(/← getaddr/);
+    io.stop();
+    expect(await done).toBe(0);
+    expect((await peer.closed).reason).toMatch(/closed/);
+    expect(io.lines.some((l) => / handshake: \/rxbtc:0\.1\.0\/ version 70016 \(negotiated 70016\)/.test(l))).toBe(true);
+  });
+});
