@@ -37,7 +37,7 @@ export interface PeerConfig {
   /** Lowest protocol version accepted from the remote. @default 209 */
   minProtocolVersion?: number;
   /** Our best block, for the version message's start height. @default height 0 */
-  newestBlock?: () => { hash: Uint8Array; height: number };
+  newestBlock?: () => BestBlock;
   /** Ask the remote not to relay transactions (version relay flag false). @default false */
   disableRelayTx?: boolean;
   /** Announce transactions by wtxid (send `wtxidrelay` before verack, BIP339). @default false */
@@ -69,7 +69,18 @@ export interface PeerConfig {
 }
 
 /** A {@link PeerConfig} with every default filled in. */
-export type ResolvedPeerConfig = Required<Omit<PeerConfig, 'userAgent'>> & { userAgent: UserAgent | undefined };
+export type ResolvedPeerConfig = Required<Omit<PeerConfig, 'userAgent'>> & {
+  /** Our application's user-agent component, if any. */
+  userAgent: UserAgent | undefined;
+};
+
+/** The best block we know, announced in our version message. */
+export interface BestBlock {
+  /** Its hash, wire order. */
+  hash: Uint8Array;
+  /** Its height. */
+  height: number;
+}
 
 function positive(name: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);

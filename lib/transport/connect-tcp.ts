@@ -4,13 +4,22 @@ import { fromSocket } from './from-socket.js';
 import { socks5Connect } from './socks5.js';
 
 /** Where and how to connect. */
+/** A SOCKS5 proxy's address. */
+export interface ProxyAddress {
+  /** Proxy host. */
+  host: string;
+  /** Proxy port. */
+  port: number;
+}
+
+/** Options of {@link connectTcp}. */
 export interface ConnectOptions {
   /** Host name or IP address of the peer. */
   host: string;
   /** TCP port of the peer. */
   port: number;
   /** A SOCKS5 proxy such as Tor, as `socks5://host:port` or `{ host, port }`. The peer's hostname is resolved by the proxy. */
-  proxy?: string | { host: string; port: number };
+  proxy?: string | ProxyAddress;
   /**
    * Give up after this many milliseconds.
    * @default 10000

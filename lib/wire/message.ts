@@ -120,7 +120,13 @@ export type Message =
 export type Command = Message['command'];
 
 /** The message interface for one command. */
-export type MessageOf<C extends Command> = Extract<Message, { command: C }>;
+export type MessageOf<C extends Command> = Extract<
+  Message,
+  {
+    /** The command that selects the message type. */
+    command: C;
+  }
+>;
 
 /** A command rxbtc has a codec for. */
 export type KnownCommand = Exclude<Command, 'unknown'>;

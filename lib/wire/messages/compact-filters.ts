@@ -103,7 +103,16 @@ function writeHashes(w: ByteWriter, hashes: Uint8Array[], max: number, what: str
 /** Decode `getcfilters` or `getcfheaders` (same layout). */
 export function rangeRequestDecoder<C extends 'getcfilters' | 'getcfheaders'>(
   command: C,
-): (r: ByteReader) => { command: C; filterType: number; startHeight: number; stopHash: Uint8Array } {
+): (r: ByteReader) => {
+  /** `getcfilters` or `getcfheaders`. */
+  command: C;
+  /** Filter type (0: basic). */
+  filterType: number;
+  /** First block height. */
+  startHeight: number;
+  /** Hash of the last block. */
+  stopHash: Uint8Array;
+} {
   return (r) => ({ command, filterType: r.u8(), startHeight: r.u32le(), stopHash: r.hash() });
 }
 

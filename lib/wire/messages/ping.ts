@@ -18,7 +18,12 @@ export interface PongMessage {
 }
 
 /** Decode a `ping` or `pong` payload. */
-export function decodeNonce<C extends 'ping' | 'pong'>(command: C): (r: ByteReader) => { command: C; nonce: bigint } {
+export function decodeNonce<C extends 'ping' | 'pong'>(command: C): (r: ByteReader) => {
+  /** `ping` or `pong`. */
+  command: C;
+  /** The 64-bit nonce. */
+  nonce: bigint;
+} {
   return (r) => ({ command, nonce: r.u64le() });
 }
 
