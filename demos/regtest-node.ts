@@ -21,6 +21,8 @@ export interface RegtestNode {
    * Resolves with its txid, wire byte order.
    */
   sendTransaction(): Promise<Uint8Array>;
+  /** Resolve once at least `n` peers have completed the handshake with the node (polls; rejects after `timeoutMs`). */
+  waitForPeers(n: number, timeoutMs?: number): Promise<void>;
   /** Make bcoin dial `127.0.0.1:port` (an outbound connection from bcoin's side). */
   dial(port: number): BcoinPeer;
   /** Stop the node and release its ports. */
@@ -125,6 +127,16 @@ export async function startRegtestNode(options: RegtestNodeOptions = {}): Promis
       nextCoinbase++;
       await node.sendTX(tx);
       return new Uint8Array(tx.hash());
+    },
+    async waitForPeers(n, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        let ready = 0;
+        for (let p = node.pool.peers.head(); p; p = p.next) if (p.handshake) ready++;
+        if (ready >= n) return;
+        if (Date.now() > deadline) throw new Error(`only ${ready} of ${n} peers completed the handshake within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     dial(peerPort) {
       const peer = node.pool.createOutbound(bcoin.net.NetAddress.fromHostname(`127.0.0.1:${peerPort}`, 'regtest'));

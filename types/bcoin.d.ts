@@ -27,6 +27,8 @@ declare module 'bcoin' {
     readonly agent: string;
     readonly version: number;
     readonly outbound: boolean;
+    /** The next peer in the pool's list. */
+    readonly next: BcoinPeer | null;
     hostname(): string;
     destroy(): void;
     on(event: 'open' | 'close', fn: () => void): void;
@@ -78,7 +80,7 @@ declare module 'bcoin' {
     };
     readonly pool: {
       server: Server | null;
-      peers: { add(peer: BcoinPeer): void; head(): (BcoinPeer & { next: BcoinPeer | null }) | null };
+      peers: { add(peer: BcoinPeer): void; head(): BcoinPeer | null };
       createOutbound(addr: NetAddress): BcoinPeer;
       discoverExternal(): Promise<void>;
       discoverGateway(): Promise<boolean>;
