@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { runCli, type CliIO } from '../../lib/cli/main.js';
 import { connectTcp, createPeer, encodeMessage, MruSet, networks } from '../../lib/index.js';
-import { startRegtestNode, type RegtestNode } from '../../demos/regtest-node.js';
+import { useRegtestNode } from '../helpers/regtest.js';
 import { remoteVersion } from '../helpers/scripted-remote.js';
 
 /** Collects output; `until` resolves once a line matches. */
@@ -34,20 +34,14 @@ function capture(): CliIO & { lines: string[]; errors: string[]; until(re: RegEx
   };
 }
 
-let regtest: RegtestNode;
-beforeAll(async () => {
-  regtest = await startRegtestNode({ blocks: 3 });
-});
-afterAll(async () => {
-  await regtest?.close();
-});
+const regtest = useRegtestNode({ blocks: 3 });
 
 describe('rxbtc connect', () => {
   it('prints the handshake, ping latency and live messages as JSON lines, and exits 0 on Ctrl-C', async () => {
     const io = capture();
-    const done = runCli(['connect', `127.0.0.1:${regtest.port}`, '--network', 'regtest', '--json'], io);
+    const done = runCli(['connect', `127.0.0.1:${regtest().port}`, '--network', 'regtest', '--json'], io);
     await io.until(/"event":"latency"/);
-    await regtest.mine(1);
+    await regtest().mine(1);
     await io.until(/"command":"inv"/);
     io.stop();
     expect(await done).toBe(0);
@@ -59,7 +53,7 @@ describe('rxbtc connect', () => {
 
   it('prints pretty lines by default', async () => {
     const io = capture();
-    const done = runCli(['connect', `127.0.0.1:${regtest.port}`, '--network', 'regtest'], io);
+    const done = runCli(['connect', `127.0.0.1:${regtest().port}`, '--network', 'regtest'], io);
     await io.until(/ping latency/);
     io.stop();
     expect(await done).toBe(0);
@@ -91,7 +85,7 @@ describe('rxbtc connect', () => {
 
   it('names the network of a real node on another network (bcoin answers in regtest magic)', async () => {
     const io = capture();
-    expect(await runCli(['connect', `127.0.0.1:${regtest.port}`, '--network', 'testnet4'], io)).toBe(1);
+    expect(await runCli(['connect', `127.0.0.1:${regtest().port}`, '--network', 'testnet4'], io)).toBe(1);
     expect(io.errors.join('\n')).toMatch(/\(a regtest message\): the remote is not on testnet4; check --network/);
   });
 

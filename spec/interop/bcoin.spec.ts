@@ -18,7 +18,7 @@ import {
   type Command,
   type Peer,
 } from '../../lib/index.js';
-import { startRegtestNode, type RegtestNode } from '../../demos/regtest-node.js';
+import { useRegtestNode } from '../helpers/regtest.js';
 
 /**
  * Interop with a real bcoin 1.0.2 regtest full node, in memory on
@@ -34,18 +34,12 @@ function next<C extends Command>(peer: Peer, command: C, where: (m: MessageOf<C>
   return firstValueFrom(peer.on(command).pipe(filter(where), timeout(within)));
 }
 
-let regtest: RegtestNode;
-beforeAll(async () => {
-  regtest = await startRegtestNode({ blocks: 110 });
-});
-afterAll(async () => {
-  await regtest?.close();
-});
+const regtest = useRegtestNode({ blocks: 110 });
 
 describe('rxbtc dials bcoin', () => {
   let peer: Peer;
   beforeEach(async () => {
-    peer = createPeer(await connectTcp({ host: '127.0.0.1', port: regtest.port, timeout: within }), {
+    peer = createPeer(await connectTcp({ host: '127.0.0.1', port: regtest().port, timeout: within }), {
       network,
       services: ServiceFlag.Network | ServiceFlag.Witness,
       pingInterval: 200,
@@ -62,10 +56,10 @@ describe('rxbtc dials bcoin', () => {
     const n = await peer.handshake;
     expect(n.protocolVersion).toBe(70015);
     expect(n.remote.userAgent).toMatch(/^\/bcoin:v?1\.0\.2\//);
-    expect(n.remote.startHeight).toBe(regtest.height);
+    expect(n.remote.startHeight).toBe(regtest().height);
     expect(hasService(n.remote.services, ServiceFlag.Network)).toBe(true);
     expect(n.witness).toBe(true);
-    expect(peer.stats()).toMatchObject({ startHeight: regtest.height, protocolVersion: 70015, userAgent: n.remote.userAgent, inbound: false });
+    expect(peer.stats()).toMatchObject({ startHeight: regtest().height, protocolVersion: 70015, userAgent: n.remote.userAgent, inbound: false });
   });
 
   it('answers our ping with its pong, and the keep-alive measures latency', async () => {
@@ -82,19 +76,19 @@ describe('rxbtc dials bcoin', () => {
     const reply = next(peer, 'headers');
     expect(await peer.pushGetHeaders([genesis], zero)).toBe(true);
     const { headers } = await reply;
-    expect(headers).toHaveLength(regtest.height);
+    expect(headers).toHaveLength(regtest().height);
     let prev = genesis;
     for (const h of headers) {
       expect(bytesEqual(h.prevBlock, prev)).toBe(true);
       prev = blockHash(h);
     }
-    expect(bytesEqual(prev, await regtest.blockHash(regtest.height))).toBe(true);
+    expect(bytesEqual(prev, await regtest().blockHash(regtest().height))).toBe(true);
   });
 
   it('announces newly mined blocks by inv; getdata → the block, hash and merkle root checked', async () => {
     await peer.handshake;
     const announced = next(peer, 'inv', (m) => m.items.some((i) => i.type === InvType.Block));
-    const [mined] = await regtest.mine(1);
+    const [mined] = await regtest().mine(1);
     const inv = await announced;
     expect(inv.items.map((i) => i.hash)).toContainEqual(mined);
     const reply = next(peer, 'block');
@@ -109,7 +103,7 @@ describe('rxbtc dials bcoin', () => {
     await peer.handshake;
     await peer.send({ command: 'sendheaders' });
     const announced = next(peer, 'headers');
-    const [mined] = await regtest.mine(1);
+    const [mined] = await regtest().mine(1);
     const { headers } = await announced;
     expect(headers.map(blockHash)).toContainEqual(mined);
   });
@@ -117,7 +111,7 @@ describe('rxbtc dials bcoin', () => {
   it('announces a mempool transaction by inv; getdata → the transaction with that txid', async () => {
     await peer.handshake;
     const announced = next(peer, 'inv', (m) => m.items.some((i) => i.type === InvType.Tx));
-    const id = await regtest.sendTransaction();
+    const id = await regtest().sendTransaction();
     expect((await announced).items.map((i) => i.hash)).toContainEqual(id);
     const reply = next(peer, 'tx');
     await peer.send({ command: 'getdata', items: [{ type: InvType.WitnessTx, hash: id }] });
@@ -130,7 +124,7 @@ describe('bcoin dials an rxbtc listener', () => {
     const listener = await listenTcp({ port: 0 });
     try {
       const accepted = firstValueFrom(listener.connections$.pipe(timeout(within)));
-      const bcoinPeer = regtest.dial(listener.port);
+      const bcoinPeer = regtest().dial(listener.port);
       const opened = new Promise<void>((resolve) => bcoinPeer.on('open', resolve));
       const peer = createPeer(await accepted, {
         network,

@@ -11,7 +11,7 @@ import {
   type BlockHeader,
   type Message,
 } from '../../lib/index.js';
-import { startRegtestNode, type RegtestNode } from '../../demos/regtest-node.js';
+import { useRegtestNode } from '../helpers/regtest.js';
 
 /** Debian's Python, where python3-bitcoinlib is installed (not the first python3 on PATH). */
 const PYTHON = '/usr/bin/python3';
@@ -46,14 +46,10 @@ function runClient(port: number): Promise<{ events: ClientEvent[]; code: number 
 }
 
 describeWithPython('a python-bitcoinlib client against an rxbtc listener', () => {
-  let regtest: RegtestNode;
+  const regtest = useRegtestNode({ blocks: 12 });
   const served: BlockHeader[] = [];
   beforeAll(async () => {
-    regtest = await startRegtestNode({ blocks: 12 });
-    for (let h = 1; h <= 12; h++) served.push(readBlockHeader(new ByteReader((await regtest.rawBlock(h)).subarray(0, 80))));
-  });
-  afterAll(async () => {
-    await regtest?.close();
+    for (let h = 1; h <= 12; h++) served.push(readBlockHeader(new ByteReader((await regtest().rawBlock(h)).subarray(0, 80))));
   });
 
   it('completes the handshake, gets a pong for its ping and the headers it asked for', async () => {
@@ -82,7 +78,7 @@ describeWithPython('a python-bitcoinlib client against an rxbtc listener', () =>
       expect(events.map((e) => e.event)).toEqual(['version', 'verack', 'pong', 'headers']);
       expect(events[2]).toMatchObject({ matches: true });
       const hashes = events[3]!['hashes'] as string[];
-      expect(hashes).toEqual(await Promise.all(served.map(async (_, i) => hashToHex(await regtest.blockHash(i + 1)))));
+      expect(hashes).toEqual(await Promise.all(served.map(async (_, i) => hashToHex(await regtest().blockHash(i + 1)))));
       expect(received.map((m) => m.command)).toEqual(['ping', 'getheaders']);
       expect((await peer.closed).reason).toMatch(/closed/);
     } finally {

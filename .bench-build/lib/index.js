@@ -1,2 +1,0 @@
-export * from './wire/index.js';
-export * from './stream/index.js';

@@ -1,2 +1,0 @@
-export * from './decode-messages.js';
-export * from './encode-messages.js';
