@@ -36,9 +36,10 @@ export class PeerError extends Error {
    * @param code - why
    * @param message - detail
    * @param command - command involved
+   * @param options - `cause`: the underlying failure, if any
    */
-  constructor(code: PeerErrorCode, message: string, command?: string) {
-    super(message);
+  constructor(code: PeerErrorCode, message: string, command?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'PeerError';
     this.code = code;
     this.command = command;

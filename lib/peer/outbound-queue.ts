@@ -25,8 +25,9 @@ export interface OutboundQueueOptions {
  * `send` resolving when its bytes were written (btcd's done channel).
  * Because the next write starts only when the previous one finished, a
  * remote that stops reading holds the queue at its capacity instead of
- * growing memory without bound. Urgent messages (the handshake's) jump
- * ahead of ordinary ones and are not held while paused.
+ * growing memory without bound. Urgent messages (the handshake's) do not
+ * count against the capacity and are not held while paused: they are
+ * written ahead of the ordinary messages a pause holds back.
  */
 export class OutboundQueue {
   private readonly entries: Entry[] = [];
@@ -64,7 +65,8 @@ export class OutboundQueue {
 
   /**
    * Queue a message; resolves once it was written.
-   * @throws PeerError (as a rejection) `queue-full` or `disconnected`
+   * @throws PeerError (as a rejection) `queue-full`, or `disconnected` when
+   *   the queue closed or the write failed (the transport's error is its `cause`)
    */
   send(message: Message, urgent = false): Promise<void> {
     if (this.closedWith) return Promise.reject(this.closedWith);
@@ -116,8 +118,9 @@ export class OutboundQueue {
         try {
           await this.write(bytes);
         } catch (error) {
-          entry.reject(error);
-          this.close(new PeerError(PeerErrorCode.Disconnected, `write failed: ${String(error)}`));
+          const failed = this.closedWith ?? new PeerError(PeerErrorCode.Disconnected, `write failed: ${String(error)}`, undefined, { cause: error });
+          entry.reject(new PeerError(PeerErrorCode.Disconnected, failed.message, entry.message.command, { cause: error }));
+          this.close(failed);
           return;
         }
         this.options.onWritten?.(entry.message, bytes.length);
