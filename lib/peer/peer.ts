@@ -387,7 +387,7 @@ class RxPeer implements Peer {
     if (error instanceof ProtocolError && this.negotiated && this.isConnected) {
       const done = (): void => this.disconnect(`protocol error: ${error.message}`, error);
       void this.pushReject(error.command ?? 'malformed', RejectCode.Malformed, error.message.slice(0, 111), undefined, true).then(done, done);
-      timer(1000, this.config.scheduler).subscribe(done); // never wait long on a remote that does not read
+      this.subscriptions.add(timer(1000, this.config.scheduler).subscribe(done)); // never wait long on a remote that does not read
       return;
     }
     this.disconnect(error.message, error);
