@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { from } from 'rxjs';
 import {
   decodeMessages,
@@ -16,6 +17,7 @@ import {
   type Message,
 } from '../lib/index.js';
 import { bcoinEncode, bcoinFramer, bcoinParser, type BcoinPacket } from './bcoin.js';
+import { runScale } from './scale.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dataDir = process.env['RXBTC_DATA'] ?? resolve(here, '..', '..', '..', 'shared', 'data');
@@ -159,4 +161,18 @@ function run(): void {
   console.log(`${ratios[txKey]! >= 5 ? 'MET ' : 'MISS'} ${txKey}: ${ratios[txKey]!.toFixed(1)}× (target ≥ 5×)`);
 }
 
-run();
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    peers: { type: 'string', default: '1000' },
+    soak: { type: 'string', default: '30' },
+  },
+});
+const peers = Number(values.peers);
+const soakSeconds = Number(values.soak);
+if (!['codec', 'scale', undefined].includes(values.only) || !(peers > 0) || !(soakSeconds >= 0)) {
+  console.error('usage: npm run bench -- [--only codec|scale] [--peers N] [--soak SECONDS]');
+  process.exit(2);
+}
+if (values.only !== 'scale') run();
+if (values.only !== 'codec') await runScale({ peers, soakSeconds, dataDir });
