@@ -1,11 +1,15 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Observable, share } from 'rxjs';
 import type { Connection } from './connection.js';
 import { fromSocket } from './from-socket.js';
 
 /** A listening TCP server whose accepted sockets arrive as connections. */
 export interface Listener {
-  /** Every accepted connection. Accepting starts when the listener is created. */
+  /**
+   * Every accepted connection, to every subscriber. A connection that
+   * arrives while nobody is subscribed is closed at once rather than left
+   * open and unread.
+   */
   readonly connections$: Observable<Connection>;
   /** The bound port (useful with port 0). */
   readonly port: number;
@@ -24,13 +28,16 @@ export interface Listener {
  */
 export async function listenTcp(options: { port?: number; host?: string } = {}): Promise<Listener> {
   const server: Server = createServer({ pauseOnConnect: true });
+  let deliver: ((socket: Socket) => void) | undefined;
+  server.on('connection', (socket: Socket) => (deliver ? deliver(socket) : socket.destroy()));
   const connections$ = new Observable<Connection>((subscriber) => {
-    const onConnection = (socket: import('node:net').Socket): void => {
-      subscriber.next(fromSocket(socket));
+    deliver = (socket) => subscriber.next(fromSocket(socket));
+    const onClose = (): void => subscriber.complete();
+    server.once('close', onClose);
+    return () => {
+      deliver = undefined;
+      server.off('close', onClose);
     };
-    server.on('connection', onConnection);
-    server.once('close', () => subscriber.complete());
-    return () => server.off('connection', onConnection);
   }).pipe(share());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -83,6 +83,24 @@ describe('TCP on loopback', () => {
     expect(await lastValueFrom(client.bytes$.pipe(toArray()))).toEqual([Uint8Array.of(7)]);
     server.close();
   });
+
+  it('closes a connection that reaches a listener nobody subscribes to, instead of leaving it open', async () => {
+    const listener = await listenTcp({ port: 0 });
+    const first = await connectTcp({ host: '127.0.0.1', port: listener.port });
+    const ended = (c: Connection): Promise<Uint8Array[]> => lastValueFrom(c.bytes$.pipe(toArray()));
+    expect(await ended(first)).toEqual([]); // nobody subscribed yet: closed by the listener
+    const accepted = firstValueFrom(listener.connections$);
+    const second = await connectTcp({ host: '127.0.0.1', port: listener.port });
+    const server = await accepted; // delivered while subscribed
+    const third = await connectTcp({ host: '127.0.0.1', port: listener.port });
+    expect(await ended(third)).toEqual([]); // firstValueFrom unsubscribed again
+    const got = firstValueFrom(server.bytes$);
+    await second.write(Uint8Array.of(9));
+    expect(await got).toEqual(Uint8Array.of(9));
+    second.close();
+    server.close();
+    await listener.close();
+  });
 });
 
 describe('SOCKS5', () => {
