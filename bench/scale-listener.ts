@@ -3,14 +3,14 @@
  * side's memory is measured on its own. Accepts rxbtc inbound peers,
  * serves them, and during a soak sends mixed traffic of its own.
  * Talks to its parent over IPC: `ready` (port), then answers `measure`,
- * `soak` (on/off) and `stop`.
+ * `fill` (known inventory), `soak` (on/off) and `stop`.
  */
 import { Random } from '../fuzz/random.js';
 import { createPeer, listenTcp, networks, type Peer } from '../lib/index.js';
-import { lagMonitor, loadTraffic, memory, randomAction, serve } from './scale-traffic.js';
+import { fillKnownInventory, lagMonitor, loadTraffic, memory, randomAction, serve } from './scale-traffic.js';
 
 /** Messages from the parent. */
-export type ToListener = { type: 'measure' } | { type: 'soak'; on: boolean } | { type: 'stop' };
+export type ToListener = { type: 'measure' } | { type: 'fill'; items: number } | { type: 'soak'; on: boolean } | { type: 'stop' };
 /** Messages to the parent. */
 export type FromListener =
   | { type: 'ready'; port: number }
@@ -35,6 +35,8 @@ const rnd = new Random(0x11573);
 process.on('message', (m: ToListener) => {
   if (m.type === 'measure') {
     void memory().then((mem) => send({ type: 'measured', peers: peers.size, handshaken, ...mem, lag: lag.read() }));
+  } else if (m.type === 'fill') {
+    for (const peer of peers) fillKnownInventory(peer, m.items, rnd);
   } else if (m.type === 'soak') {
     clearInterval(soak);
     if (m.on) {

@@ -40,6 +40,15 @@ export function randomAction(peer: Peer, traffic: Traffic, rnd: Random): void {
   else peer.queue({ command: 'ping', nonce: BigInt(rnd.u32()) });
 }
 
+/**
+ * Announce `n` random transaction hashes to a peer, so that its
+ * known-inventory cache (1,000 items, btcd's cap) is full before a soak:
+ * a soak then measures the steady state, not caches filling up.
+ */
+export function fillKnownInventory(peer: Peer, n: number, rnd: Random): void {
+  for (let i = 0; i < n; i++) peer.queueInventory({ type: InvType.Tx, hash: rnd.bytes(32) });
+}
+
 /** Heap and native memory after a full collection, bytes. */
 export interface Memory {
   heap: number;
