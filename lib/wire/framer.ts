@@ -25,8 +25,9 @@ export interface FramerOptions {
  * last byte arrives, so memory grows only with bytes actually received.
  *
  * Framing errors (magic, command, length, checksum) are fatal: every later
- * `push` throws the same error. A malformed payload leaves the framer at
- * the next frame boundary.
+ * `push` throws the same error. A malformed payload is not: the framer
+ * stays at the next frame boundary, and the rest of the chunk that held it
+ * is decoded at the next `push` (an empty chunk will do).
  */
 export class MessageFramer {
   private readonly magic: number;
@@ -38,6 +39,8 @@ export class MessageFramer {
   private parts: Uint8Array[] = [];
   private partsBytes = 0;
   private failed: ProtocolError | null = null;
+  /** Bytes after a malformed payload, in the chunk that held it: decoded at the next `push`. */
+  private carry: Uint8Array | null = null;
 
   /**
    * @param network - network whose magic frames must carry
@@ -54,7 +57,7 @@ export class MessageFramer {
 
   /** Bytes received but not yet part of a decoded message. */
   get buffered(): number {
-    return this.headFill + (this.frame ? MESSAGE_HEADER_SIZE : 0) + this.partsBytes;
+    return this.headFill + (this.frame ? MESSAGE_HEADER_SIZE : 0) + this.partsBytes + (this.carry?.length ?? 0);
   }
 
   /** The command of the frame being received, if its header has arrived. */
@@ -68,6 +71,11 @@ export class MessageFramer {
    */
   push(input: Uint8Array, emit: (message: Message) => void): void {
     if (this.failed) throw this.failed;
+    if (this.carry) {
+      const carry = this.carry;
+      this.carry = null;
+      this.push(carry, emit);
+    }
     // A Node Buffer's subarray() goes through its species constructor, several
     // times slower than a plain view; decode from a plain Uint8Array instead.
     const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
@@ -111,6 +119,7 @@ export class MessageFramer {
         message = decodeFramePayload(frame, payload, this.verifyChecksum);
       } catch (error) {
         if (error instanceof ProtocolError && error.code === 'bad-checksum') this.failed = error;
+        else if (off < end) this.carry = chunk.subarray(off);
         throw error;
       }
       emit(message);
