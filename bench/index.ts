@@ -9,6 +9,7 @@ import {
   encodeMessage,
   networks,
   readBlock,
+  readBlockFile,
   ByteReader,
   sha256Backend,
   txid,
@@ -77,13 +78,7 @@ function scenarios(): Scenario[] {
     return frames;
   };
   const headersFrame = (): Buffer => {
-    const file = readData('blocks1-256');
-    const headers: BlockHeader[] = [];
-    for (let off = 0; off + 8 <= file.length; ) {
-      const len = file.readUInt32LE(off + 4);
-      headers.push(readBlock(new ByteReader(file.subarray(off + 8, off + 8 + len))).header);
-      off += 8 + len;
-    }
+    const headers: BlockHeader[] = readBlockFile(readData('blocks1-256')).map((r) => readBlock(new ByteReader(r.block)).header);
     return Buffer.from(encodeMessage(net, { command: 'headers', headers: Array.from({ length: 2000 }, (_, i) => headers[i % headers.length]!) }));
   };
   return [

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { ByteReader, InvType, readBlock, type BlockHeader, type Peer, type Transaction } from '../lib/index.js';
+import { ByteReader, InvType, readBlock, readBlockFile, type BlockHeader, type Peer, type Transaction } from '../lib/index.js';
 import type { Random } from '../fuzz/random.js';
 
 /** Real data both sides of the scale bench send: headers of blocks 1–255 and small mainnet transactions. */
@@ -12,13 +12,7 @@ export interface Traffic {
 
 /** Load {@link Traffic} from the shared data folder. */
 export function loadTraffic(dataDir: string): Traffic {
-  const file = readFileSync(join(dataDir, 'blocks1-256'));
-  const headers: BlockHeader[] = [];
-  for (let off = 0; off + 8 <= file.length; ) {
-    const len = file.readUInt32LE(off + 4);
-    headers.push(readBlock(new ByteReader(file.subarray(off + 8, off + 8 + len))).header);
-    off += 8 + len;
-  }
+  const headers: BlockHeader[] = readBlockFile(readFileSync(join(dataDir, 'blocks1-256'))).map((r) => readBlock(new ByteReader(r.block)).header);
   const block = readBlock(new ByteReader(readFileSync(join(dataDir, 'block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk'))));
   return { headers, txs: block.transactions.slice(1, 200).filter((tx) => tx.inputs.length <= 3 && tx.outputs.length <= 3) };
 }

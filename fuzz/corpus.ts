@@ -5,6 +5,7 @@ import {
   fromHex,
   ipFromString,
   readBlock,
+  readBlockFile,
   txid,
   wtxid,
   type Block,
@@ -24,18 +25,6 @@ export interface Seed {
   message: Message;
 }
 
-/** Split a block file (magic, LE u32 length, block)* into its raw blocks. */
-function records(file: Uint8Array): Uint8Array[] {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const out: Uint8Array[] = [];
-  for (let off = 0; off + 8 <= file.length && view.getUint32(off, true) !== 0; ) {
-    const length = view.getUint32(off + 4, true);
-    out.push(file.subarray(off + 8, off + 8 + length));
-    off += 8 + length;
-  }
-  return out;
-}
-
 const block = (raw: Uint8Array): Block => readBlock(new ByteReader(raw, 'block'));
 
 /** BIP158 vector rows: [height, hash, block, scripts, prevHeader, filter, header, notes]. */
@@ -48,8 +37,8 @@ type FilterRow = [number, string, string, string[], string, string, string, stri
  * are left out (`maxTransactionBytes`) so mutating a seed stays cheap.
  */
 export function buildCorpus(read: DataReader, maxTransactionBytes = 20_000): Seed[] {
-  const early = records(read('blocks1-256')).map(block);
-  const b277647 = block(records(read('277647.dat'))[0]!);
+  const early = readBlockFile(read('blocks1-256')).map((r) => block(r.block));
+  const b277647 = block(readBlockFile(read('277647.dat'))[0]!.block);
   const segwit = block(read('block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk'));
   const txs: Transaction[] = [b277647.transactions[1]!, ...segwit.transactions.slice(0, 40)].filter(
     (tx) => tx.inputs.reduce((n, i) => n + i.script.length, 0) < maxTransactionBytes,

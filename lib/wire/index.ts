@@ -12,6 +12,7 @@ export * from './transaction.js';
 export * from './message.js';
 export * from './frame.js';
 export * from './merkle.js';
+export * from './block-file.js';
 export * from './framer.js';
 export * from './messages/addr.js';
 export * from './messages/addrv2.js';

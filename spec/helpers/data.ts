@@ -14,18 +14,3 @@ export function readData(name: string): Uint8Array {
 export const BLOCK_1_2MB = 'block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk';
 /** The 2.3 MB witness-heavy block (230 transactions). */
 export const BLOCK_2_3MB = 'block-00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab.blk';
-
-/** Split a block file (magic, LE u32 length, block)* into its raw blocks. */
-export function blockFileRecords(file: Uint8Array): { magic: number; block: Uint8Array }[] {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const out: { magic: number; block: Uint8Array }[] = [];
-  let off = 0;
-  while (off + 8 <= file.length) {
-    const magic = view.getUint32(off, true);
-    const len = view.getUint32(off + 4, true);
-    if (magic === 0) break;
-    out.push({ magic, block: file.subarray(off + 8, off + 8 + len) });
-    off += 8 + len;
-  }
-  return out;
-}

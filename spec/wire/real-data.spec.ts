@@ -1,4 +1,5 @@
 import {
+  readBlockFile,
   blockHash,
   bytesEqual,
   decodePayload,
@@ -17,7 +18,7 @@ import {
   wtxid,
   type Block,
 } from '../../lib/index.js';
-import { BLOCK_1_2MB, BLOCK_2_3MB, blockFileRecords, readData } from '../helpers/data.js';
+import { BLOCK_1_2MB, BLOCK_2_3MB, readData } from '../helpers/data.js';
 
 function decodeBlockBytes(bytes: Uint8Array): Block {
   const m = decodePayload('block', bytes);
@@ -69,7 +70,7 @@ describe('real mainnet blocks', () => {
   });
 
   it('block 277647 from a block file decodes with 213 transactions and the recorded hash', () => {
-    const [record] = blockFileRecords(readData('277647.dat'));
+    const [record] = readBlockFile(readData('277647.dat'));
     expect(record!.magic).toBe(networks.mainnet.magic);
     const block = decodeBlockBytes(record!.block);
     expect(block.transactions).toHaveLength(213);
@@ -78,7 +79,7 @@ describe('real mainnet blocks', () => {
   });
 
   it('the genesis block hashes to networks.mainnet.genesisHash, and blocks 0-4 chain', () => {
-    const blocks = blockFileRecords(readData('blk_0_to_4.dat')).map((r) => decodeBlockBytes(r.block));
+    const blocks = readBlockFile(readData('blk_0_to_4.dat')).map((r) => decodeBlockBytes(r.block));
     expect(blocks).toHaveLength(5);
     expect(hashToHex(blockHash(blocks[0]!.header))).toBe(networks.mainnet.genesisHash);
     // The genesis coinbase's famous scriptSig text.
@@ -90,7 +91,7 @@ describe('real mainnet blocks', () => {
   });
 
   it('255 consecutive blocks from height 1 decode, chain, match their merkle roots and re-encode', () => {
-    const records = blockFileRecords(readData('blocks1-256'));
+    const records = readBlockFile(readData('blocks1-256'));
     expect(records).toHaveLength(255);
     let prev = hashFromHex(networks.mainnet.genesisHash);
     for (const { block: bytes } of records) {
@@ -119,5 +120,18 @@ describe('real mainnet blocks', () => {
       expect(prev.startsWith('00000000')).toBe(true);
     }
     expect(lines).toHaveLength(11);
+  });
+});
+
+describe('readBlockFile', () => {
+  it('stops at zero padding and refuses records that run past the end or claim too much', () => {
+    const file = readData('blk_0_to_4.dat');
+    const padded = new Uint8Array(file.length + 16);
+    padded.set(file);
+    expect(readBlockFile(padded)).toHaveLength(5);
+    expect(() => readBlockFile(file.subarray(0, file.length - 1))).toThrow(expect.objectContaining({ code: 'truncated' }));
+    const liar = file.slice(0, 8);
+    new DataView(liar.buffer).setUint32(4, 4_000_001, true);
+    expect(() => readBlockFile(liar)).toThrow(expect.objectContaining({ code: 'limit-exceeded' }));
   });
 });
