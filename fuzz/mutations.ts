@@ -1,4 +1,5 @@
 import { KNOWN_COMMANDS, MAX_PAYLOAD_SIZE, MESSAGE_HEADER_SIZE, checksum, type Network } from '../lib/index.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { Random } from './random.js';
 
 /** A fuzz input: the bytes of one (usually broken) frame and how they were made. */
@@ -48,16 +49,6 @@ export function commandOf(frame: Uint8Array): string {
   return s;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Payload-level mutations: the result is re-framed with a correct length and checksum, so it reaches the payload decoder. */
 const PAYLOAD_MUTATIONS = {
   'bit-flip': (p: Uint8Array, rnd: Random): Uint8Array => {
@@ -74,23 +65,23 @@ const PAYLOAD_MUTATIONS = {
     const at = rnd.int(p.length + 1);
     const v = rnd.pick(HUGE_VARINTS);
     // Either replace the byte at `at` (a one-byte count becomes a huge one) or overwrite in place.
-    if (rnd.chance(0.5)) return concat(p.subarray(0, at), v, p.subarray(at + 1));
+    if (rnd.chance(0.5)) return concatBytes(p.subarray(0, at), v, p.subarray(at + 1));
     const out = p.slice();
     out.set(v.subarray(0, Math.max(0, out.length - at)), at);
     return out;
   },
   'payload-truncate': (p: Uint8Array, rnd: Random): Uint8Array => p.subarray(0, rnd.int(p.length + 1)),
-  'payload-extend': (p: Uint8Array, rnd: Random): Uint8Array => concat(p, rnd.bytes(1 + rnd.int(64))),
+  'payload-extend': (p: Uint8Array, rnd: Random): Uint8Array => concatBytes(p, rnd.bytes(1 + rnd.int(64))),
   splice: (p: Uint8Array, rnd: Random): Uint8Array => {
     const a = rnd.int(p.length + 1);
     const b = a + rnd.int(p.length - a + 1);
     switch (rnd.int(3)) {
       case 0:
-        return concat(p.subarray(0, a), p.subarray(b)); // delete a range
+        return concatBytes(p.subarray(0, a), p.subarray(b)); // delete a range
       case 1:
-        return concat(p.subarray(0, b), p.subarray(a, b), p.subarray(b)); // duplicate a range
+        return concatBytes(p.subarray(0, b), p.subarray(a, b), p.subarray(b)); // duplicate a range
       default:
-        return concat(p.subarray(0, a), rnd.bytes(1 + rnd.int(32)), p.subarray(a)); // insert noise
+        return concatBytes(p.subarray(0, a), rnd.bytes(1 + rnd.int(32)), p.subarray(a)); // insert noise
     }
   },
   'random-payload': (p: Uint8Array, rnd: Random): Uint8Array => rnd.bytes(rnd.int(Math.min(p.length, 512) + 9)),

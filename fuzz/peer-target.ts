@@ -8,8 +8,8 @@ import {
   encodeMessage,
   memoryPair,
   type Network,
-  type VersionMessage,
 } from '../lib/index.js';
+import { remoteVersion } from '../spec/helpers/scripted-remote.js';
 import { advance, settle } from '../spec/helpers/virtual-time.js';
 import { FuzzFailure } from './targets.js';
 
@@ -19,21 +19,6 @@ export type PeerOutcome = 'answered' | `closed: ${string}`;
 const PING_NONCE = 0x5eed_f00dn;
 /** Virtual time within which a peer fed garbage must have either answered or disconnected. */
 const DEADLINE = 10 * 60_000;
-
-function remoteVersion(): VersionMessage {
-  return {
-    command: 'version',
-    version: 70016,
-    services: 0x409n,
-    timestamp: 0n,
-    receiver: { services: 0n, ip: new Uint8Array(16), port: 0 },
-    sender: { services: 0x409n, ip: new Uint8Array(16), port: 0 },
-    nonce: 0x0bad_c0de_0bad_c0den,
-    userAgent: '/fuzzer:1.0/',
-    startHeight: 1,
-    relay: true,
-  };
-}
 
 /**
  * Feed `bytes` to a live rxbtc peer, right after a completed handshake,

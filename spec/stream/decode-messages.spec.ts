@@ -10,20 +10,11 @@ import {
   networks,
   type Message,
 } from '../../lib/index.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { anyMessage } from '../helpers/arbitraries.js';
 import { BLOCK_1_2MB, readData } from '../helpers/data.js';
 
 const net = networks.regtest;
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function decodeAll(chunks: Uint8Array[]): Promise<Message[]> {
   return lastValueFrom(from(chunks).pipe(decodeMessages(net), toArray()));
@@ -48,7 +39,7 @@ const sample: Message[] = [
   { command: 'unknown', rawCommand: 'sendtxrcncl', payload: Uint8Array.of(1, 2, 3) },
   { command: 'getaddr' },
 ];
-const stream = concat(sample.map((m) => encodeMessage(net, m)));
+const stream = concatBytes(...sample.map((m) => encodeMessage(net, m)));
 
 describe('decodeMessages', () => {
   it('decodes the same messages at every split point of a multi-message stream', async () => {
@@ -64,7 +55,7 @@ describe('decodeMessages', () => {
   it('decodes any messages under any random chunking', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(anyMessage, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 8 }), async (messages, cuts) => {
-        const bytes = concat(messages.map((m) => encodeMessage(net, m)));
+        const bytes = concatBytes(...messages.map((m) => encodeMessage(net, m)));
         const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
         const chunks = [0, ...points].map((p, i, all) => bytes.subarray(p, all[i + 1] ?? bytes.length));
         expect(await decodeAll(chunks)).toEqual(messages);
@@ -76,7 +67,7 @@ describe('decodeMessages', () => {
   it('decodes the real 1.2 MB block fed in 64 KiB chunks, three times in a row', async () => {
     const payload = readData(BLOCK_1_2MB);
     const frame = encodeMessage(networks.mainnet, decodePayload('block', payload));
-    const bytes = concat([frame, frame, frame]);
+    const bytes = concatBytes(frame, frame, frame);
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < bytes.length; i += 65536) chunks.push(bytes.subarray(i, i + 65536));
     const out = await lastValueFrom(from(chunks).pipe(decodeMessages(networks.mainnet), toArray()));

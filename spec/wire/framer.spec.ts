@@ -1,18 +1,13 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 import { MessageFramer, encodeMessage, networks, type Message } from '../../lib/index.js';
 
 const net = networks.regtest;
 const ping = (n: number): Uint8Array => encodeMessage(net, { command: 'ping', nonce: BigInt(n) });
 const lyingInv = encodeMessage(net, { command: 'unknown', rawCommand: 'inv', payload: Uint8Array.of(0xfd, 0x10, 0x27) });
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-}
-
 describe('MessageFramer', () => {
   it('decodes frames cut at every boundary, holding only the bytes of the unfinished frame', () => {
-    const bytes = cat(ping(1), ping(2), ping(3));
+    const bytes = concatBytes(ping(1), ping(2), ping(3));
     for (let cut = 0; cut <= bytes.length; cut++) {
       const framer = new MessageFramer(net);
       const got: Message[] = [];
@@ -27,7 +22,7 @@ describe('MessageFramer', () => {
   it('after a malformed payload, keeps the rest of that chunk and decodes it at the next push', () => {
     const framer = new MessageFramer(net);
     const got: Message[] = [];
-    expect(() => framer.push(cat(ping(1), lyingInv, ping(2), ping(3)), (m) => got.push(m))).toThrow(expect.objectContaining({ code: 'malformed', command: 'inv' }));
+    expect(() => framer.push(concatBytes(ping(1), lyingInv, ping(2), ping(3)), (m) => got.push(m))).toThrow(expect.objectContaining({ code: 'malformed', command: 'inv' }));
     expect(got).toHaveLength(1);
     expect(framer.buffered).toBe(2 * ping(0).length);
     framer.push(new Uint8Array(0), (m) => got.push(m));
