@@ -94,19 +94,28 @@ async function tcpPair(): Promise<{ connection: Connection; socket: Socket; clos
   return { connection, socket, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/** A watched peer that dialled a raw socket and completed its handshake; `release` closes it all and waits for the handles. */
+async function handshakenOverTcp(): Promise<{ w: Watched; socket: Socket; release: () => Promise<void> }> {
+  const before = sockets();
+  const { connection, socket, close } = await tcpPair();
+  const w = watch(connection);
+  await handshake(scriptedRemote(fromSocket(socket), network), w.peer);
+  const release = async (): Promise<void> => {
+    socket.destroy();
+    await close();
+    await eventually(() => sockets() <= before);
+  };
+  return { w, socket, release };
+}
+
 describe('faults end in a clean state', () => {
   it('a socket error (connection reset by the remote)', async () => {
-    const before = sockets();
-    const { connection, socket, close } = await tcpPair();
-    const w = watch(connection);
-    const remote = scriptedRemote(fromSocket(socket), network);
-    await handshake(remote, w.peer);
+    const { w, socket, release } = await handshakenOverTcp();
     socket.resetAndDestroy();
     const { error } = await w.peer.closed;
     expect(error).toBeInstanceOf(Error);
     await expectClean(w);
-    await close();
-    await eventually(() => sockets() <= before);
+    await release();
   });
 
   it('write after close, on the connection and on the peer', async () => {
@@ -127,11 +136,7 @@ describe('faults end in a clean state', () => {
   });
 
   it('disconnect during pending sends to a remote that does not read', async () => {
-    const before = sockets();
-    const { connection, socket, close } = await tcpPair();
-    const w = watch(connection);
-    const remote = scriptedRemote(fromSocket(socket), network);
-    await handshake(remote, w.peer);
+    const { w, socket, release } = await handshakenOverTcp();
     socket.pause();
     const big: Message = { command: 'unknown', rawCommand: 'blob', payload: new Uint8Array(4 << 20) };
     const outcomes = Array.from({ length: 10 }, () => w.peer.send(big).then(() => 'written', (e: { code?: string }) => e.code));
@@ -141,9 +146,7 @@ describe('faults end in a clean state', () => {
     expect(codes).toContain('disconnected');
     expect(codes.every((c) => c === 'written' || c === 'disconnected')).toBe(true);
     await expectClean(w);
-    socket.destroy();
-    await close();
-    await eventually(() => sockets() <= before);
+    await release();
   });
 
   it('a subscriber that throws, then a remote that hangs up', async () => {
