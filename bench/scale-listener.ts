@@ -17,7 +17,7 @@ export type FromListener =
   | { type: 'measured'; peers: number; handshaken: number; heap: number; external: number; rss: number; lag: { p50: number; p99: number; max: number } };
 
 const send = (m: FromListener): void => void process.send?.(m);
-const traffic = loadTraffic(process.env['RXBTC_DATA'] ?? '');
+const traffic = loadTraffic();
 const peers = new Set<Peer>();
 let handshaken = 0;
 const listener = await listenTcp({ port: 0 });

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ByteReader, InvType, readBlock, readBlockFile, type BlockHeader, type Peer, type Transaction } from '../lib/index.js';
 import type { Random } from '../fuzz/random.js';
+import { readTestdata } from './testdata.js';
 
 /** Real data both sides of the scale bench send: headers of blocks 1–255 and small mainnet transactions. */
 export interface Traffic {
@@ -10,10 +9,10 @@ export interface Traffic {
   txs: Transaction[];
 }
 
-/** Load {@link Traffic} from the shared data folder. */
-export function loadTraffic(dataDir: string): Traffic {
-  const headers: BlockHeader[] = readBlockFile(readFileSync(join(dataDir, 'blocks1-256'))).map((r) => readBlock(new ByteReader(r.block)).header);
-  const block = readBlock(new ByteReader(readFileSync(join(dataDir, 'block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk'))));
+/** Load {@link Traffic} from the repository's testdata. */
+export function loadTraffic(): Traffic {
+  const headers: BlockHeader[] = readBlockFile(readTestdata('blocks1-256')).map((r) => readBlock(new ByteReader(r.block)).header);
+  const block = readBlock(new ByteReader(readTestdata('block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk')));
   return { headers, txs: block.transactions.slice(1, 200).filter((tx) => tx.inputs.length <= 3 && tx.outputs.length <= 3) };
 }
 

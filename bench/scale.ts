@@ -12,8 +12,6 @@ export interface ScaleOptions {
   peers: number;
   /** Seconds of mixed traffic after the idle measurement. */
   soakSeconds: number;
-  /** Folder of the shared mainnet data. */
-  dataDir: string;
 }
 
 const KiB = 1024;
@@ -23,10 +21,9 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 
 type Measured = Extract<FromListener, { type: 'measured' }>;
 
-function listenerProcess(dataDir: string): { child: ChildProcess; port: Promise<number>; ask: (m: ToListener) => Promise<Measured> } {
+function listenerProcess(): { child: ChildProcess; port: Promise<number>; ask: (m: ToListener) => Promise<Measured> } {
   const child = fork(fileURLToPath(new URL('./scale-listener.js', import.meta.url)), [], {
     execArgv: ['--expose-gc'],
-    env: { ...process.env, RXBTC_DATA: dataDir },
   });
   const port = new Promise<number>((resolve, reject) => {
     child.once('error', reject);
@@ -70,9 +67,9 @@ async function dialAll(port: number, n: number, concurrency: number, onPeer: (pe
  * everything disconnects and the heap is measured again.
  */
 export async function runScale(options: ScaleOptions): Promise<void> {
-  const { peers: n, soakSeconds, dataDir } = options;
-  const traffic = loadTraffic(dataDir);
-  const listener = listenerProcess(dataDir);
+  const { peers: n, soakSeconds } = options;
+  const traffic = loadTraffic();
+  const listener = listenerProcess();
   const port = await listener.port;
   const before = await memory();
   const listenerBefore = await listener.ask({ type: 'measure' });

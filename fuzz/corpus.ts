@@ -14,7 +14,7 @@ import {
   type Transaction,
 } from '../lib/index.js';
 
-/** Reads a file of `../shared/data` by name. */
+/** Reads a file of the repository's `testdata/` by name. */
 export type DataReader = (name: string) => Uint8Array;
 
 /** One seed of the fuzz corpus: a valid message built from real mainnet data. */
@@ -33,7 +33,7 @@ type FilterRow = [number, string, string, string[], string, string, string, stri
 /**
  * Build the seed corpus: at least one valid message of every known command,
  * with real blocks, transactions, headers, hashes and BIP158 filters from
- * `../shared/data` wherever the command carries chain data. Large payloads
+ * `testdata/` wherever the command carries chain data. Large payloads
  * are left out (`maxTransactionBytes`) so mutating a seed stays cheap.
  */
 export function buildCorpus(read: DataReader, maxTransactionBytes = 20_000): Seed[] {

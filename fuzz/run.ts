@@ -5,11 +5,11 @@
  * live peer. Prints the cases run and how they ended; on the first broken
  * promise, writes the input to fuzz-failures/ and exits 1.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KNOWN_COMMANDS, MESSAGE_HEADER_SIZE, encodeMessage, networks } from '../lib/index.js';
+import { TESTDATA_DIR, readTestdata } from '../bench/testdata.js';
 import { buildCorpus } from './corpus.js';
 import { commandOf, mutate } from './mutations.js';
 import { checkPeer } from './peer-target.js';
@@ -27,9 +27,7 @@ if (!(seconds > 0) || !Number.isInteger(seed) || !(peerEvery > 0)) {
   process.exit(2);
 }
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const dataDir = process.env['RXBTC_DATA'] ?? resolve(here, '..', '..', '..', 'shared', 'data');
-const read = (name: string): Uint8Array => new Uint8Array(readFileSync(join(dataDir, name)));
+const read = (name: string): Uint8Array => new Uint8Array(readTestdata(name));
 const network = networks.mainnet;
 const frames = buildCorpus(read).map((s) => encodeMessage(network, s.message));
 const small = frames.filter((f) => f.length <= 4096);
@@ -66,7 +64,7 @@ try {
     }
   }
 } catch (error) {
-  const dir = resolve(here, '..', '..', 'fuzz-failures');
+  const dir = resolve(TESTDATA_DIR, '..', 'fuzz-failures');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `seed-${seed}-case-${cases}.hex`);
   writeFileSync(file, error instanceof FuzzFailure ? error.input : String(error));

@@ -1,8 +1,8 @@
 import { ProtocolError, ProtocolErrorCode } from './errors.js';
 import { checksum } from './hash.js';
-import { decodePayload, maxPayloadOf, wireCommand, writePayload, type Message } from './message.js';
+import { KNOWN_COMMANDS, decodePayload, isKnownCommand, maxPayloadOf, wireCommand, writePayload, type Message } from './message.js';
 import { findNetwork, type Network } from './networks.js';
-import { ByteWriter } from './writer.js';
+import { withWriter } from './writer.js';
 
 /** Size of the frame header: magic, command, length, checksum. */
 export const MESSAGE_HEADER_SIZE = 24;
@@ -17,7 +17,11 @@ export interface FrameHeader {
   command: string;
   /** Payload length in bytes. */
   length: number;
-  /** Expected payload checksum (first 4 bytes of hash256, little-endian). */
+  /**
+   * Expected payload checksum: the first 4 bytes of hash256 read as a
+   * little-endian *signed* 32-bit integer, so it is always a small integer
+   * to V8 (compare with `checksum(payload) | 0`).
+   */
   checksum: number;
 }
 
@@ -35,6 +39,28 @@ function readCommand(bytes: Uint8Array, offset: number): string | undefined {
   return command;
 }
 
+const le32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+
+/** Known commands by their first four bytes, with the other eight: a frame's command is then found without building a string. */
+const INTERNED = new Map<number, { w1: number; w2: number; command: string }[]>();
+for (const command of KNOWN_COMMANDS) {
+  const padded = padCommand(command);
+  const entry = { w1: le32(padded, 4), w2: le32(padded, 8), command };
+  const w0 = le32(padded, 0);
+  INTERNED.set(w0, [...(INTERNED.get(w0) ?? []), entry]);
+}
+
+/** The command at `offset`: an interned known command, else the validated string, else undefined. */
+function commandAt(bytes: Uint8Array, offset: number): string | undefined {
+  const bucket = INTERNED.get(le32(bytes, offset));
+  if (bucket !== undefined) {
+    const w1 = le32(bytes, offset + 4);
+    const w2 = le32(bytes, offset + 8);
+    for (const e of bucket) if (e.w1 === w1 && e.w2 === w2) return e.command;
+  }
+  return readCommand(bytes, offset);
+}
+
 /**
  * Parse and check a frame header: magic, command, and length against both
  * `maxPayload` and the command's own limit, so an oversized frame is
@@ -42,21 +68,20 @@ function readCommand(bytes: Uint8Array, offset: number): string | undefined {
  * @throws ProtocolError (`bad-magic`, `bad-command`, `oversized-payload`)
  */
 export function readFrameHeader(bytes: Uint8Array, offset: number, magic: number, maxPayload = MAX_PAYLOAD_SIZE): FrameHeader {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, MESSAGE_HEADER_SIZE);
-  const got = view.getUint32(0, true);
+  const got = le32(bytes, offset);
   if (got !== magic) {
     const theirs = findNetwork(got);
     const hint = theirs ? ` (a ${theirs.name} message)` : '';
     throw new ProtocolError(ProtocolErrorCode.BadMagic, `wrong network magic 0x${got.toString(16).padStart(8, '0')}${hint}`);
   }
-  const command = readCommand(bytes, offset + 4);
+  const command = commandAt(bytes, offset + 4);
   if (command === undefined) throw new ProtocolError(ProtocolErrorCode.BadCommand, 'command is not NUL-padded printable ASCII');
-  const length = view.getUint32(16, true);
+  const length = le32(bytes, offset + 16);
   const limit = Math.min(maxPayload, maxPayloadOf(command) ?? maxPayload);
   if (length > limit) {
     throw new ProtocolError(ProtocolErrorCode.OversizedPayload, `payload of ${length} bytes exceeds ${limit}`, command);
   }
-  return { command, length, checksum: view.getUint32(20, true) };
+  return { command, length, checksum: le32(bytes, offset + 20) | 0 };
 }
 
 /**
@@ -65,7 +90,7 @@ export function readFrameHeader(bytes: Uint8Array, offset: number, magic: number
  * @throws ProtocolError
  */
 export function decodeFramePayload(header: FrameHeader, payload: Uint8Array, verifyChecksum = true): Message {
-  if (verifyChecksum && checksum(payload) !== header.checksum) {
+  if (verifyChecksum && (checksum(payload) | 0) !== header.checksum) {
     throw new ProtocolError(ProtocolErrorCode.BadChecksum, 'payload checksum mismatch', header.command);
   }
   try {
@@ -77,7 +102,9 @@ export function decodeFramePayload(header: FrameHeader, payload: Uint8Array, ver
 }
 
 /**
- * Serialize a message into one complete frame for `network`.
+ * Serialize a message into one complete frame for `network`. A frame of at
+ * most 4 KiB is a view into a shared slab (see {@link allocBytes}), like a
+ * pooled Node Buffer: use its `byteOffset` if you reach for `.buffer`.
  * @example
  * ```ts
  * import { encodeMessage, networks } from 'rxbtc';
@@ -86,21 +113,36 @@ export function decodeFramePayload(header: FrameHeader, payload: Uint8Array, ver
  * @throws RangeError when the message breaks a protocol limit
  */
 export function encodeMessage(network: Network, message: Message): Uint8Array {
-  const command = wireCommand(message);
-  if (command.length > COMMAND_SIZE || readCommand(padCommand(command), 0) !== command) {
-    throw new RangeError(`invalid command ${JSON.stringify(command)}`);
-  }
-  const w = new ByteWriter(MESSAGE_HEADER_SIZE + 256);
-  w.offset = MESSAGE_HEADER_SIZE;
-  writePayload(w, message);
-  const frame = w.finish();
-  const payload = frame.subarray(MESSAGE_HEADER_SIZE);
-  const view = new DataView(frame.buffer, frame.byteOffset, MESSAGE_HEADER_SIZE);
-  view.setUint32(0, network.magic, true);
-  frame.set(padCommand(command), 4);
-  view.setUint32(16, payload.length, true);
-  view.setUint32(20, checksum(payload), true);
-  return frame;
+  const command = commandBytes(wireCommand(message));
+  return withWriter((w) => {
+    w.skip(MESSAGE_HEADER_SIZE);
+    writePayload(w, message);
+    const frame = w.finish();
+    const payload = new Uint8Array(frame.buffer, MESSAGE_HEADER_SIZE, frame.length - MESSAGE_HEADER_SIZE);
+    frame.set(command, 4);
+    putLe32(frame, 0, network.magic);
+    putLe32(frame, 16, payload.length);
+    putLe32(frame, 20, checksum(payload));
+    return w.copy();
+  });
+}
+
+function putLe32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v;
+  b[o + 1] = v >>> 8;
+  b[o + 2] = v >>> 16;
+  b[o + 3] = v >>> 24;
+}
+
+/** Padded command bytes, cached for known commands; others are validated each time. */
+const PADDED = new Map<string, Uint8Array>();
+function commandBytes(command: string): Uint8Array {
+  const cached = PADDED.get(command);
+  if (cached !== undefined) return cached;
+  const bytes = padCommand(command);
+  if (command.length > COMMAND_SIZE || readCommand(bytes, 0) !== command) throw new RangeError(`invalid command ${JSON.stringify(command)}`);
+  if (isKnownCommand(command)) PADDED.set(command, bytes);
+  return bytes;
 }
 
 function padCommand(command: string): Uint8Array {

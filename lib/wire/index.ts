@@ -31,3 +31,4 @@ export * from './messages/reject.js';
 export * from './messages/tx.js';
 export * from './messages/unknown.js';
 export * from './messages/version.js';
+export * from './byte-pool.js';

@@ -1,5 +1,5 @@
 import { ByteReader } from './reader.js';
-import { ByteWriter } from './writer.js';
+import { withWriter, type ByteWriter } from './writer.js';
 import { MAX_BLOCK_SERIALIZED_SIZE } from './transaction.js';
 import { NET_ADDRESS_SIZE } from './netaddress.js';
 import { MAX_ADDR_PER_MESSAGE, decodeAddr, encodeAddr, type AddrMessage } from './messages/addr.js';
@@ -239,7 +239,8 @@ export function writePayload(w: ByteWriter, message: Message): void {
 
 /** Serialize a message's payload (without the 24-byte frame header). */
 export function encodePayload(message: Message): Uint8Array {
-  const w = new ByteWriter(256);
-  writePayload(w, message);
-  return w.finish();
+  return withWriter((w) => {
+    writePayload(w, message);
+    return w.copy();
+  });
 }

@@ -1,4 +1,8 @@
+import { allocBytes } from './byte-pool.js';
+
 const textEncoder = new TextEncoder();
+/** A borrowed writer that grew past this is not kept for reuse (a block would pin megabytes). */
+const MAX_RETAINED_CAPACITY = 1 << 20;
 
 /**
  * A growable little-endian byte writer. `finish()` returns a view of what
@@ -27,6 +31,12 @@ export class ByteWriter {
     }
     this.offset = at + n;
     return at;
+  }
+
+  /** Reserve `n` bytes (left as they are) and move past them. */
+  skip(n: number): this {
+    this.ensure(n);
+    return this;
   }
 
   /** Unsigned 8-bit integer. */
@@ -132,7 +142,38 @@ export class ByteWriter {
 
   /** A view of everything written so far. */
   finish(): Uint8Array {
-    return this.buf.subarray(0, this.offset);
+    return new Uint8Array(this.buf.buffer, 0, this.offset); // the constructor: cheaper than subarray under Node (see ByteReader)
+  }
+
+  /** An exact-size copy of everything written so far (small ones come from a shared slab, see {@link allocBytes}). */
+  copy(): Uint8Array {
+    const out = allocBytes(this.offset);
+    out.set(this.offset === this.buf.length ? this.buf : this.finish());
+    return out;
+  }
+
+  /** Capacity in bytes. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+}
+
+let spare: ByteWriter | undefined;
+
+/**
+ * Run `fn` with a reusable writer, emptied first. Encoding through it
+ * avoids growing a fresh buffer for every message (the growth copies were
+ * most of the time to encode a `tx` or an `inv`). Whatever `fn` returns
+ * must not keep a view of the writer: copy it out with `copy()`.
+ */
+export function withWriter<T>(fn: (w: ByteWriter) => T): T {
+  const w = spare ?? new ByteWriter(4096);
+  spare = undefined; // a nested call gets a writer of its own
+  w.offset = 0;
+  try {
+    return fn(w);
+  } finally {
+    if (w.capacity <= MAX_RETAINED_CAPACITY) spare = w;
   }
 }
 

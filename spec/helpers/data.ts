@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** Folder of the shared mainnet data: `../shared/data` beside the repository, or $RXBTC_DATA. */
-export const DATA_DIR = process.env['RXBTC_DATA'] ?? resolve(__dirname, '..', '..', '..', 'shared', 'data');
+/** The repository's `testdata/` folder: real mainnet data and BIP vectors (see its README). */
+export const DATA_DIR = resolve(__dirname, '..', '..', 'testdata');
 
 /** Read a data file as a plain Uint8Array. */
 export function readData(name: string): Uint8Array {

@@ -116,7 +116,7 @@ describe('decodeMessages on bad input', () => {
 
   it('refuses a 4 GB length from the header alone, before any payload arrives', async () => {
     const bad = encodeMessage(net, { command: 'unknown', rawCommand: 'huge', payload: new Uint8Array(0) });
-    new DataView(bad.buffer).setUint32(16, 0xffff_ffff, true);
+    new DataView(bad.buffer, bad.byteOffset, bad.byteLength).setUint32(16, 0xffff_ffff, true);
     const e = await errorOf([bad]);
     expect([e.code, e.command]).toEqual(['oversized-payload', 'huge']);
   });

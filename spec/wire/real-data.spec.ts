@@ -135,3 +135,18 @@ describe('readBlockFile', () => {
     expect(() => readBlockFile(liar)).toThrow(expect.objectContaining({ code: 'limit-exceeded' }));
   });
 });
+
+describe('real BIP152 compact block', () => {
+  it('cmpctblock-426884.bin decodes (block 426884, 408 short ids, the coinbase prefilled) and re-encodes byte-identical', () => {
+    const bytes = readData('cmpctblock-426884.bin');
+    const m = decodePayload('cmpctblock', bytes);
+    if (m.command !== 'cmpctblock') throw new Error('not a cmpctblock');
+    expect(hashToHex(blockHash(m.header))).toBe('00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973');
+    expect(m.shortIds).toHaveLength(408);
+    expect(m.shortIds.every((id) => Number.isInteger(id) && id >= 0 && id < 2 ** 48)).toBe(true);
+    expect(m.prefilled).toHaveLength(1);
+    expect(m.prefilled[0]!.index).toBe(0);
+    expect(m.prefilled[0]!.tx.inputs[0]!.txid.every((b) => b === 0)).toBe(true);
+    expect(bytesEqual(encodePayload(m), bytes)).toBe(true);
+  });
+});

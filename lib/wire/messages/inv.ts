@@ -52,12 +52,23 @@ export type GetDataMessage = InventoryMessage<'getdata'>;
 /** `notfound`: objects that cannot be served. */
 export type NotFoundMessage = InventoryMessage<'notfound'>;
 
+/** A decoded inventory vector; a class so V8 does not pretenure it (see transaction.ts). */
+class Item implements InvVector {
+  type: number;
+  hash: Uint8Array;
+  constructor(type: number, hash: Uint8Array) {
+    this.type = type;
+    this.hash = hash;
+  }
+}
+
 /** Build the decoder for one of the inventory commands. */
 export function inventoryDecoder<C extends 'inv' | 'getdata' | 'notfound'>(command: C): (r: ByteReader) => InventoryMessage<C> {
   return (r) => {
     const n = r.count(MAX_INV_PER_MESSAGE, 36, 'inventory');
     const items = new Array<InvVector>(n);
-    for (let i = 0; i < n; i++) items[i] = { type: r.u32le(), hash: r.hash() };
+    const start = r.take(n * 36); // one bounds check for the whole list
+    for (let i = 0, at = start; i < n; i++, at += 36) items[i] = new Item(r.u32At(at), r.viewAt(at + 4, 32));
     return { command, items };
   };
 }

@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { sha256Backend } from '../../lib/index.js';
+import type { Codec } from './codec.js';
+import { CODECS, loadCodec, type CodecName } from './registry.js';
+import { spread, timeRounds, type Rounds, type Spread } from './rounds.js';
+import { WORKLOADS, buildStream, type Stream, type Workload } from './workloads.js';
+
+/** Where the implementations run: each in a child process of its own, or all in this one, alternating. */
+export type CodecMode = 'alone' | 'shared';
+
+/** Options of {@link runCodec}. */
+export interface CodecOptions {
+  /** Modes to run. */
+  modes: CodecMode[];
+  /** Timed rounds per measurement (after one warm-up). */
+  rounds: number;
+}
+
+type Times = Partial<Record<CodecName, { decode: Rounds | null; encode: Rounds | null }>>;
+type Results = Record<CodecMode, Partial<Record<Workload, Times>>>;
+
+const run = promisify(execFile);
+
+async function alone(workload: Workload, rounds: number): Promise<Times> {
+  const times: Times = {};
+  const child = fileURLToPath(new URL('./child.js', import.meta.url));
+  for (const name of CODECS) {
+    const { stdout } = await run(process.execPath, [child, name, workload, String(rounds)], { maxBuffer: 1 << 20 });
+    const r = JSON.parse(stdout) as { decode: number[] | null; encode: number[] | null };
+    times[name] = { decode: r.decode && { ms: r.decode }, encode: r.encode && { ms: r.encode } };
+  }
+  return times;
+}
+
+/** All implementations in this process: each round runs every implementation once, in a rotating order. */
+function shared(codecs: Map<CodecName, Codec>, stream: Stream, workload: Workload, rounds: number): Times {
+  const times: Times = {};
+  for (const op of ['decode', 'encode'] as const) {
+    const fns = [...codecs].filter(([, c]) => (op === 'decode' ? c.decodes : c.encodes).includes(workload));
+    const prepared = fns.map(([name, c]) => [name, op === 'decode' ? c.decoder(stream, workload) : c.encoder(stream, workload)] as const);
+    const ms = new Map<CodecName, number[]>(prepared.map(([name]) => [name, []]));
+    for (let r = -1; r < rounds; r++) {
+      for (let k = 0; k < prepared.length; k++) {
+        const [name, fn] = prepared[(k + Math.max(r, 0)) % prepared.length]!;
+        const expect = op === 'decode' ? stream.frames.length : stream.bytes;
+        const one = timeRounds(fn, 1, expect).ms[0]!;
+        if (r >= 0) ms.get(name)!.push(one);
+      }
+    }
+    for (const [name, list] of ms) {
+      const entry = (times[name] ??= { decode: null, encode: null });
+      entry[op] = { ms: list };
+    }
+  }
+  return times;
+}
+
+const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toPrecision(3));
+const mbps = (s: Spread): string => `${fmt(s.min / 1e6)} / ${fmt(s.median / 1e6)} / ${fmt(s.max / 1e6)}`;
+const kmsg = (s: Spread): string => `${fmt(s.min / 1e3)}k / ${fmt(s.median / 1e3)}k / ${fmt(s.max / 1e3)}k`;
+
+interface Target {
+  line: string;
+  met: boolean;
+}
+
+/** Print the tables of one mode; returns the decode/encode spreads per workload and implementation. */
+function report(mode: CodecMode, results: Partial<Record<Workload, Times>>, streams: Map<Workload, { label: string; bytes: number; n: number }>): Map<string, Spread> {
+  const spreads = new Map<string, Spread>();
+  console.log(`\ncodec, ${mode === 'alone' ? 'each implementation in a process of its own' : 'all implementations in one process, alternating round by round'} — min / median / max of the rounds (min = slowest round)`);
+  for (const [workload, times] of Object.entries(results) as [Workload, Times][]) {
+    const s = streams.get(workload)!;
+    const rows: Record<string, Record<string, string>> = {};
+    for (const [name, t] of Object.entries(times) as [CodecName, { decode: Rounds | null; encode: Rounds | null }][]) {
+      const row: Record<string, string> = {};
+      for (const op of ['decode', 'encode'] as const) {
+        const r = t[op];
+        if (!r) {
+          row[`${op} MB/s`] = '—';
+          row[`${op} msg/s`] = '—';
+          continue;
+        }
+        const bytes = spread(r, s.bytes);
+        spreads.set(`${mode} ${workload} ${op} ${name}`, spread(r, s.n));
+        row[`${op} MB/s`] = mbps(bytes);
+        row[`${op} msg/s`] = kmsg(spread(r, s.n));
+      }
+      rows[name] = row;
+    }
+    console.log(`${s.label} (${(s.bytes / 1e6).toFixed(1)} MB in 64 KiB chunks)`);
+    console.table(rows);
+  }
+  return spreads;
+}
+
+function targets(spreads: Map<string, Spread>, modes: CodecMode[]): Target[] {
+  const out: Target[] = [];
+  const peers = CODECS.filter((c) => c !== 'rxbtc' && c !== 'bcoin-shipped');
+  const strongest = (mode: CodecMode, workload: Workload, op: 'decode' | 'encode'): [string, Spread] | undefined => {
+    let best: [string, Spread] | undefined;
+    for (const p of peers) {
+      const s = spreads.get(`${mode} ${workload} ${op} ${p}`);
+      if (s && (!best || s.min > best[1].min)) best = [p, s];
+    }
+    return best;
+  };
+  const check = (label: string, ours: Spread | undefined, peer: [string, Spread] | undefined, want: number): void => {
+    if (!ours || !peer) return;
+    const ratio = ours.min / peer[1].min;
+    out.push({ met: ratio >= want, line: `${label}: ${ratio.toFixed(1)}× ${peer[0]} (slowest rounds; medians ${(ours.median / peer[1].median).toFixed(1)}×; target ≥ ${want}×)` });
+  };
+  for (const mode of modes) {
+    for (const w of WORKLOADS) check(`${mode}: decode ${w}`, spreads.get(`${mode} ${w} decode rxbtc`), strongest(mode, w, 'decode'), 4);
+    for (const w of ['tx', 'inv'] as const) check(`${mode}: encode ${w}`, spreads.get(`${mode} ${w} encode rxbtc`), strongest(mode, w, 'encode'), 4);
+  }
+  if (modes.includes('shared')) {
+    const shipped = spreads.get('shared block decode bcoin-shipped');
+    check('shared: decode block vs bcoin as shipped', spreads.get('shared block decode rxbtc'), shipped && ['bcoin (shipped)', shipped], 6);
+  }
+  return out;
+}
+
+/**
+ * The codec bench: the same bytes (a real 1.2 MB block ×20, its 3,315
+ * transactions, 20,000 `inv`s of 35 txids, 50 `headers` of 2,000) decoded
+ * and re-encoded by rxbtc, bcoin 1.0.2 (as shipped, and with node:crypto
+ * and full block parsing), bitcoinjs-lib 7 and bitcore-p2p 10; each
+ * implementation alone in a child process, and all in one process.
+ */
+export async function runCodec(options: CodecOptions): Promise<Target[]> {
+  const results: Results = { alone: {}, shared: {} };
+  const streams = new Map<Workload, { label: string; bytes: number; n: number }>();
+  const codecs = options.modes.includes('shared') ? new Map(await Promise.all(CODECS.map(async (n) => [n, await loadCodec(n)] as const))) : new Map<CodecName, Codec>();
+  for (const w of WORKLOADS) {
+    const stream = buildStream(w);
+    streams.set(w, { label: stream.label, bytes: stream.bytes, n: stream.frames.length });
+    if (options.modes.includes('shared')) results.shared[w] = shared(codecs, stream, w, options.rounds);
+    if (options.modes.includes('alone')) results.alone[w] = await alone(w, options.rounds);
+  }
+  console.log(`rxbtc SHA-256 backend: ${sha256Backend}; ${options.rounds} timed rounds after one warm-up`);
+  const spreads = new Map<string, Spread>();
+  for (const mode of options.modes) for (const [k, v] of report(mode, results[mode], streams)) spreads.set(k, v);
+  const t = targets(spreads, options.modes);
+  for (const { line, met } of t) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+  return t;
+}
