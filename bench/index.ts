@@ -28,7 +28,7 @@ const peers = Number(values.peers);
 const soakSeconds = Number(values.soak);
 if (
   !only.every((s) => (SECTIONS as readonly string[]).includes(s)) ||
-  !modes.every((m) => m === 'alone' || m === 'shared') ||
+  !modes.every((m) => ['alone', 'shared'].includes(m)) ||
   !(rounds >= 1) ||
   !(peers > 0) ||
   !(soakSeconds >= 0)

@@ -14,7 +14,15 @@ export type ToListener = { type: 'measure' } | { type: 'fill'; items: number } |
 /** Messages to the parent. */
 export type FromListener =
   | { type: 'ready'; port: number }
-  | { type: 'measured'; peers: number; handshaken: number; heap: number; external: number; rss: number; lag: { p50: number; p99: number; max: number } };
+  | {
+      type: 'measured';
+      peers: number;
+      handshaken: number;
+      heap: number;
+      external: number;
+      rss: number;
+      lag: { p50: number; p99: number; max: number };
+    };
 
 const send = (m: FromListener): void => void process.send?.(m);
 const traffic = loadTraffic();
@@ -24,7 +32,10 @@ const listener = await listenTcp({ port: 0 });
 listener.connections$.subscribe((connection) => {
   const peer = createPeer(connection, { network: networks.regtest, inbound: true, userAgent: { name: 'scale-listener', version: '1.0' } });
   peers.add(peer);
-  peer.handshake.then(() => handshaken++, () => undefined);
+  peer.handshake.then(
+    () => handshaken++,
+    () => undefined,
+  );
   void peer.closed.then(() => peers.delete(peer));
   serve(peer, traffic);
 });

@@ -49,7 +49,10 @@ async function dialAll(port: number, n: number, concurrency: number, onPeer: (pe
   const worker = async (): Promise<void> => {
     while (next < n) {
       next++;
-      const peer = createPeer(await connectTcp({ host: '127.0.0.1', port }), { network: networks.regtest, userAgent: { name: 'scale-dialer', version: '1.0' } });
+      const peer = createPeer(await connectTcp({ host: '127.0.0.1', port }), {
+        network: networks.regtest,
+        userAgent: { name: 'scale-dialer', version: '1.0' },
+      });
       onPeer(peer);
       await peer.handshake;
       peers.push(peer);
@@ -81,7 +84,9 @@ export async function runScale(options: ScaleOptions): Promise<void> {
   const t0 = performance.now();
   const peers = await dialAll(port, n, 100, (peer) => {
     serve(peer, traffic);
-    peer.messages$.subscribe(() => void received++);
+    peer.messages$.subscribe(() => {
+      received++;
+    });
   });
   const handshakeSecs = (performance.now() - t0) / 1000;
   const turn = (): Promise<unknown> => new Promise((r) => setTimeout(r, 20)); // let the lag timer record a blocked stretch
@@ -105,7 +110,10 @@ export async function runScale(options: ScaleOptions): Promise<void> {
   rtts.sort((a, b) => a - b);
   await turn();
   const pingLag = lag.read();
-  row('pings', `${n} round trips in ${((performance.now() - t1) / 1000).toFixed(2)} s; rtt p50 ${percentile(rtts, 50).toFixed(1)} ms, p99 ${percentile(rtts, 99).toFixed(1)} ms`);
+  row(
+    'pings',
+    `${n} round trips in ${((performance.now() - t1) / 1000).toFixed(2)} s; rtt p50 ${percentile(rtts, 50).toFixed(1)} ms, p99 ${percentile(rtts, 99).toFixed(1)} ms`,
+  );
   row('event-loop lag while pinging', `p50 ${pingLag.p50} ms, p99 ${pingLag.p99} ms, max ${pingLag.max} ms`);
 
   await new Promise((r) => setTimeout(r, 1000));
@@ -114,8 +122,16 @@ export async function runScale(options: ScaleOptions): Promise<void> {
   const perPeer = (a: Memory, b: Memory): number => (b.heap + b.external - a.heap - a.external) / n;
   const dialerPerPeer = perPeer(before, idle);
   const listenerPerPeer = perPeer(listenerBefore, listenerIdle);
-  row('memory per idle peer, dialing side', `${(dialerPerPeer / KiB).toFixed(1)} KiB heap+external (${((idle.rss - before.rss) / n / KiB).toFixed(0)} KiB rss)`, '≤ 64 KiB');
-  row('memory per idle peer, listening side', `${(listenerPerPeer / KiB).toFixed(1)} KiB heap+external (${listenerIdle.handshaken}/${listenerIdle.peers} peers handshaken)`, '≤ 64 KiB');
+  row(
+    'memory per idle peer, dialing side',
+    `${(dialerPerPeer / KiB).toFixed(1)} KiB heap+external (${((idle.rss - before.rss) / n / KiB).toFixed(0)} KiB rss)`,
+    '≤ 64 KiB',
+  );
+  row(
+    'memory per idle peer, listening side',
+    `${(listenerPerPeer / KiB).toFixed(1)} KiB heap+external (${listenerIdle.handshaken}/${listenerIdle.peers} peers handshaken)`,
+    '≤ 64 KiB',
+  );
   const idleLag = lag.read();
   row('event-loop lag while idle', `p50 ${idleLag.p50} ms, p99 ${idleLag.p99} ms, max ${idleLag.max} ms`);
 
@@ -158,7 +174,10 @@ export async function runScale(options: ScaleOptions): Promise<void> {
     const secs = (performance.now() - tSoak) / 1000;
     const listenerSoak = await listener.ask({ type: 'measure' });
     const connected = peers.filter((p) => p.connected).length;
-    row(`soak, ${secs.toFixed(0)} s of mixed traffic`, `${Math.round((received - receivedBefore) / secs)} msg/s received by the dialers; ${connected}/${n} still connected`);
+    row(
+      `soak, ${secs.toFixed(0)} s of mixed traffic`,
+      `${Math.round((received - receivedBefore) / secs)} msg/s received by the dialers; ${connected}/${n} still connected`,
+    );
     row('soak heap, dialing side (after full GC)', samples.map(mib).join(' → '), 'no growth');
     row('soak heap, listening side (after full GC)', `${mib(listenerFull.heap)} → ${mib(listenerSoak.heap)}`, 'no growth');
     row('event-loop lag during soak (forced GCs excluded)', `p50 ${soakLag.p50} ms, p99 ${soakLag.p99} ms, max ${soakLag.max} ms`);
@@ -177,5 +196,7 @@ export async function runScale(options: ScaleOptions): Promise<void> {
   console.log(`\nscale: ${n} rxbtc peers against an rxbtc listener (child process) on 127.0.0.1, regtest`);
   console.table(rows);
   const met = dialerPerPeer <= 64 * KiB && listenerPerPeer <= 64 * KiB;
-  console.log(`${met ? 'MET ' : 'MISS'} memory per idle peer: ${(dialerPerPeer / KiB).toFixed(1)} / ${(listenerPerPeer / KiB).toFixed(1)} KiB (target ≤ 64 KiB)`);
+  console.log(
+    `${met ? 'MET ' : 'MISS'} memory per idle peer: ${(dialerPerPeer / KiB).toFixed(1)} / ${(listenerPerPeer / KiB).toFixed(1)} KiB (target ≤ 64 KiB)`,
+  );
 }

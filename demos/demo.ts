@@ -61,12 +61,18 @@ async function syncBlocks(peer: Peer, headers: BlockHeader[]): Promise<number> {
   let transactions = 0;
   for (let start = 0; start < headers.length; start += 100) {
     const batch = headers.slice(start, start + 100).map(blockHash);
-    const blocks = firstValueFrom(peer.on('block').pipe(filter(() => ++received === batch.length), timeout(10_000)));
+    const blocks = firstValueFrom(
+      peer.on('block').pipe(
+        filter(() => ++received === batch.length),
+        timeout(10_000),
+      ),
+    );
     let received = 0;
     const seen: Uint8Array[] = [];
     const check = peer.on('block').subscribe(({ block }) => {
       const hash = blockHash(block.header);
-      if (!bytesEqual(merkleRoot(block.transactions.map(txid)), block.header.merkleRoot)) throw new Error(`bad merkle root in ${hashToHex(hash)}`);
+      if (!bytesEqual(merkleRoot(block.transactions.map(txid)), block.header.merkleRoot))
+        throw new Error(`bad merkle root in ${hashToHex(hash)}`);
       seen.push(hash);
       transactions += block.transactions.length;
       bar.update(start + seen.length);
@@ -114,7 +120,12 @@ async function main(): Promise<void> {
     const { remote, protocolVersion } = await peer.handshake;
     say(`handshake done: version ${protocolVersion} (ours 70016, theirs ${remote.version}), user agent ${remote.userAgent}`);
     say(`  services ${serviceNames(remote.services).join(', ') || 'none'}, start height ${remote.startHeight}, relay ${remote.relay}`);
-    const { lastPingMicros } = await firstValueFrom(peer.stats$.pipe(filter((s) => s.lastPingMicros > 0), timeout(5_000)));
+    const { lastPingMicros } = await firstValueFrom(
+      peer.stats$.pipe(
+        filter((s) => s.lastPingMicros > 0),
+        timeout(5_000),
+      ),
+    );
     say(`  ping latency ${(lastPingMicros / 1000).toFixed(2)} ms`);
 
     say('syncing headers and blocks:');

@@ -76,9 +76,9 @@ export async function startRegtestNode(options: RegtestNodeOptions = {}): Promis
     logConsole: false,
   });
   // Never look beyond loopback: bcoin would ask public DNS for our external IP.
-  node.pool.discoverExternal = async () => undefined;
-  node.pool.discoverGateway = async () => false;
-  node.pool.discoverSeeds = async () => undefined;
+  node.pool.discoverExternal = () => Promise.resolve(undefined);
+  node.pool.discoverGateway = () => Promise.resolve(false);
+  node.pool.discoverSeeds = () => Promise.resolve(undefined);
   node.on('error', () => undefined);
   await node.open();
   await node.connect();

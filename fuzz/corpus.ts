@@ -77,7 +77,10 @@ export function buildCorpus(read: DataReader, maxTransactionBytes = 20_000): See
     { name: 'ping', message: { command: 'ping', nonce: 0xfeed_beefn } },
     { name: 'pong', message: { command: 'pong', nonce: 0xfeed_beefn } },
     { name: 'getaddr', message: { command: 'getaddr' } },
-    { name: 'addr (3 entries)', message: { command: 'addr', addresses: [addr('127.0.0.1', 8333), addr('::1', 18444), addr('10.1.2.3', 8333)] } },
+    {
+      name: 'addr (3 entries)',
+      message: { command: 'addr', addresses: [addr('127.0.0.1', 8333), addr('::1', 18444), addr('10.1.2.3', 8333)] },
+    },
     {
       name: 'addrv2 (ipv4, ipv6, torv3)',
       message: {
@@ -95,7 +98,10 @@ export function buildCorpus(read: DataReader, maxTransactionBytes = 20_000): See
     { name: 'getdata (witness txs)', message: { command: 'getdata', items: items(InvType.WitnessTx, txids, 12) } },
     { name: 'notfound', message: { command: 'notfound', items: items(InvType.Tx, txids, 3) } },
     { name: 'getblocks', message: { command: 'getblocks', version: 70016, locator: hashes.slice(0, 10).reverse(), stopHash: zero } },
-    { name: 'getheaders', message: { command: 'getheaders', version: 70016, locator: hashes.slice(0, 30).reverse(), stopHash: hashes[40]! } },
+    {
+      name: 'getheaders',
+      message: { command: 'getheaders', version: 70016, locator: hashes.slice(0, 30).reverse(), stopHash: hashes[40]! },
+    },
     { name: 'headers (heights 1 to 255)', message: { command: 'headers', headers: early.map((b) => b.header) } },
     { name: 'headers (3)', message: { command: 'headers', headers: early.slice(0, 3).map((b) => b.header) } },
     { name: 'block (height 1)', message: { command: 'block', block: early[0]! } },
@@ -104,7 +110,10 @@ export function buildCorpus(read: DataReader, maxTransactionBytes = 20_000): See
     ...txs.slice(0, 6).map((tx, i) => ({ name: `tx ${i}`, message: { command: 'tx' as const, tx } })),
     ...withWitness.slice(0, 3).map((tx, i) => ({ name: `tx with witness ${i}`, message: { command: 'tx' as const, tx } })),
     { name: 'mempool', message: { command: 'mempool' } },
-    { name: 'reject (tx)', message: { command: 'reject', message: 'tx', code: 0x10, reason: 'mandatory-script-verify-flag-failed', hash: txids[1]! } },
+    {
+      name: 'reject (tx)',
+      message: { command: 'reject', message: 'tx', code: 0x10, reason: 'mandatory-script-verify-flag-failed', hash: txids[1]! },
+    },
     { name: 'reject (version)', message: { command: 'reject', message: 'version', code: 0x11, reason: 'obsolete' } },
     { name: 'sendheaders', message: { command: 'sendheaders' } },
     { name: 'feefilter', message: { command: 'feefilter', feeRate: 1000n } },
@@ -136,7 +145,10 @@ export function buildCorpus(read: DataReader, maxTransactionBytes = 20_000): See
       },
     },
     { name: 'getblocktxn', message: { command: 'getblocktxn', blockHash: blockHash(b277647.header), indexes: [1, 2, 5, 40, 212] } },
-    { name: 'blocktxn', message: { command: 'blocktxn', blockHash: blockHash(b277647.header), transactions: b277647.transactions.slice(1, 4) } },
+    {
+      name: 'blocktxn',
+      message: { command: 'blocktxn', blockHash: blockHash(b277647.header), transactions: b277647.transactions.slice(1, 4) },
+    },
     { name: 'wtxidrelay', message: { command: 'wtxidrelay' } },
     { name: 'getcfilters', message: { command: 'getcfilters', filterType: 0, startHeight: 1, stopHash: hexHash(rows[3]![1]) } },
     ...rows.slice(0, 4).map((row) => ({
@@ -155,7 +167,10 @@ export function buildCorpus(read: DataReader, maxTransactionBytes = 20_000): See
       },
     },
     { name: 'getcfcheckpt', message: { command: 'getcfcheckpt', filterType: 0, stopHash: hexHash(rows[5]![1]) } },
-    { name: 'cfcheckpt (BIP158 vectors)', message: { command: 'cfcheckpt', filterType: 0, stopHash: hexHash(rows[5]![1]), filterHeaders: rows.map((row) => hexHash(row[6])) } },
+    {
+      name: 'cfcheckpt (BIP158 vectors)',
+      message: { command: 'cfcheckpt', filterType: 0, stopHash: hexHash(rows[5]![1]), filterHeaders: rows.map((row) => hexHash(row[6])) },
+    },
     { name: 'unknown command', message: { command: 'unknown', rawCommand: 'fuzzme', payload: txids[3]! } },
   ];
   return seeds;

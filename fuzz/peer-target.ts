@@ -1,14 +1,5 @@
 import { VirtualTimeScheduler } from 'rxjs';
-import {
-  MruSet,
-  PeerError,
-  ProtocolError,
-  createPeer,
-  decodeMessages,
-  encodeMessage,
-  memoryPair,
-  type Network,
-} from '../lib/index.js';
+import { MruSet, PeerError, ProtocolError, createPeer, decodeMessages, encodeMessage, memoryPair, type Network } from '../lib/index.js';
 import { remoteVersion } from '../spec/helpers/scripted-remote.js';
 import { advance, settle } from '../spec/helpers/virtual-time.js';
 import { FuzzFailure } from './targets.js';
@@ -34,25 +25,24 @@ export async function checkPeer(network: Network, bytes: Uint8Array): Promise<Pe
   const [local, far] = memoryPair();
   const peer = createPeer(local, { network, scheduler: clock, sentNonces: new MruSet(4) });
   peer.handshake.catch(() => undefined);
-  let sawVersion = false;
-  let answered = false;
+  const seen = { version: false, pong: false }; // set from subscriptions, read after awaits
   const watching = far.bytes$.pipe(decodeMessages(network)).subscribe({
     next: (m) => {
-      if (m.command === 'version') sawVersion = true;
-      if (m.command === 'pong' && m.nonce === PING_NONCE) answered = true;
+      if (m.command === 'version') seen.version = true;
+      if (m.command === 'pong' && m.nonce === PING_NONCE) seen.pong = true;
     },
     error: () => undefined,
   });
   try {
     await settle();
-    if (!sawVersion) throw new FuzzFailure('the peer did not send its version', bytes);
+    if (!seen.version) throw new FuzzFailure('the peer did not send its version', bytes);
     await far.write(encodeMessage(network, remoteVersion()));
     await far.write(encodeMessage(network, { command: 'verack' }));
     await peer.handshake;
     await far.write(bytes).catch(() => undefined);
     await far.write(encodeMessage(network, { command: 'ping', nonce: PING_NONCE })).catch(() => undefined);
     await settle();
-    for (let waited = 0; !answered && peer.connected; waited += 15_000) {
+    for (let waited = 0; !seen.pong && peer.connected; waited += 15_000) {
       if (waited >= DEADLINE) throw new FuzzFailure('the peer neither answered nor disconnected in 10 virtual minutes', bytes);
       await advance(clock, 15_000, 5_000);
     }

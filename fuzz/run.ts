@@ -20,7 +20,7 @@ const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '60' }, seed: { type: 'string' }, 'peer-every': { type: 'string', default: '20' } },
 });
 const seconds = Number(values.seconds);
-const seed = values.seed === undefined ? (Date.now() >>> 0) : Number(values.seed);
+const seed = values.seed === undefined ? Date.now() >>> 0 : Number(values.seed);
 const peerEvery = Number(values['peer-every']);
 if (!(seconds > 0) || !Number.isInteger(seed) || !(peerEvery > 0)) {
   process.stderr.write('usage: npm run fuzz -- [--seconds N] [--seed N] [--peer-every N]\n');
@@ -42,7 +42,7 @@ const rnd = new Random(seed);
 const started = performance.now();
 const heapAtStart = process.memoryUsage().heapUsed;
 let cases = 0;
-let current: Uint8Array = new Uint8Array(0);
+let current: Uint8Array;
 let nextReport = 10_000;
 process.stdout.write(`fuzz: seed ${seed}, ${seconds} s, ${frames.length} seeds of ${KNOWN_COMMANDS.length} commands\n`);
 try {
@@ -72,5 +72,7 @@ try {
   process.exit(1);
 }
 const secs = (performance.now() - started) / 1000;
-process.stdout.write(`fuzz: ${cases} cases in ${secs.toFixed(0)} s (${Math.round(cases / secs)}/s), no failure; heap ${(heapAtStart / 2 ** 20).toFixed(1)} → ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB\n`);
+process.stdout.write(
+  `fuzz: ${cases} cases in ${secs.toFixed(0)} s (${Math.round(cases / secs)}/s), no failure; heap ${(heapAtStart / 2 ** 20).toFixed(1)} → ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB\n`,
+);
 for (const [key, n] of [...outcomes].sort()) process.stdout.write(`  ${key.padEnd(34)} ${n}\n`);

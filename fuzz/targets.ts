@@ -43,7 +43,10 @@ export function checkPayload(command: string, payload: Uint8Array): Outcome {
   const run = trackAllocations(() => decodePayload(command, payload));
   const bound = Math.max(payload.length, FIXED_ALLOWANCE);
   if (run.allocations.array > bound || run.allocations.bytes > bound) {
-    throw new FuzzFailure(`${command}: allocated ${Math.max(run.allocations.array, run.allocations.bytes)} for a ${payload.length}-byte payload`, payload);
+    throw new FuzzFailure(
+      `${command}: allocated ${Math.max(run.allocations.array, run.allocations.bytes)} for a ${payload.length}-byte payload`,
+      payload,
+    );
   }
   if ('value' in run) return 'decoded';
   if (run.error instanceof ProtocolError) return run.error.code;

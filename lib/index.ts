@@ -2,3 +2,4 @@ export * from './wire/index.js';
 export * from './stream/index.js';
 export * from './transport/index.js';
 export * from './peer/index.js';
+export * from './chain/index.js';

@@ -16,9 +16,7 @@ function listed(): Map<string, string> {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 describe('testdata', () => {
@@ -31,7 +29,11 @@ describe('testdata', () => {
       .sort();
     expect(present).toEqual([...rows.keys()].sort());
     for (const [name, sha] of rows) {
-      expect(`${name} ${createHash('sha256').update(readFileSync(join(DATA_DIR, name))).digest('hex')}`).toBe(`${name} ${sha}`);
+      expect(
+        `${name} ${createHash('sha256')
+          .update(readFileSync(join(DATA_DIR, name)))
+          .digest('hex')}`,
+      ).toBe(`${name} ${sha}`);
     }
   });
 

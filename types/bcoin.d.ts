@@ -34,9 +34,11 @@ declare module 'bcoin' {
     on(event: 'open' | 'close', fn: () => void): void;
     on(event: 'error', fn: (e: Error) => void): void;
   }
-  export class NetAddress {
-    static fromHostname(hostname: string, network: string): NetAddress;
+  export interface NetAddress {
+    /** bcoin's address object (opaque here). */
+    readonly host: string;
   }
+  export const NetAddress: { fromHostname(hostname: string, network: string): NetAddress };
   export const net: { NetAddress: typeof NetAddress };
   export class Address {
     static fromString(address: string, network: string): Address;

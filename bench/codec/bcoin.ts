@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Codec } from './codec.js';
-import { WORKLOADS, type Workload } from './workloads.js';
+import { WORKLOADS } from './workloads.js';
 
 const require = createRequire(import.meta.url);
 
@@ -38,7 +38,7 @@ interface BcoinModules {
  */
 function load(nodeCrypto: boolean): BcoinModules {
   for (const key of Object.keys(require.cache)) {
-    if (/[\\/]node_modules[\\/](bcoin|bcrypto)[\\/]/.test(key)) delete require.cache[key];
+    if (/[\\/]node_modules[\\/](bcoin|bcrypto)[\\/]/.test(key)) Reflect.deleteProperty(require.cache, key);
   }
   if (nodeCrypto) {
     delete process.env['NODE_BACKEND'];
@@ -87,7 +87,7 @@ export function bcoin(shipped: boolean): Codec {
       });
       return n;
     },
-    encoder: (stream, _workload: Workload) => {
+    encoder: (stream) => {
       const packets: BcoinPacket[] = [];
       parseAll(mods, stream.chunks, (p) => packets.push(withWitness(full(p))));
       const framer = new mods.Framer('main');

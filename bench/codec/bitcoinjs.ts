@@ -1,7 +1,7 @@
 import { Block, Transaction } from 'bitcoinjs-lib';
 import type { Codec } from './codec.js';
 import { PlainFramer, frameOf } from './plain-framer.js';
-import type { Stream, Workload } from './workloads.js';
+import type { Stream } from './workloads.js';
 
 type Decoded = { command: 'block'; block: Block } | { command: 'tx'; tx: Transaction } | { command: 'headers'; headers: Block[] };
 
@@ -27,7 +27,8 @@ function decodeAll(stream: Stream, each: (d: Decoded) => void): void {
 function encodeOne(d: Decoded): Buffer {
   if (d.command === 'block') return frameOf('block', d.block.toBuffer());
   if (d.command === 'tx') return frameOf('tx', d.tx.toBuffer());
-  const count = d.headers.length < 0xfd ? Buffer.from([d.headers.length]) : Buffer.from([0xfd, d.headers.length & 0xff, d.headers.length >> 8]);
+  const count =
+    d.headers.length < 0xfd ? Buffer.from([d.headers.length]) : Buffer.from([0xfd, d.headers.length & 0xff, d.headers.length >> 8]);
   return frameOf('headers', Buffer.concat([count, ...d.headers.flatMap((h) => [h.toBuffer(true), Buffer.from([0])])]));
 }
 
@@ -38,10 +39,12 @@ export const bitcoinjs: Codec = {
   encodes: ['block', 'tx', 'headers'],
   decoder: (stream) => () => {
     let n = 0;
-    decodeAll(stream, () => void n++);
+    decodeAll(stream, () => {
+      n++;
+    });
     return n;
   },
-  encoder: (stream, _workload: Workload) => {
+  encoder: (stream) => {
     const all: Decoded[] = [];
     decodeAll(stream, (d) => all.push(d));
     return () => {

@@ -48,7 +48,9 @@ export const bitcore: Codec = {
   encodes: ['block', 'tx', 'inv', 'headers'],
   decoder: (stream) => () => {
     let n = 0;
-    decodeAll(stream, () => void n++);
+    decodeAll(stream, () => {
+      n++;
+    });
     return n;
   },
   encoder: (stream) => {

@@ -11,10 +11,18 @@ export interface Spread {
   max: number;
 }
 
-/** Run `fn` once to warm up and check, then `rounds` timed times. */
-export function timeRounds(fn: () => number, rounds: number, expect: number): Rounds {
-  const got = fn();
-  if (got !== expect) throw new Error(`expected ${expect}, got ${got}`);
+/** Untimed warm-up before the timed rounds: at least this many rounds… */
+export const WARMUP_ROUNDS = 3;
+/** …and at least this long, so every implementation's hot functions reach V8's optimizing tier (steady state). */
+export const WARMUP_MS = 500;
+
+/** Warm up (see {@link WARMUP_ROUNDS}, {@link WARMUP_MS}) and check the result, then time `rounds` runs. */
+export function timeRounds(fn: () => number, rounds: number, expect: number, warmup = true): Rounds {
+  const started = performance.now();
+  for (let i = 0; i < (warmup ? WARMUP_ROUNDS : 1) || (warmup && performance.now() - started < WARMUP_MS); i++) {
+    const got = fn();
+    if (got !== expect) throw new Error(`expected ${expect}, got ${got}`);
+  }
   const ms: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const t = performance.now();

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { sha256Backend } from '../../lib/index.js';
 import type { Codec } from './codec.js';
 import { CODECS, loadCodec, type CodecName } from './registry.js';
-import { spread, timeRounds, type Rounds, type Spread } from './rounds.js';
+import { WARMUP_MS, WARMUP_ROUNDS, spread, timeRounds, type Rounds, type Spread } from './rounds.js';
 import { WORKLOADS, buildStream, type Stream, type Workload } from './workloads.js';
 
 /** Where the implementations run: each in a child process of its own, or all in this one, alternating. */
@@ -41,12 +41,12 @@ function shared(codecs: Map<CodecName, Codec>, stream: Stream, workload: Workloa
     const fns = [...codecs].filter(([, c]) => (op === 'decode' ? c.decodes : c.encodes).includes(workload));
     const prepared = fns.map(([name, c]) => [name, op === 'decode' ? c.decoder(stream, workload) : c.encoder(stream, workload)] as const);
     const ms = new Map<CodecName, number[]>(prepared.map(([name]) => [name, []]));
-    for (let r = -1; r < rounds; r++) {
+    const expect = op === 'decode' ? stream.frames.length : stream.bytes;
+    for (const [, fn] of prepared) timeRounds(fn, 0, expect); // each warmed up as in its own process
+    for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < prepared.length; k++) {
-        const [name, fn] = prepared[(k + Math.max(r, 0)) % prepared.length]!;
-        const expect = op === 'decode' ? stream.frames.length : stream.bytes;
-        const one = timeRounds(fn, 1, expect).ms[0]!;
-        if (r >= 0) ms.get(name)!.push(one);
+        const [name, fn] = prepared[(k + r) % prepared.length]!;
+        ms.get(name)!.push(timeRounds(fn, 1, expect, false).ms[0]!);
       }
     }
     for (const [name, list] of ms) {
@@ -67,9 +67,15 @@ interface Target {
 }
 
 /** Print the tables of one mode; returns the decode/encode spreads per workload and implementation. */
-function report(mode: CodecMode, results: Partial<Record<Workload, Times>>, streams: Map<Workload, { label: string; bytes: number; n: number }>): Map<string, Spread> {
+function report(
+  mode: CodecMode,
+  results: Partial<Record<Workload, Times>>,
+  streams: Map<Workload, { label: string; bytes: number; n: number }>,
+): Map<string, Spread> {
   const spreads = new Map<string, Spread>();
-  console.log(`\ncodec, ${mode === 'alone' ? 'each implementation in a process of its own' : 'all implementations in one process, alternating round by round'} — min / median / max of the rounds (min = slowest round)`);
+  console.log(
+    `\ncodec, ${mode === 'alone' ? 'each implementation in a process of its own' : 'all implementations in one process, alternating round by round'} — min / median / max of the rounds (min = slowest round)`,
+  );
   for (const [workload, times] of Object.entries(results) as [Workload, Times][]) {
     const s = streams.get(workload)!;
     const rows: Record<string, Record<string, string>> = {};
@@ -109,11 +115,15 @@ function targets(spreads: Map<string, Spread>, modes: CodecMode[]): Target[] {
   const check = (label: string, ours: Spread | undefined, peer: [string, Spread] | undefined, want: number): void => {
     if (!ours || !peer) return;
     const ratio = ours.min / peer[1].min;
-    out.push({ met: ratio >= want, line: `${label}: ${ratio.toFixed(1)}× ${peer[0]} (slowest rounds; medians ${(ours.median / peer[1].median).toFixed(1)}×; target ≥ ${want}×)` });
+    out.push({
+      met: ratio >= want,
+      line: `${label}: ${ratio.toFixed(1)}× ${peer[0]} (slowest rounds; medians ${(ours.median / peer[1].median).toFixed(1)}×; target ≥ ${want}×)`,
+    });
   };
   for (const mode of modes) {
     for (const w of WORKLOADS) check(`${mode}: decode ${w}`, spreads.get(`${mode} ${w} decode rxbtc`), strongest(mode, w, 'decode'), 4);
-    for (const w of ['tx', 'inv'] as const) check(`${mode}: encode ${w}`, spreads.get(`${mode} ${w} encode rxbtc`), strongest(mode, w, 'encode'), 4);
+    for (const w of ['tx', 'inv'] as const)
+      check(`${mode}: encode ${w}`, spreads.get(`${mode} ${w} encode rxbtc`), strongest(mode, w, 'encode'), 4);
   }
   if (modes.includes('shared')) {
     const shipped = spreads.get('shared block decode bcoin-shipped');
@@ -132,14 +142,18 @@ function targets(spreads: Map<string, Spread>, modes: CodecMode[]): Target[] {
 export async function runCodec(options: CodecOptions): Promise<Target[]> {
   const results: Results = { alone: {}, shared: {} };
   const streams = new Map<Workload, { label: string; bytes: number; n: number }>();
-  const codecs = options.modes.includes('shared') ? new Map(await Promise.all(CODECS.map(async (n) => [n, await loadCodec(n)] as const))) : new Map<CodecName, Codec>();
+  const codecs = options.modes.includes('shared')
+    ? new Map(await Promise.all(CODECS.map(async (n) => [n, await loadCodec(n)] as const)))
+    : new Map<CodecName, Codec>();
   for (const w of WORKLOADS) {
     const stream = buildStream(w);
     streams.set(w, { label: stream.label, bytes: stream.bytes, n: stream.frames.length });
     if (options.modes.includes('shared')) results.shared[w] = shared(codecs, stream, w, options.rounds);
     if (options.modes.includes('alone')) results.alone[w] = await alone(w, options.rounds);
   }
-  console.log(`rxbtc SHA-256 backend: ${sha256Backend}; ${options.rounds} timed rounds after one warm-up`);
+  console.log(
+    `rxbtc SHA-256 backend: ${sha256Backend}; ${options.rounds} timed rounds after a warm-up of ≥ ${WARMUP_ROUNDS} rounds and ≥ ${WARMUP_MS} ms per implementation`,
+  );
   const spreads = new Map<string, Spread>();
   for (const mode of options.modes) for (const [k, v] of report(mode, results[mode], streams)) spreads.set(k, v);
   const t = targets(spreads, options.modes);

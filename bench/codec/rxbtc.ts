@@ -12,7 +12,11 @@ export const rxbtc: Codec = {
     let n = 0;
     from(stream.chunks)
       .pipe(decodeMessages(NETWORK))
-      .subscribe({ next: () => void n++ });
+      .subscribe({
+        next: () => {
+          n++;
+        },
+      });
     return n;
   },
   encoder: (stream) => {

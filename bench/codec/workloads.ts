@@ -47,7 +47,9 @@ function framesOf(workload: Workload): { label: string; frames: Buffer[] } {
       const ids = realBlock().transactions.map(txid);
       const frames: Buffer[] = [];
       for (let i = 0; frames.length < 20_000; i += 35) {
-        frames.push(frame({ command: 'inv', items: Array.from({ length: 35 }, (_, k) => ({ type: 1, hash: ids[(i + k) % ids.length]! })) }));
+        frames.push(
+          frame({ command: 'inv', items: Array.from({ length: 35 }, (_, k) => ({ type: 1, hash: ids[(i + k) % ids.length]! })) }),
+        );
       }
       return { label: 'inv(35) ×20000', frames };
     }

@@ -97,7 +97,13 @@ export function parseCli(argv: readonly string[]): CliCommand {
     case 'listen':
       if (target) throw new UsageError(`unexpected argument ${target}`);
       if (values.proxy !== undefined) throw new UsageError('--proxy is for connect');
-      return { kind: 'listen', host: values.host, port: values.port === undefined ? network.port : parsePort(values.port, true), network, json: values.json };
+      return {
+        kind: 'listen',
+        host: values.host,
+        port: values.port === undefined ? network.port : parsePort(values.port, true),
+        network,
+        json: values.json,
+      };
     case undefined:
       return { kind: 'help' };
     default:

@@ -24,7 +24,8 @@ export interface CliIO {
 
 /** Turn a failure into one line a person can act on. */
 export function explainError(e: unknown, network: Network): string {
-  if (e instanceof ProtocolError && e.code === ProtocolErrorCode.BadMagic) return `${e.message}: the remote is not on ${network.name}; check --network`;
+  if (e instanceof ProtocolError && e.code === ProtocolErrorCode.BadMagic)
+    return `${e.message}: the remote is not on ${network.name}; check --network`;
   if (e instanceof PeerError) {
     switch (e.code) {
       case PeerErrorCode.NegotiateTimeout:
@@ -42,7 +43,9 @@ export function explainError(e: unknown, network: Network): string {
 async function watchPeer(peer: Peer, label: string, network: Network, json: boolean, io: CliIO): Promise<number> {
   const stamp = (): string => new Date().toISOString().slice(11, 23);
   const emit = (event: string, text: string, fields: Record<string, unknown>): void =>
-    json ? io.out(JSON.stringify({ time: new Date().toISOString(), peer: label, event, ...fields })) : io.out(`${stamp()} ${label} ${text}`);
+    json
+      ? io.out(JSON.stringify({ time: new Date().toISOString(), peer: label, event, ...fields }))
+      : io.out(`${stamp()} ${label} ${text}`);
   const onAbort = (): void => peer.disconnect('interrupted');
   io.signal?.addEventListener('abort', onAbort, { once: true });
   // Subscribe before the handshake resolves: messages that arrive with the verack are delivered at once.
@@ -70,21 +73,29 @@ async function watchPeer(peer: Peer, label: string, network: Network, json: bool
       return 1;
     }
     const { remote, protocolVersion } = negotiated;
-    emit('handshake', `handshake: ${remote.userAgent} version ${remote.version} (negotiated ${protocolVersion}), services ${serviceNames(remote.services).join(',') || 'none'}, height ${remote.startHeight}`, {
-      userAgent: remote.userAgent,
-      version: remote.version,
-      negotiated: protocolVersion,
-      services: serviceNames(remote.services),
-      startHeight: remote.startHeight,
-      relay: remote.relay,
-    });
+    emit(
+      'handshake',
+      `handshake: ${remote.userAgent} version ${remote.version} (negotiated ${protocolVersion}), services ${serviceNames(remote.services).join(',') || 'none'}, height ${remote.startHeight}`,
+      {
+        userAgent: remote.userAgent,
+        version: remote.version,
+        negotiated: protocolVersion,
+        services: serviceNames(remote.services),
+        startHeight: remote.startHeight,
+        relay: remote.relay,
+      },
+    );
     ready = true;
     early.splice(0).forEach(print);
     ping.sent = performance.now();
     await peer.send({ command: 'ping', nonce: ping.nonce }).catch(() => undefined);
     const { reason, error } = await peer.closed;
     const s = peer.stats();
-    emit('disconnect', `disconnected: ${reason} (${s.bytesReceived} bytes in, ${s.bytesSent} out)`, { reason, bytesReceived: s.bytesReceived, bytesSent: s.bytesSent });
+    emit('disconnect', `disconnected: ${reason} (${s.bytesReceived} bytes in, ${s.bytesSent} out)`, {
+      reason,
+      bytesReceived: s.bytesReceived,
+      bytesSent: s.bytesSent,
+    });
     return error && !io.signal?.aborted ? 1 : 0;
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
@@ -132,7 +143,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         io.err(`cannot listen on ${host}:${port}: ${e instanceof Error ? e.message : String(e)}`);
         return 1;
       }
-      if (json) io.out(JSON.stringify({ time: new Date().toISOString(), event: 'listening', host, port: listener.port, network: network.name }));
+      if (json)
+        io.out(JSON.stringify({ time: new Date().toISOString(), event: 'listening', host, port: listener.port, network: network.name }));
       else io.out(`listening on ${host}:${listener.port} (${network.name}); Ctrl-C to stop`);
       const watching = new Set<Promise<number>>();
       const accepting = listener.connections$.subscribe((connection) => {

@@ -83,7 +83,8 @@ export interface BestBlock {
 }
 
 function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive number, got ${value}`);
   return value;
 }
 
@@ -92,9 +93,11 @@ function positive(name: string, value: number): number {
  * @throws TypeError or RangeError for a bad setting
  */
 export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
-  if (typeof config.network?.magic !== 'number') throw new TypeError('config.network must be a Network (e.g. networks.mainnet)');
+  if (typeof (config.network as Partial<Network> | undefined)?.magic !== 'number')
+    throw new TypeError('config.network must be a Network (e.g. networks.mainnet)');
   const protocolVersion = config.protocolVersion ?? PROTOCOL_VERSION;
-  if (!Number.isInteger(protocolVersion) || protocolVersion < MIN_PROTOCOL_VERSION) throw new RangeError(`protocolVersion must be ≥ ${MIN_PROTOCOL_VERSION}`);
+  if (!Number.isInteger(protocolVersion) || protocolVersion < MIN_PROTOCOL_VERSION)
+    throw new RangeError(`protocolVersion must be ≥ ${MIN_PROTOCOL_VERSION}`);
   if (config.services !== undefined && typeof config.services !== 'bigint') throw new TypeError('services must be a bigint');
   if (config.userAgent) formatUserAgent(config.userAgent); // throws TypeError for characters BIP14 forbids
   return {

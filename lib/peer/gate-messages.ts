@@ -58,7 +58,9 @@ export function gateMessages(options: GateOptions): MonoTypeOperatorFunction<Mes
           }
           if (!bloom && BLOOM_COMMANDS.has(m.command) && !(m.command === 'merkleblock' && options.expectsMerkleBlocks?.())) {
             if (version >= ProtocolVersion.Bip111) {
-              subscriber.error(new PeerError(PeerErrorCode.ProtocolViolation, `${m.command} sent to a node without NODE_BLOOM (BIP111)`, m.command));
+              subscriber.error(
+                new PeerError(PeerErrorCode.ProtocolViolation, `${m.command} sent to a node without NODE_BLOOM (BIP111)`, m.command),
+              );
             } else {
               options.onIgnored?.(m, `${m.command} ignored: NODE_BLOOM not advertised`);
             }

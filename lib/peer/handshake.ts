@@ -130,7 +130,10 @@ export function handshake(options: HandshakeOptions): MonoTypeOperatorFunction<M
         }
         if (m.version < minVersion) {
           const reason = `protocol version must be ${minVersion} or greater`;
-          fail(new PeerError(PeerErrorCode.ObsoleteVersion, `${reason}, got ${m.version}`, 'version'), reject('version', RejectCode.Obsolete, reason));
+          fail(
+            new PeerError(PeerErrorCode.ObsoleteVersion, `${reason}, got ${m.version}`, 'version'),
+            reject('version', RejectCode.Obsolete, reason),
+          );
           return;
         }
         const ours = local ?? sendLocalVersion();
@@ -175,7 +178,8 @@ export function handshake(options: HandshakeOptions): MonoTypeOperatorFunction<M
         switch (m.command) {
           case 'version':
           case 'verack':
-            if (r.protocolVersion >= ProtocolVersion.Reject) send(reject(m.command, RejectCode.Duplicate, `duplicate ${m.command} message`));
+            if (r.protocolVersion >= ProtocolVersion.Reject)
+              send(reject(m.command, RejectCode.Duplicate, `duplicate ${m.command} message`));
             return;
           case 'sendaddrv2':
           case 'wtxidrelay':
@@ -201,7 +205,8 @@ export function handshake(options: HandshakeOptions): MonoTypeOperatorFunction<M
         complete() {
           timer.unsubscribe();
           if (state === 'done') subscriber.complete();
-          else if (state !== 'failed') subscriber.error(new PeerError(PeerErrorCode.Disconnected, 'connection closed during the handshake'));
+          else if (state !== 'failed')
+            subscriber.error(new PeerError(PeerErrorCode.Disconnected, 'connection closed during the handshake'));
         },
       });
       return () => {

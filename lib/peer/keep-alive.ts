@@ -64,7 +64,7 @@ export function keepAlive(options: KeepAliveOptions): MonoTypeOperatorFunction<M
           lastRecv = scheduler.now();
           if (m.command === 'ping' && bip31()) {
             options.send({ command: 'pong', nonce: m.nonce }).catch(ignore);
-          } else if (m.command === 'pong' && pending !== undefined && m.nonce === pending.nonce) {
+          } else if (m.command === 'pong' && m.nonce === pending?.nonce) {
             const latency = lastRecv - pending.at;
             pending = undefined;
             options.onPong?.(latency, m.nonce);

@@ -71,7 +71,9 @@ export class OutboundQueue {
   send(message: Message, urgent = false): Promise<void> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     if (!urgent && this.ordinary >= this.capacity) {
-      return Promise.reject(new PeerError(PeerErrorCode.QueueFull, `outbound queue holds ${this.capacity} messages already`, message.command));
+      return Promise.reject(
+        new PeerError(PeerErrorCode.QueueFull, `outbound queue holds ${this.capacity} messages already`, message.command),
+      );
     }
     return new Promise<void>((resolve, reject) => {
       this.entries.push({ message, urgent, resolve, reject });
@@ -93,6 +95,10 @@ export class OutboundQueue {
     for (const e of this.entries.splice(0)) e.reject(error);
     this.ordinary = 0;
     this.written.complete();
+  }
+
+  private closedError(): Error | undefined {
+    return this.closedWith;
   }
 
   private next(): Entry | undefined {
@@ -118,7 +124,9 @@ export class OutboundQueue {
         try {
           await this.write(bytes);
         } catch (error) {
-          const failed = this.closedWith ?? new PeerError(PeerErrorCode.Disconnected, `write failed: ${String(error)}`, undefined, { cause: error });
+          // close() may have run while the write was awaited: read the field through a call, which the checker does not narrow.
+          const failed =
+            this.closedError() ?? new PeerError(PeerErrorCode.Disconnected, `write failed: ${String(error)}`, undefined, { cause: error });
           entry.reject(new PeerError(PeerErrorCode.Disconnected, failed.message, entry.message.command, { cause: error }));
           this.close(failed);
           return;

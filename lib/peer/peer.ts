@@ -166,7 +166,8 @@ class RxPeer implements Peer {
         onWritten: (m, n) => {
           this.state.bytesSent += n;
           this.state.lastSend = scheduler.now();
-          if (m.command === 'getdata' && m.items.some((i) => (i.type & 0xffff) === InvType.FilteredBlock)) this.filteredBlocksRequested = true;
+          if (m.command === 'getdata' && m.items.some((i) => (i.type & 0xffff) === InvType.FilteredBlock))
+            this.filteredBlocksRequested = true;
         },
       },
     );
@@ -226,9 +227,9 @@ class RxPeer implements Peer {
       }),
     );
     this.subscriptions.add(
-      this.inventory
-        .pipe(trickleInventory({ interval: config.trickleInterval, known: this.known, scheduler }))
-        .subscribe((inv) => this.outbound.send(inv).catch(ignore)),
+      this.inventory.pipe(trickleInventory({ interval: config.trickleInterval, known: this.known, scheduler })).subscribe((inv) => {
+        this.outbound.send(inv).catch(ignore);
+      }),
     );
     connection.closed.then(() => this.disconnect('connection closed'), ignore);
   }
@@ -312,7 +313,9 @@ class RxPeer implements Peer {
     this.isConnected = false;
     const cause = error ?? new PeerError(PeerErrorCode.Disconnected, reason);
     this.subscriptions.unsubscribe(); // later additions are torn down at once
-    this.outbound.close(cause instanceof PeerError && cause.code === PeerErrorCode.Disconnected ? cause : new PeerError(PeerErrorCode.Disconnected, reason));
+    this.outbound.close(
+      cause instanceof PeerError && cause.code === PeerErrorCode.Disconnected ? cause : new PeerError(PeerErrorCode.Disconnected, reason),
+    );
     this.connection.close();
     this.rejectHandshake(cause);
     this.closing.next();
@@ -386,7 +389,10 @@ class RxPeer implements Peer {
     const error = e instanceof Error ? e : new Error(String(e));
     if (error instanceof ProtocolError && this.negotiated && this.isConnected) {
       const done = (): void => this.disconnect(`protocol error: ${error.message}`, error);
-      void this.pushReject(error.command ?? 'malformed', RejectCode.Malformed, error.message.slice(0, 111), undefined, true).then(done, done);
+      void this.pushReject(error.command ?? 'malformed', RejectCode.Malformed, error.message.slice(0, 111), undefined, true).then(
+        done,
+        done,
+      );
       this.subscriptions.add(timer(1000, this.config.scheduler).subscribe(done)); // never wait long on a remote that does not read
       return;
     }

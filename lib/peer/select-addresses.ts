@@ -3,7 +3,12 @@
  * when more than `max` remain, send a random `max` of them (Fisher-Yates
  * with `random`, so tests can fix it).
  */
-export function selectAddresses<T>(addresses: readonly T[], isKnown: (a: T) => boolean, max: number, random: () => number = Math.random): T[] {
+export function selectAddresses<T>(
+  addresses: readonly T[],
+  isKnown: (a: T) => boolean,
+  max: number,
+  random: () => number = Math.random,
+): T[] {
   const fresh = addresses.filter((a) => !isKnown(a));
   if (fresh.length <= max) return fresh;
   for (let i = fresh.length - 1; i > 0; i--) {

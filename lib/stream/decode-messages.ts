@@ -51,7 +51,11 @@ export function decodeMessages(network: Network, options: DecodeOptions = {}): O
         complete() {
           if (framer.buffered > 0) {
             subscriber.error(
-              new ProtocolError(ProtocolErrorCode.Truncated, `stream ended with ${framer.buffered} bytes of an unfinished frame`, framer.pendingCommand),
+              new ProtocolError(
+                ProtocolErrorCode.Truncated,
+                `stream ended with ${framer.buffered} bytes of an unfinished frame`,
+                framer.pendingCommand,
+              ),
             );
           } else {
             subscriber.complete();

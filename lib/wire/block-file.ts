@@ -20,12 +20,14 @@ export interface BlockFileRecord {
 export function readBlockFile(file: Uint8Array): BlockFileRecord[] {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const records: BlockFileRecord[] = [];
-  for (let off = 0; off + 8 <= file.length; ) {
+  for (let off = 0; off + 8 <= file.length;) {
     const magic = view.getUint32(off, true);
     if (magic === 0) break;
     const length = view.getUint32(off + 4, true);
-    if (length > MAX_BLOCK_SERIALIZED_SIZE) throw new ProtocolError(ProtocolErrorCode.LimitExceeded, `block file record at ${off} claims ${length} bytes`);
-    if (off + 8 + length > file.length) throw new ProtocolError(ProtocolErrorCode.Truncated, `block file record at ${off} runs past the end`);
+    if (length > MAX_BLOCK_SERIALIZED_SIZE)
+      throw new ProtocolError(ProtocolErrorCode.LimitExceeded, `block file record at ${off} claims ${length} bytes`);
+    if (off + 8 + length > file.length)
+      throw new ProtocolError(ProtocolErrorCode.Truncated, `block file record at ${off} runs past the end`);
     records.push({ magic, block: file.subarray(off + 8, off + 8 + length) });
     off += 8 + length;
   }

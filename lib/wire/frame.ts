@@ -140,7 +140,8 @@ function commandBytes(command: string): Uint8Array {
   const cached = PADDED.get(command);
   if (cached !== undefined) return cached;
   const bytes = padCommand(command);
-  if (command.length > COMMAND_SIZE || readCommand(bytes, 0) !== command) throw new RangeError(`invalid command ${JSON.stringify(command)}`);
+  if (command.length > COMMAND_SIZE || readCommand(bytes, 0) !== command)
+    throw new RangeError(`invalid command ${JSON.stringify(command)}`);
   if (isKnownCommand(command)) PADDED.set(command, bytes);
   return bytes;
 }
@@ -159,7 +160,11 @@ export function decodeMessage(network: Network, frame: Uint8Array, maxPayload = 
   if (frame.length < MESSAGE_HEADER_SIZE) throw new ProtocolError(ProtocolErrorCode.Truncated, 'frame shorter than its header');
   const header = readFrameHeader(frame, 0, network.magic, maxPayload);
   if (frame.length !== MESSAGE_HEADER_SIZE + header.length) {
-    throw new ProtocolError(ProtocolErrorCode.Truncated, `frame holds ${frame.length - MESSAGE_HEADER_SIZE} payload bytes, header says ${header.length}`, header.command);
+    throw new ProtocolError(
+      ProtocolErrorCode.Truncated,
+      `frame holds ${frame.length - MESSAGE_HEADER_SIZE} payload bytes, header says ${header.length}`,
+      header.command,
+    );
   }
   return decodeFramePayload(header, frame.subarray(MESSAGE_HEADER_SIZE));
 }

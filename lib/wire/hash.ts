@@ -54,6 +54,14 @@ export function sha256d(data: Uint8Array): Uint8Array {
   return unpack(digest(unpack(digest(data), inner)), new Uint8Array(32));
 }
 
+/**
+ * hash256 as a 32-character latin1 string (one char per byte, wire order):
+ * a cheap Map key for block and transaction hashes, with no byte array made.
+ */
+export function sha256dKey(data: Uint8Array): string {
+  return digest(unpack(digest(data), inner));
+}
+
 /** The frame checksum: the first 4 bytes of hash256, read little-endian. */
 export function checksum(data: Uint8Array): number {
   const s = digest(unpack(digest(data), inner));

@@ -193,9 +193,7 @@ const CODECS: { readonly [C in KnownCommand]: Codec<C> } = {
 };
 
 /** Lookup by wire command; a Map so that names like `constructor` cannot reach Object.prototype. */
-const BY_COMMAND = new Map<string, Codec<KnownCommand>>(
-  Object.entries(CODECS) as [string, Codec<KnownCommand>][],
-);
+const BY_COMMAND = new Map<string, Codec<KnownCommand>>(Object.entries(CODECS) as [string, Codec<KnownCommand>][]);
 
 /** Every command rxbtc has a codec for. */
 export const KNOWN_COMMANDS: readonly KnownCommand[] = Object.keys(CODECS) as KnownCommand[];
@@ -234,7 +232,7 @@ export function writePayload(w: ByteWriter, message: Message): void {
     w.bytes(message.payload);
     return;
   }
-  (CODECS[message.command] as Codec<KnownCommand>).encode(w, message as MessageOf<KnownCommand>);
+  (CODECS[message.command] as Codec<KnownCommand>).encode(w, message);
 }
 
 /** Serialize a message's payload (without the 24-byte frame header). */

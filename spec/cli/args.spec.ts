@@ -3,7 +3,14 @@ import { networks } from '../../lib/index.js';
 
 describe('parseCli', () => {
   it('parses connect with defaults and with every option', () => {
-    expect(parseCli(['connect', 'node.example'])).toEqual({ kind: 'connect', host: 'node.example', port: 8333, network: networks.mainnet, proxy: undefined, json: false });
+    expect(parseCli(['connect', 'node.example'])).toEqual({
+      kind: 'connect',
+      host: 'node.example',
+      port: 8333,
+      network: networks.mainnet,
+      proxy: undefined,
+      json: false,
+    });
     expect(parseCli(['connect', '127.0.0.1:18444', '--network', 'regtest', '--json', '--proxy', 'socks5://127.0.0.1:9050'])).toEqual({
       kind: 'connect',
       host: '127.0.0.1',
@@ -29,7 +36,15 @@ describe('parseCli', () => {
   it('gives help without a command and refuses bad input with a UsageError', () => {
     expect(parseCli([])).toEqual({ kind: 'help' });
     expect(parseCli(['--help'])).toEqual({ kind: 'help' });
-    for (const bad of [['connect'], ['connect', 'h:99999'], ['connect', 'h', '--network', 'moon'], ['frobnicate'], ['connect', 'h', '--bogus'], ['listen', 'extra'], ['connect', 'h', '--port', '1']]) {
+    for (const bad of [
+      ['connect'],
+      ['connect', 'h:99999'],
+      ['connect', 'h', '--network', 'moon'],
+      ['frobnicate'],
+      ['connect', 'h', '--bogus'],
+      ['listen', 'extra'],
+      ['connect', 'h', '--port', '1'],
+    ]) {
       expect(() => parseCli(bad)).toThrow(UsageError);
     }
   });

@@ -31,7 +31,10 @@ describe('messageToJson', () => {
   it('turns bigints into strings and hashes into reversed hex', () => {
     const hash = new Uint8Array(32);
     hash[0] = 1;
-    expect(messageToJson({ command: 'getdata', items: [{ type: InvType.Block, hash }] })).toEqual({ command: 'getdata', items: [{ type: 2, hash: hashToHex(hash) }] });
+    expect(messageToJson({ command: 'getdata', items: [{ type: InvType.Block, hash }] })).toEqual({
+      command: 'getdata',
+      items: [{ type: 2, hash: hashToHex(hash) }],
+    });
     expect(messageToJson({ command: 'pong', nonce: 2n ** 63n })).toEqual({ command: 'pong', nonce: '9223372036854775808' });
   });
 });

@@ -139,7 +139,12 @@ describe('faults end in a clean state', () => {
     const { w, socket, release } = await handshakenOverTcp();
     socket.pause();
     const big: Message = { command: 'unknown', rawCommand: 'blob', payload: new Uint8Array(4 << 20) };
-    const outcomes = Array.from({ length: 10 }, () => w.peer.send(big).then(() => 'written', (e: { code?: string }) => e.code));
+    const outcomes = Array.from({ length: 10 }, () =>
+      w.peer.send(big).then(
+        () => 'written',
+        (e: unknown) => (e as { code?: string }).code,
+      ),
+    );
     await settle();
     w.peer.disconnect('stop');
     const codes = await Promise.all(outcomes);

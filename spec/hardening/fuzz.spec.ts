@@ -68,7 +68,15 @@ describe('the decoders, fed broken input', () => {
     const inv = frames.find((f) => commandOf(f) === 'inv')!;
     const honest = trackAllocations(() => checkPayload('inv', inv.subarray(MESSAGE_HEADER_SIZE)));
     expect(honest.allocations.array).toBe(35); // the instrument sees the decoder's own array
-    const countAt: [string, number][] = [['inv', 0], ['headers', 0], ['addr', 0], ['getheaders', 4], ['block', 80], ['tx', 4], ['cmpctblock', 88]];
+    const countAt: [string, number][] = [
+      ['inv', 0],
+      ['headers', 0],
+      ['addr', 0],
+      ['getheaders', 4],
+      ['block', 80],
+      ['tx', 4],
+      ['cmpctblock', 88],
+    ];
     for (const [command, at] of countAt) {
       const frame = frames.find((f) => commandOf(f) === command)!;
       const payload = frame.subarray(MESSAGE_HEADER_SIZE);
@@ -122,7 +130,16 @@ describe('the decoders, fed broken input', () => {
       tally(outcomes, `stream ${stream(bytes, rnd)}`);
     }
     expect([...byMutation.keys()].sort()).toEqual([...MUTATIONS].sort());
-    for (const o of ['payload decoded', 'payload malformed', 'payload limit-exceeded', 'stream clean', 'stream truncated', 'stream bad-checksum', 'stream oversized-payload', 'stream bad-magic']) {
+    for (const o of [
+      'payload decoded',
+      'payload malformed',
+      'payload limit-exceeded',
+      'stream clean',
+      'stream truncated',
+      'stream bad-checksum',
+      'stream oversized-payload',
+      'stream bad-magic',
+    ]) {
       expect(outcomes.get(o)).toBeGreaterThan(0);
     }
   });
@@ -161,6 +178,8 @@ describe('a live peer, fed broken input after its handshake', () => {
     const seen = new Map<string, number>();
     for (const frame of small) tally(seen, await live(frame));
     expect(seen.get('answered')).toBeGreaterThan(0);
-    expect([...seen.keys()].every((k) => k === 'answered' || /^closed: (protocol-violation|malformed|limit-exceeded|invalid-handshake)/.test(k))).toBe(true);
+    expect(
+      [...seen.keys()].every((k) => k === 'answered' || /^closed: (protocol-violation|malformed|limit-exceeded|invalid-handshake)/.test(k)),
+    ).toBe(true);
   });
 });

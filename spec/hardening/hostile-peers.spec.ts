@@ -1,10 +1,4 @@
-import {
-  InvType,
-  encodeMessage,
-  networks,
-  type InvVector,
-  type Message,
-} from '../../lib/index.js';
+import { InvType, encodeMessage, networks, type InvVector, type Message } from '../../lib/index.js';
 import { eventually, loopbackPair, type LoopbackPair } from '../helpers/loopback.js';
 import { fakeHash } from '../helpers/marbles.js';
 import { remoteVersion } from '../helpers/scripted-remote.js';
@@ -98,7 +92,7 @@ describe('a hostile remote', () => {
     const sends = Array.from({ length: 80 }, () =>
       pair.peer.send(big).then(
         () => results.push('written'),
-        (e: { code?: string }) => results.push(e.code ?? 'error'),
+        (e: unknown) => results.push((e as { code?: string }).code ?? 'error'),
       ),
     );
     await eventually(() => results.filter((r) => r === 'queue-full').length > 0);

@@ -23,10 +23,10 @@ export const blockHeader: fc.Arbitrary<BlockHeader> = fc.record({
 /** Any transaction with at least one input (a zero-input legacy tx is ambiguous with the segwit marker). */
 export const transaction: fc.Arbitrary<Transaction> = fc.record({
   version: i32,
-  inputs: fc.array(
-    fc.record({ txid: hash, vout: u32, script: bytes(60), sequence: u32, witness: fc.array(bytes(40), { maxLength: 3 }) }),
-    { minLength: 1, maxLength: 4 },
-  ),
+  inputs: fc.array(fc.record({ txid: hash, vout: u32, script: bytes(60), sequence: u32, witness: fc.array(bytes(40), { maxLength: 3 }) }), {
+    minLength: 1,
+    maxLength: 4,
+  }),
   outputs: fc.array(fc.record({ value: i64, script: bytes(40) }), { maxLength: 4 }),
   lockTime: u32,
 });
@@ -59,7 +59,9 @@ const ARBITRARIES: { [C in KnownCommand]: fc.Arbitrary<Extract<Message, { comman
   getaddr: fc.constant({ command: 'getaddr' }),
   addr: fc.record({
     command: fc.constant('addr'),
-    addresses: fc.array(fc.record({ timestamp: u32, services: u64, ip: fc.uint8Array({ minLength: 16, maxLength: 16 }), port }), { maxLength: 5 }),
+    addresses: fc.array(fc.record({ timestamp: u32, services: u64, ip: fc.uint8Array({ minLength: 16, maxLength: 16 }), port }), {
+      maxLength: 5,
+    }),
   }),
   addrv2: fc.record({ command: fc.constant('addrv2'), addresses: fc.array(addrV2Entry, { maxLength: 5 }) }),
   sendaddrv2: fc.constant({ command: 'sendaddrv2' }),
@@ -69,38 +71,90 @@ const ARBITRARIES: { [C in KnownCommand]: fc.Arbitrary<Extract<Message, { comman
   getblocks: locator.map((l) => ({ command: 'getblocks' as const, ...l })),
   getheaders: locator.map((l) => ({ command: 'getheaders' as const, ...l })),
   headers: fc.record({ command: fc.constant('headers'), headers: fc.array(blockHeader, { maxLength: 5 }) }),
-  block: fc.record({ command: fc.constant('block'), block: fc.record({ header: blockHeader, transactions: fc.array(transaction, { maxLength: 3 }) }) }),
+  block: fc.record({
+    command: fc.constant('block'),
+    block: fc.record({ header: blockHeader, transactions: fc.array(transaction, { maxLength: 3 }) }),
+  }),
   tx: fc.record({ command: fc.constant('tx'), tx: transaction }),
   mempool: fc.constant({ command: 'mempool' }),
   reject: fc.oneof(
-    fc.record({ command: fc.constant('reject'), message: fc.string({ maxLength: 12 }), code: fc.integer({ min: 0, max: 255 }), reason: fc.string({ maxLength: 100 }) }),
-    fc.record({ command: fc.constant('reject'), message: fc.constant('tx'), code: fc.constant(0x10), reason: fc.string({ maxLength: 100 }), hash }),
+    fc.record({
+      command: fc.constant('reject'),
+      message: fc.string({ maxLength: 12 }),
+      code: fc.integer({ min: 0, max: 255 }),
+      reason: fc.string({ maxLength: 100 }),
+    }),
+    fc.record({
+      command: fc.constant('reject'),
+      message: fc.constant('tx'),
+      code: fc.constant(0x10),
+      reason: fc.string({ maxLength: 100 }),
+      hash,
+    }),
   ),
   sendheaders: fc.constant({ command: 'sendheaders' }),
   feefilter: fc.record({ command: fc.constant('feefilter'), feeRate: i64 }),
-  filterload: fc.record({ command: fc.constant('filterload'), filter: bytes(100), hashFuncs: fc.integer({ min: 0, max: 50 }), tweak: u32, flags: fc.integer({ min: 0, max: 255 }) }),
+  filterload: fc.record({
+    command: fc.constant('filterload'),
+    filter: bytes(100),
+    hashFuncs: fc.integer({ min: 0, max: 50 }),
+    tweak: u32,
+    flags: fc.integer({ min: 0, max: 255 }),
+  }),
   filteradd: fc.record({ command: fc.constant('filteradd'), data: bytes(520) }),
   filterclear: fc.constant({ command: 'filterclear' }),
-  merkleblock: fc.record({ command: fc.constant('merkleblock'), header: blockHeader, totalTransactions: u32, hashes: fc.array(hash, { maxLength: 6 }), flags: bytes(4) }),
+  merkleblock: fc.record({
+    command: fc.constant('merkleblock'),
+    header: blockHeader,
+    totalTransactions: u32,
+    hashes: fc.array(hash, { maxLength: 6 }),
+    flags: bytes(4),
+  }),
   sendcmpct: fc.record({ command: fc.constant('sendcmpct'), announce: fc.boolean(), version: u64 }),
   cmpctblock: fc.record({
     command: fc.constant('cmpctblock'),
     header: blockHeader,
     nonce: u64,
     shortIds: fc.array(fc.integer({ min: 0, max: 2 ** 48 - 1 }), { maxLength: 10 }),
-    prefilled: fc.uniqueArray(fc.integer({ min: 0, max: 0xffff }), { maxLength: 3 }).chain((idx) =>
-      fc.tuple(...idx.sort((a, b) => a - b).map((index) => transaction.map((tx) => ({ index, tx })))),
-    ),
+    prefilled: fc
+      .uniqueArray(fc.integer({ min: 0, max: 0xffff }), { maxLength: 3 })
+      .chain((idx) => fc.tuple(...idx.sort((a, b) => a - b).map((index) => transaction.map((tx) => ({ index, tx }))))),
   }),
   getblocktxn: fc.record({ command: fc.constant('getblocktxn'), blockHash: hash, indexes: increasing }),
   blocktxn: fc.record({ command: fc.constant('blocktxn'), blockHash: hash, transactions: fc.array(transaction, { maxLength: 3 }) }),
   wtxidrelay: fc.constant({ command: 'wtxidrelay' }),
-  getcfilters: fc.record({ command: fc.constant('getcfilters'), filterType: fc.integer({ min: 0, max: 255 }), startHeight: u32, stopHash: hash }),
-  cfilter: fc.record({ command: fc.constant('cfilter'), filterType: fc.integer({ min: 0, max: 255 }), blockHash: hash, filter: bytes(100) }),
-  getcfheaders: fc.record({ command: fc.constant('getcfheaders'), filterType: fc.integer({ min: 0, max: 255 }), startHeight: u32, stopHash: hash }),
-  cfheaders: fc.record({ command: fc.constant('cfheaders'), filterType: fc.integer({ min: 0, max: 255 }), stopHash: hash, previousFilterHeader: hash, filterHashes: fc.array(hash, { maxLength: 6 }) }),
+  getcfilters: fc.record({
+    command: fc.constant('getcfilters'),
+    filterType: fc.integer({ min: 0, max: 255 }),
+    startHeight: u32,
+    stopHash: hash,
+  }),
+  cfilter: fc.record({
+    command: fc.constant('cfilter'),
+    filterType: fc.integer({ min: 0, max: 255 }),
+    blockHash: hash,
+    filter: bytes(100),
+  }),
+  getcfheaders: fc.record({
+    command: fc.constant('getcfheaders'),
+    filterType: fc.integer({ min: 0, max: 255 }),
+    startHeight: u32,
+    stopHash: hash,
+  }),
+  cfheaders: fc.record({
+    command: fc.constant('cfheaders'),
+    filterType: fc.integer({ min: 0, max: 255 }),
+    stopHash: hash,
+    previousFilterHeader: hash,
+    filterHashes: fc.array(hash, { maxLength: 6 }),
+  }),
   getcfcheckpt: fc.record({ command: fc.constant('getcfcheckpt'), filterType: fc.integer({ min: 0, max: 255 }), stopHash: hash }),
-  cfcheckpt: fc.record({ command: fc.constant('cfcheckpt'), filterType: fc.integer({ min: 0, max: 255 }), stopHash: hash, filterHeaders: fc.array(hash, { maxLength: 6 }) }),
+  cfcheckpt: fc.record({
+    command: fc.constant('cfcheckpt'),
+    filterType: fc.integer({ min: 0, max: 255 }),
+    stopHash: hash,
+    filterHeaders: fc.array(hash, { maxLength: 6 }),
+  }),
 };
 
 /** An arbitrary message of the given command. */
@@ -115,4 +169,7 @@ const unknownMessage: fc.Arbitrary<Message> = fc.record({
 });
 
 /** An arbitrary message of any command, `unknown` included. */
-export const anyMessage: fc.Arbitrary<Message> = fc.oneof(...KNOWN_COMMANDS.map((c) => ARBITRARIES[c] as fc.Arbitrary<Message>), unknownMessage);
+export const anyMessage: fc.Arbitrary<Message> = fc.oneof(
+  ...KNOWN_COMMANDS.map((c) => ARBITRARIES[c] as fc.Arbitrary<Message>),
+  unknownMessage,
+);

@@ -41,7 +41,12 @@ export function scriptedRemote(connection: Connection, network: Network): Script
     send: (m) => connection.write(encodeMessage(network, m)),
     sendRaw: (b) => connection.write(b),
     next: <C extends Command>(command: C) =>
-      firstValueFrom(replay.pipe(filter((m): m is MessageOf<C> => m.command === command), timeout({ first: 5000 }))),
+      firstValueFrom(
+        replay.pipe(
+          filter((m): m is MessageOf<C> => m.command === command),
+          timeout({ first: 5000 }),
+        ),
+      ),
     commands: () => received.map((m) => m.command),
     close: () => connection.close(),
   };

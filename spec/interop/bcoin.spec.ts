@@ -59,7 +59,12 @@ describe('rxbtc dials bcoin', () => {
     expect(n.remote.startHeight).toBe(regtest().height);
     expect(hasService(n.remote.services, ServiceFlag.Network)).toBe(true);
     expect(n.witness).toBe(true);
-    expect(peer.stats()).toMatchObject({ startHeight: regtest().height, protocolVersion: 70015, userAgent: n.remote.userAgent, inbound: false });
+    expect(peer.stats()).toMatchObject({
+      startHeight: regtest().height,
+      protocolVersion: 70015,
+      userAgent: n.remote.userAgent,
+      inbound: false,
+    });
   });
 
   it('answers our ping with its pong, and the keep-alive measures latency', async () => {
@@ -67,7 +72,12 @@ describe('rxbtc dials bcoin', () => {
     const pong = next(peer, 'pong', (m) => m.nonce === 0xfeedn);
     await peer.send({ command: 'ping', nonce: 0xfeedn });
     expect((await pong).nonce).toBe(0xfeedn);
-    const stats = await firstValueFrom(peer.stats$.pipe(filter((s) => s.lastPingMicros > 0), timeout(within)));
+    const stats = await firstValueFrom(
+      peer.stats$.pipe(
+        filter((s) => s.lastPingMicros > 0),
+        timeout(within),
+      ),
+    );
     expect(stats.lastPingMicros).toBeLessThan(within * 1000);
   });
 

@@ -19,7 +19,8 @@ const CLIENT = join(__dirname, 'bitcoinlib-client.py');
 /** Without the Debian package this spec is skipped, except in CI (`CI=true`), where .ci/run installs it and it must run. */
 const available = spawnSync(PYTHON, ['-c', 'import bitcoin']).status === 0;
 const describeWithPython = available || process.env['CI'] ? describe : describe.skip;
-if (!available && !process.env['CI']) console.warn('python3-bitcoinlib is not installed (apt-get install python3-bitcoinlib): skipping its interop spec');
+if (!available && !process.env['CI'])
+  console.warn('python3-bitcoinlib is not installed (apt-get install python3-bitcoinlib): skipping its interop spec');
 
 interface ClientEvent {
   event: string;

@@ -37,14 +37,22 @@ describe('detectStalls (marbles)', () => {
       const answered = cold<Message>('10s n', values).pipe(detectStalls({ sent$: cold<Message>('d', values) }));
       expectObservable(answered, '^ 2m !').toBe('10s n', values);
       const unanswered = cold<Message>('10s i', values).pipe(detectStalls({ sent$: cold<Message>('p', values) }));
-      expectObservable(unanswered).toBe('10s i 34999ms #', values, new PeerError('stalled', 'no pong received within 30000 ms of the request', 'pong'));
+      expectObservable(unanswered).toBe(
+        '10s i 34999ms #',
+        values,
+        new PeerError('stalled', 'no pong received within 30000 ms of the request', 'pong'),
+      );
     });
   });
 
   it('honours custom tick and timeout', () => {
     marbles().run(({ cold, expectObservable }) => {
       const out = cold<Message>('-').pipe(detectStalls({ sent$: cold<Message>('g', values), tickInterval: 1000, responseTimeout: 2500 }));
-      expectObservable(out).toBe('3s #', undefined, new PeerError('stalled', 'no headers received within 2500 ms of the request', 'headers'));
+      expectObservable(out).toBe(
+        '3s #',
+        undefined,
+        new PeerError('stalled', 'no headers received within 2500 ms of the request', 'headers'),
+      );
     });
   });
 

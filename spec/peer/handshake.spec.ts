@@ -11,9 +11,21 @@ describe('handshake (marbles)', () => {
     ts.run(({ cold, expectObservable, flush }) => {
       const sent: [number, string][] = [];
       let negotiated: Negotiated | undefined;
-      const values: Record<string, Message> = { v: remoteVersion({ version: 70016 }), k: { command: 'verack' }, u: { command: 'unknown', rawCommand: 'foo', payload: new Uint8Array() }, x: { command: 'getaddr' } };
+      const values: Record<string, Message> = {
+        v: remoteVersion({ version: 70016 }),
+        k: { command: 'verack' },
+        u: { command: 'unknown', rawCommand: 'foo', payload: new Uint8Array() },
+        x: { command: 'getaddr' },
+      };
       const out = cold<Message>('1s v u 1s k x', values).pipe(
-        handshake({ inbound: false, localVersion: ours, send: async (m) => void sent.push([ts.now(), m.command]), onNegotiated: (r) => (negotiated = r), sentNonces: new MruSet(50), scheduler: ts }),
+        handshake({
+          inbound: false,
+          localVersion: ours,
+          send: async (m) => void sent.push([ts.now(), m.command]),
+          onNegotiated: (r) => (negotiated = r),
+          sentNonces: new MruSet(50),
+          scheduler: ts,
+        }),
       );
       expectObservable(out, '^ 40s !').toBe('1s - - 1s - x', values);
       flush();
@@ -33,7 +45,14 @@ describe('handshake (marbles)', () => {
       let negotiated: Negotiated | undefined;
       const values: Record<string, Message> = { v: remoteVersion({ version: 70012 }), k: { command: 'verack' } };
       const out = cold<Message>('5s v k', values).pipe(
-        handshake({ inbound: true, localVersion: ours, send: async (m) => void sent.push(m.command), onNegotiated: (r) => (negotiated = r), sentNonces: new MruSet(50), scheduler: ts }),
+        handshake({
+          inbound: true,
+          localVersion: ours,
+          send: async (m) => void sent.push(m.command),
+          onNegotiated: (r) => (negotiated = r),
+          sentNonces: new MruSet(50),
+          scheduler: ts,
+        }),
       );
       expectObservable(out, '^ 1m !').toBe('');
       flush();

@@ -52,7 +52,9 @@ describe('keepAlive (marbles)', () => {
     ts.run(({ cold, expectObservable, flush }) => {
       const sent: Message[] = [];
       const values: Record<string, Message> = { b: { command: 'ping', nonce: 0n } };
-      const out = cold<Message>('1m b', values).pipe(keepAlive({ send: async (m) => void sent.push(m), bip31: () => false, scheduler: ts }));
+      const out = cold<Message>('1m b', values).pipe(
+        keepAlive({ send: async (m) => void sent.push(m), bip31: () => false, scheduler: ts }),
+      );
       expectObservable(out, '^ 4m !').toBe('1m b', values);
       flush();
       expect(sent).toEqual([]);

@@ -41,15 +41,34 @@ describe('two rxbtc peers', () => {
     const clock = virtualClock();
     const nonces = [new MruSet<bigint>(50), new MruSet<bigint>(50)];
     const [a, b] = memoryPair();
-    const out = createPeer(a, { network, scheduler: clock, sentNonces: nonces[0]!, services: ServiceFlag.Witness, userAgent: { name: 'alice', version: '1.0' } });
-    const inb = createPeer(b, { network, scheduler: clock, sentNonces: nonces[1]!, inbound: true, newestBlock: () => ({ hash: hash(1), height: 77 }) });
+    const out = createPeer(a, {
+      network,
+      scheduler: clock,
+      sentNonces: nonces[0]!,
+      services: ServiceFlag.Witness,
+      userAgent: { name: 'alice', version: '1.0' },
+    });
+    const inb = createPeer(b, {
+      network,
+      scheduler: clock,
+      sentNonces: nonces[1]!,
+      inbound: true,
+      newestBlock: () => ({ hash: hash(1), height: 77 }),
+    });
     const [na, nb] = await Promise.all([out.handshake, inb.handshake]);
     expect(na.protocolVersion).toBe(70016);
     expect(nb.protocolVersion).toBe(70016);
     expect(na.sendAddrV2 && nb.sendAddrV2).toBe(true);
     expect(nb.remote.userAgent).toBe('/rxbtc:0.1.0/alice:1.0/');
     expect(nb.witness).toBe(true);
-    expect(out.stats()).toMatchObject({ startHeight: 77, lastBlock: 77, protocolVersion: 70016, handshakeComplete: true, wantsAddrV2: true, inbound: false });
+    expect(out.stats()).toMatchObject({
+      startHeight: 77,
+      lastBlock: 77,
+      protocolVersion: 70016,
+      handshakeComplete: true,
+      wantsAddrV2: true,
+      inbound: false,
+    });
 
     const seen: string[] = [];
     const seen2: string[] = [];
@@ -287,7 +306,12 @@ describe('outbound peer against a scripted remote', () => {
   it('pushes at most 1000 addresses, a shuffled choice, and never repeats known ones', async () => {
     const { peer, remote } = setup();
     await handshakeWith(remote);
-    const addrs = Array.from({ length: 1500 }, (_, i) => ({ timestamp: 1, services: 1n, ip: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, i >> 8, i & 255), port: 8333 }));
+    const addrs = Array.from({ length: 1500 }, (_, i) => ({
+      timestamp: 1,
+      services: 1n,
+      ip: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, i >> 8, i & 255),
+      port: 8333,
+    }));
     const first = await peer.pushAddr(addrs);
     expect(first).toHaveLength(1000);
     const firstIds = first.map((a) => a.ip[14]! * 256 + a.ip[15]!);

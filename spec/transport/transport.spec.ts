@@ -155,10 +155,12 @@ describe('SOCKS5', () => {
 
   it('reports a proxy refusal as proxy-failed with the reason', async () => {
     const proxy = await socksProxy();
-    await expect(connectTcp({ host: 'refused.example', port: 8333, proxy: { host: '127.0.0.1', port: proxy.port } })).rejects.toMatchObject({
-      code: 'proxy-failed',
-      message: expect.stringContaining('connection refused') as string,
-    });
+    await expect(connectTcp({ host: 'refused.example', port: 8333, proxy: { host: '127.0.0.1', port: proxy.port } })).rejects.toMatchObject(
+      {
+        code: 'proxy-failed',
+        message: expect.stringContaining('connection refused') as string,
+      },
+    );
     proxy.close();
   });
 });

@@ -22,7 +22,9 @@ describe('MessageFramer', () => {
   it('after a malformed payload, keeps the rest of that chunk and decodes it at the next push', () => {
     const framer = new MessageFramer(net);
     const got: Message[] = [];
-    expect(() => framer.push(concatBytes(ping(1), lyingInv, ping(2), ping(3)), (m) => got.push(m))).toThrow(expect.objectContaining({ code: 'malformed', command: 'inv' }));
+    expect(() => framer.push(concatBytes(ping(1), lyingInv, ping(2), ping(3)), (m) => got.push(m))).toThrow(
+      expect.objectContaining({ code: 'malformed', command: 'inv' }),
+    );
     expect(got).toHaveLength(1);
     expect(framer.buffered).toBe(2 * ping(0).length);
     framer.push(new Uint8Array(0), (m) => got.push(m));

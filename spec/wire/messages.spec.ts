@@ -17,10 +17,41 @@ describe('every message round-trips', () => {
   it('covers all 35 commands of the issue', () => {
     expect([...KNOWN_COMMANDS].sort()).toEqual(
       [
-        'version', 'verack', 'ping', 'pong', 'getaddr', 'addr', 'addrv2', 'sendaddrv2', 'inv', 'getdata', 'notfound',
-        'getblocks', 'getheaders', 'headers', 'block', 'tx', 'mempool', 'reject', 'sendheaders', 'feefilter',
-        'filterload', 'filteradd', 'filterclear', 'merkleblock', 'sendcmpct', 'cmpctblock', 'getblocktxn', 'blocktxn',
-        'wtxidrelay', 'getcfilters', 'cfilter', 'getcfheaders', 'cfheaders', 'getcfcheckpt', 'cfcheckpt',
+        'version',
+        'verack',
+        'ping',
+        'pong',
+        'getaddr',
+        'addr',
+        'addrv2',
+        'sendaddrv2',
+        'inv',
+        'getdata',
+        'notfound',
+        'getblocks',
+        'getheaders',
+        'headers',
+        'block',
+        'tx',
+        'mempool',
+        'reject',
+        'sendheaders',
+        'feefilter',
+        'filterload',
+        'filteradd',
+        'filterclear',
+        'merkleblock',
+        'sendcmpct',
+        'cmpctblock',
+        'getblocktxn',
+        'blocktxn',
+        'wtxidrelay',
+        'getcfilters',
+        'cfilter',
+        'getcfheaders',
+        'cfheaders',
+        'getcfcheckpt',
+        'cfcheckpt',
       ].sort(),
     );
   });
@@ -49,9 +80,17 @@ describe('every message round-trips', () => {
 
   it('keeps unknown commands as raw payloads, never errors', () => {
     const frame = encodeMessage(networks.mainnet, { command: 'unknown', rawCommand: 'sendtxrcncl', payload: fromHex('0100000000') });
-    expect(decodeMessage(networks.mainnet, frame)).toEqual({ command: 'unknown', rawCommand: 'sendtxrcncl', payload: fromHex('0100000000') });
+    expect(decodeMessage(networks.mainnet, frame)).toEqual({
+      command: 'unknown',
+      rawCommand: 'sendtxrcncl',
+      payload: fromHex('0100000000'),
+    });
     // Object.prototype names are unknown commands, not codecs.
-    expect(decodePayload('constructor', new Uint8Array(1))).toEqual({ command: 'unknown', rawCommand: 'constructor', payload: new Uint8Array(1) });
+    expect(decodePayload('constructor', new Uint8Array(1))).toEqual({
+      command: 'unknown',
+      rawCommand: 'constructor',
+      payload: new Uint8Array(1),
+    });
   });
 });
 

@@ -105,10 +105,7 @@ describe('real mainnet blocks', () => {
   });
 
   it('headers 1-11 decode and link, each meeting its own proof-of-work target', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { DATA_DIR } = await import('../helpers/data.js');
-    const lines = readFileSync(join(DATA_DIR, 'blockheaders-mainnet-1-11.txt'), 'utf8').trim().split('\n');
+    const lines = new TextDecoder().decode(readData('blockheaders-mainnet-1-11.txt')).trim().split('\n');
     let prev = networks.mainnet.genesisHash;
     for (const line of lines) {
       const payload = Uint8Array.from([1, ...fromHex(line.trim()), 0]);

@@ -45,7 +45,8 @@ export interface FilterAddMessage {
 export function decodeFilterLoad(r: ByteReader): FilterLoadMessage {
   const filter = r.varBytes(MAX_BLOOM_FILTER_SIZE, 'filter');
   const hashFuncs = r.u32le();
-  if (hashFuncs > MAX_BLOOM_HASH_FUNCS) r.fail(`${hashFuncs} hash functions exceed ${MAX_BLOOM_HASH_FUNCS}`, ProtocolErrorCode.LimitExceeded);
+  if (hashFuncs > MAX_BLOOM_HASH_FUNCS)
+    r.fail(`${hashFuncs} hash functions exceed ${MAX_BLOOM_HASH_FUNCS}`, ProtocolErrorCode.LimitExceeded);
   return { command: 'filterload', filter, hashFuncs, tweak: r.u32le(), flags: r.u8() };
 }
 

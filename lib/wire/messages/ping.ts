@@ -18,7 +18,9 @@ export interface PongMessage {
 }
 
 /** Decode a `ping` or `pong` payload. */
-export function decodeNonce<C extends 'ping' | 'pong'>(command: C): (r: ByteReader) => {
+export function decodeNonce<C extends 'ping' | 'pong'>(
+  command: C,
+): (r: ByteReader) => {
   /** `ping` or `pong`. */
   command: C;
   /** The 64-bit nonce. */

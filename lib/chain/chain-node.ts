@@ -1,0 +1,63 @@
+import { readBlockHeader, type BlockHeader } from '../wire/block-header.js';
+import { ByteReader } from '../wire/reader.js';
+import { keyToHash, keyToHex } from './hash-key.js';
+
+/** A header in a {@link HeaderChain}, with its place and the work of the chain up to it. */
+export interface ChainEntry {
+  /** Height. */
+  readonly height: number;
+  /** Block hash, wire order. */
+  readonly hash: Uint8Array;
+  /** Block hash, display (reversed) hex. */
+  readonly hashHex: string;
+  /** The header. */
+  readonly header: BlockHeader;
+  /** The raw 80 bytes. */
+  readonly raw: Uint8Array;
+  /** Total work of the chain from its root to this header. */
+  readonly chainWork: bigint;
+}
+
+/**
+ * A stored header: the fields validation reads, its raw bytes and a link to
+ * its parent. The hash is kept as a latin1 key (see `sha256dKey`); the byte
+ * and object forms are made only when asked for.
+ */
+export class ChainNode implements ChainEntry {
+  readonly key: string;
+  readonly height: number;
+  readonly raw: Uint8Array;
+  readonly version: number;
+  readonly time: number;
+  readonly bits: number;
+  readonly chainWork: bigint;
+  readonly prev: ChainNode | undefined;
+
+  constructor(key: string, height: number, raw: Uint8Array, chainWork: bigint, prev: ChainNode | undefined) {
+    this.key = key;
+    this.height = height;
+    this.raw = raw;
+    this.version = raw[0]! | (raw[1]! << 8) | (raw[2]! << 16) | (raw[3]! << 24);
+    this.time = (raw[68]! | (raw[69]! << 8) | (raw[70]! << 16) | (raw[71]! << 24)) >>> 0;
+    this.bits = (raw[72]! | (raw[73]! << 8) | (raw[74]! << 16) | (raw[75]! << 24)) >>> 0;
+    this.chainWork = chainWork;
+    this.prev = prev;
+  }
+
+  get hash(): Uint8Array {
+    return keyToHash(this.key);
+  }
+
+  get hashHex(): string {
+    return keyToHex(this.key);
+  }
+
+  get header(): BlockHeader {
+    return readBlockHeader(new ByteReader(this.raw, 'headers'));
+  }
+
+  /** A plain snapshot for callers (no parent links, no lazy fields). */
+  entry(): ChainEntry {
+    return { height: this.height, hash: this.hash, hashHex: this.hashHex, header: this.header, raw: this.raw, chainWork: this.chainWork };
+  }
+}

@@ -1,0 +1,57 @@
+import { bitsInfo } from './bits-cache.js';
+import type { ChainNode } from './chain-node.js';
+import { encodeBits } from './compact.js';
+import type { ChainParams } from './params.js';
+
+/** Blocks whose times give the median time past. */
+export const MEDIAN_TIME_SPAN = 11;
+/** How far ahead of the clock a block's time may be, seconds (Core's MAX_FUTURE_BLOCK_TIME). */
+export const MAX_FUTURE_BLOCK_TIME = 2 * 60 * 60;
+/** BIP94: how much earlier than its parent a period's first block may be, seconds (Core's MAX_TIMEWARP). */
+export const MAX_TIMEWARP = 600;
+
+/** The ancestor of `node` at `height`, or undefined below the chain's root. */
+export type AncestorLookup = (node: ChainNode, height: number) => ChainNode | undefined;
+
+/** Median of the times of `node` and its 10 predecessors (fewer near the root), as Core's GetMedianTimePast. */
+export function medianTimePast(node: ChainNode): number {
+  const times: number[] = [];
+  for (let n: ChainNode | undefined = node; n && times.length < MEDIAN_TIME_SPAN; n = n.prev) times.push(n.time);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/**
+ * The `bits` a block at `parent.height + 1` with time `time` must carry:
+ * Bitcoin Core's GetNextWorkRequired and CalculateNextWorkRequired, with
+ * the testnet 20-minute rule (and its walk back to the last block not mined
+ * at the limit), BIP94's retarget from the period's first block, and
+ * regtest's fixed target.
+ * @returns the required bits, or undefined when the period's first block lies below the chain's root
+ */
+export function requiredBits(parent: ChainNode, time: number, params: ChainParams, ancestor: AncestorLookup): number | undefined {
+  const interval = params.retargetInterval;
+  const height = parent.height + 1;
+  const limitBits = encodeBits(params.powLimit);
+  if (height % interval !== 0) {
+    if (!params.allowMinDifficultyBlocks) return parent.bits;
+    if (time > parent.time + params.targetSpacing * 2) return limitBits;
+    let n = parent;
+    while (n.prev && n.height % interval !== 0 && n.bits === limitBits) n = n.prev;
+    return n.bits;
+  }
+  if (params.noRetargeting) return parent.bits;
+  const first = ancestor(parent, height - interval);
+  if (!first) return undefined;
+  const span = Math.min(Math.max(parent.time - first.time, params.targetTimespan / 4), params.targetTimespan * 4);
+  const base = bitsInfo(params.enforceBip94 ? first.bits : parent.bits).target;
+  let target = (base * BigInt(span)) / BigInt(params.targetTimespan);
+  if (target > params.powLimit) target = params.powLimit;
+  return encodeBits(target);
+}
+
+/** Whether a version is retired at a height (BIP34 → 2, BIP66 → 3, BIP65 → 4). */
+export function versionRetired(version: number, height: number, params: ChainParams): boolean {
+  const [bip34, bip66, bip65] = params.versionHeights;
+  return (version < 2 && height >= bip34) || (version < 3 && height >= bip66) || (version < 4 && height >= bip65);
+}
