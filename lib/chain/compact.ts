@@ -14,8 +14,8 @@ export interface DecodedBits {
 /** Decode compact `bits` exactly as Core's `arith_uint256::SetCompact`. */
 export function decodeBits(bits: number): DecodedBits {
   const size = bits >>> 24;
-  const word = bits & 0x007fffff;
-  const target = size <= 3 ? BigInt(word >>> (8 * (3 - size))) : BigInt(word) << BigInt(8 * (size - 3));
+  const word = size <= 3 ? (bits & 0x007fffff) >>> (8 * (3 - size)) : bits & 0x007fffff; // Core shifts before it checks the flags
+  const target = size <= 3 ? BigInt(word) : BigInt(word) << BigInt(8 * (size - 3));
   const negative = word !== 0 && (bits & 0x00800000) !== 0;
   const overflow = word !== 0 && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32));
   return { target: overflow ? 0n : target % TWO_256, negative, overflow };

@@ -146,6 +146,8 @@ class Chain implements HeaderChain {
   private readonly tipSubject: BehaviorSubject<ChainEntry>;
   private readonly reorgSubject = new Subject<Reorg>();
   private writing: Promise<unknown> = Promise.resolve();
+  /** The store does not hold the root record yet (a new store): the first write starts with it. */
+  private storeEmpty = true;
   readonly tip$: Observable<ChainEntry>;
   readonly reorg$: Observable<Reorg>;
 
@@ -189,6 +191,7 @@ class Chain implements HeaderChain {
   private loadStore(): void {
     const stored = this.store.load();
     if (!stored) return;
+    this.storeEmpty = false;
     if (stored.rootHeight !== this.rootNode.height || sha256dKey(stored.headers.subarray(0, BLOCK_HEADER_SIZE)) !== this.rootNode.key) {
       throw new RangeError(`the header store starts at another root (height ${stored.rootHeight}) than this chain`);
     }
@@ -276,12 +279,14 @@ class Chain implements HeaderChain {
     for (const n of fresh) this.byKey.set(n.key, n);
     const change = last && last.chainWork > this.tip.chainWork ? this.switchTo(last) : undefined;
     const written = this.writing.then(async () => {
-      if (change)
-        await this.store.write(
-          this.rootNode.height,
-          change.keep,
-          change.connected.map((n) => n.raw),
-        );
+      if (!change) return;
+      const records = change.connected.map((n) => n.raw);
+      if (this.storeEmpty) {
+        await this.store.write(this.rootNode.height, 0, [this.rootNode.raw, ...records]);
+        this.storeEmpty = false;
+      } else {
+        await this.store.write(this.rootNode.height, change.keep, records);
+      }
     });
     this.writing = written.catch(() => undefined);
     return written.then(() => {
