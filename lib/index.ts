@@ -3,3 +3,4 @@ export * from './stream/index.js';
 export * from './transport/index.js';
 export * from './peer/index.js';
 export * from './chain/index.js';
+export * from './spv/index.js';

@@ -92,6 +92,8 @@ declare module 'bcoin' {
     readonly mempool: { readonly map: Map<string, unknown> };
     open(): Promise<void>;
     connect(): Promise<void>;
+    /** Start downloading the chain from outbound peers. */
+    startSync(): void;
     disconnect(): Promise<void>;
     close(): Promise<void>;
     sendTX(tx: BcoinTX): Promise<void>;

@@ -91,6 +91,11 @@ export interface HeaderChain {
    * `stop` (included) or `max` entries.
    */
   after(locator: readonly Uint8Array[], stop?: Uint8Array, max?: number): ChainEntry[];
+  /**
+   * Whether the best chain has at least the network's minimum chain work
+   * (always true when the chain started from a checkpoint of unknown work).
+   */
+  readonly meetsMinimumWork: boolean;
   /** Release the store. */
   close(): Promise<void>;
 }
@@ -218,6 +223,10 @@ class Chain implements HeaderChain {
 
   get root(): ChainEntry {
     return this.rootNode;
+  }
+
+  get meetsMinimumWork(): boolean {
+    return !this.workKnown || this.tip.chainWork >= this.params.minimumChainWork;
   }
 
   header(heightOrHash: number | Uint8Array | string): ChainEntry | undefined {

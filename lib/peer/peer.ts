@@ -74,8 +74,8 @@ export interface Peer {
   stats(): PeerStats;
   /** Snapshots every `statsInterval`, starting now; completes on disconnect. */
   readonly stats$: Observable<PeerStats>;
-  /** Close the connection. Idempotent. */
-  disconnect(reason?: string): void;
+  /** Close the connection, optionally naming the error that caused it (it is then `closed`'s `error`). Idempotent. */
+  disconnect(reason?: string, error?: Error): void;
   /** Whether the peer is still connected. */
   readonly connected: boolean;
   /** Resolves once disconnected (btcd WaitForDisconnect). */

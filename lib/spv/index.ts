@@ -1,0 +1,2 @@
+export * from './sync-headers.js';
+export * from './serve-headers.js';

@@ -1,0 +1,151 @@
+import { Observable, Subscription, concatMap, filter, map, merge, type SchedulerLike, asyncScheduler } from 'rxjs';
+import type { ChainEntry } from '../chain/chain-node.js';
+import { ChainError, ChainErrorCode } from '../chain/errors.js';
+import type { HeaderChain } from '../chain/header-chain.js';
+import type { Peer } from '../peer/peer.js';
+import { blockHash, type BlockHeader } from '../wire/block-header.js';
+import { InvType } from '../wire/messages/inv.js';
+import { MAX_HEADERS_PER_MESSAGE } from '../wire/messages/headers.js';
+import { ProtocolVersion } from '../wire/protocol.js';
+
+/** Progress of {@link syncHeaders}, emitted after every batch. */
+export interface SyncProgress {
+  /** The chain's height now. */
+  height: number;
+  /** The highest height the peer claims (its version's start height, or later announcements), at least `height`. */
+  bestKnownHeight: number;
+  /** Headers validated per second over the last few seconds. */
+  headersPerSecond: number;
+  /** The peer has no more headers for us (a batch shorter than 2,000); later batches are live announcements. */
+  synced: boolean;
+  /** The tip. */
+  tip: ChainEntry;
+}
+
+/** Options of {@link syncHeaders}. */
+export interface SyncHeadersOptions {
+  /** Clock for the rate (a virtual scheduler in tests). @default asyncScheduler */
+  scheduler?: SchedulerLike;
+  /** Unconnecting announcements tolerated after catching up before the peer is dropped (Core's MAX_NUM_UNCONNECTING_HEADERS_MSGS). @default 10 */
+  maxUnconnecting?: number;
+}
+
+const ZERO_HASH = new Uint8Array(32);
+/** Window over which headers/s is averaged, ms. */
+const RATE_WINDOW = 5000;
+
+/**
+ * Download, verify and follow a peer's headers into `chain`: `getheaders`
+ * with the chain's locator (2,000 headers a batch, each continued from the
+ * last header received), then `sendheaders` (BIP130) and live following of
+ * `headers` and block `inv` announcements. A peer that sends an invalid,
+ * unconnected or low-work header is disconnected with the {@link ChainError}
+ * as the reason, and the Observable errors with it; the peer's own stall
+ * rules (getheaders → headers in 30 s) apply. Completes when the peer
+ * disconnects after catching up; errors if it disconnects before.
+ *
+ * @param source - a peer (its handshake may still be running)
+ * @param chain - the chain to extend
+ * @param options - clock and tolerance
+ * @returns progress after every batch; cold: subscribing starts the sync
+ * @example
+ * ```ts
+ * import { createHeaderChain, syncHeaders, networks } from 'rxbtc';
+ * const chain = createHeaderChain({ network: networks.regtest });
+ * syncHeaders(peer, chain).subscribe((p) => console.log(`${p.height}/${p.bestKnownHeight}`));
+ * ```
+ */
+export function syncHeaders(source: Peer, chain: HeaderChain, options: SyncHeadersOptions = {}): Observable<SyncProgress> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const maxUnconnecting = options.maxUnconnecting ?? 10;
+  return new Observable<SyncProgress>((subscriber) => {
+    const subs = new Subscription();
+    let synced = false;
+    let unconnecting = 0;
+    let announced = 0;
+    const samples: [number, number][] = [];
+    const request = (from?: ChainEntry): void => {
+      source.send({ command: 'getheaders', version: source.stats().protocolVersion, locator: chain.locator(from), stopHash: ZERO_HASH }).catch(() => undefined);
+    };
+    const progress = (): SyncProgress => {
+      const now = scheduler.now();
+      samples.push([now, chain.height]);
+      while (samples.length > 2 && now - samples[0]![0] > RATE_WINDOW) samples.shift();
+      const [t0, h0] = samples[0]!;
+      const stats = source.stats();
+      return {
+        height: chain.height,
+        bestKnownHeight: Math.max(chain.height, stats.startHeight, stats.lastBlock, announced),
+        headersPerSecond: now > t0 ? ((chain.height - h0) * 1000) / (now - t0) : 0,
+        synced,
+        tip: chain.tip,
+      };
+    };
+    const fail = (error: ChainError): void => {
+      source.disconnect(`invalid headers: ${error.message}`, error);
+      subscriber.error(error);
+    };
+    const caughtUp = (): void => {
+      if (!synced) {
+        synced = true;
+        if (source.stats().protocolVersion >= ProtocolVersion.SendHeaders) source.queue({ command: 'sendheaders' });
+      }
+      if (!chain.meetsMinimumWork) {
+        fail(new ChainError(ChainErrorCode.LowWork, "the peer's best chain has less than the network's minimum chain work", chain.height, chain.tip.hashHex));
+      }
+    };
+    const onHeaders = async (headers: readonly BlockHeader[]): Promise<void> => {
+      if (headers.length === 0) {
+        caughtUp();
+        subscriber.next(progress());
+        return;
+      }
+      try {
+        await chain.add(headers);
+      } catch (error) {
+        if (!(error instanceof ChainError)) throw error;
+        // After catching up, an announcement that does not connect means we missed blocks: ask, as Core does.
+        if (synced && error.code === ChainErrorCode.BadLink && ++unconnecting <= maxUnconnecting) {
+          request();
+          return;
+        }
+        fail(error);
+        return;
+      }
+      const last = chain.header(blockHash(headers[headers.length - 1]!));
+      if (last) announced = Math.max(announced, last.height);
+      if (headers.length === MAX_HEADERS_PER_MESSAGE) {
+        request(last); // continue from what the peer sent, even on a branch that is not yet the best
+      } else {
+        caughtUp();
+      }
+      if (!subscriber.closed) subscriber.next(progress());
+    };
+    const events$ = merge(
+      source.on('headers').pipe(map((m) => () => onHeaders(m.headers))),
+      source.on('inv').pipe(
+        filter((m) => synced && m.items.some((i) => (i.type & 0xffff) === InvType.Block)),
+        map(() => () => {
+          request();
+          return Promise.resolve();
+        }),
+      ),
+    );
+    subs.add(
+      events$.pipe(concatMap((run) => run())).subscribe({
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => {
+          void source.closed.then((d) => {
+            if (synced) subscriber.complete();
+            else subscriber.error(d.error ?? new Error(`the peer disconnected before the headers were synced: ${d.reason}`));
+          });
+        },
+      }),
+    );
+    source.handshake.then(
+      () => request(),
+      (e: unknown) => subscriber.error(e),
+    );
+    return subs;
+  });
+}
