@@ -9,50 +9,52 @@
  *   npm run demo [-- --seconds 20 --blocks 500]
  */
 import { parseArgs } from 'node:util';
-import { filter, firstValueFrom, timeout } from 'rxjs';
+import { filter, firstValueFrom, share, skip, timeout } from 'rxjs';
 import {
   InvType,
   blockHash,
   bytesEqual,
   connectTcp,
+  createHeaderChain,
   createPeer,
-  hashFromHex,
   hashToHex,
   merkleRoot,
   networks,
   serviceNames,
   shortHash as short,
+  syncHeaders,
   txid,
   type BlockHeader,
+  type HeaderChain,
   type Peer,
 } from '../lib/index.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar } from '../lib/cli/progress-bar.js';
 import { startRegtestNode, type RegtestNode } from './regtest-node.js';
 
 const network = networks.regtest;
-const zero = new Uint8Array(32);
 const started = Date.now();
 const say = (line: string): void => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${line}`);
 
-/** Sync every header from genesis, 2,000 per request, checking that each links to the one before. */
-async function syncHeaders(peer: Peer, tipHeight: number): Promise<BlockHeader[]> {
-  const chain: BlockHeader[] = [];
+/**
+ * Sync and verify every header from genesis into a HeaderChain (proof of
+ * work, difficulty, timestamps, links), following the node's tip live.
+ * Resolves with the best chain's headers once caught up.
+ */
+async function syncChain(peer: Peer, chain: HeaderChain, tipHeight: number): Promise<BlockHeader[]> {
   const bar = new ProgressBar('headers', tipHeight);
-  let tip = hashFromHex(network.genesisHash);
   bar.update(0);
-  while (chain.length < tipHeight) {
-    const reply = firstValueFrom(peer.on('headers').pipe(timeout(10_000)));
-    await peer.pushGetHeaders([tip], zero);
-    const { headers } = await reply;
-    if (headers.length === 0) break;
-    for (const h of headers) {
-      if (!bytesEqual(h.prevBlock, tip)) throw new Error(`header ${chain.length + 1} does not link to its parent`);
-      tip = blockHash(h);
-      chain.push(h);
-    }
-    bar.update(chain.length);
-  }
-  return chain;
+  const progress$ = syncHeaders(peer, chain).pipe(share());
+  progress$.subscribe({ error: (e: unknown) => say(`header sync stopped: ${String(e)}`) });
+  await firstValueFrom(
+    progress$.pipe(
+      filter((p) => {
+        bar.update(p.height);
+        return p.synced;
+      }),
+      timeout(30_000),
+    ),
+  );
+  return Array.from({ length: chain.height }, (_, i) => chain.header(i + 1)!.header);
 }
 
 /** Download every block, 100 per getdata, checking its hash and merkle root against the synced header. */
@@ -129,21 +131,18 @@ async function main(): Promise<void> {
     say(`  ping latency ${(lastPingMicros / 1000).toFixed(2)} ms`);
 
     say('syncing headers and blocks:');
-    const headers = await syncHeaders(peer, remote.startHeight);
+    const chain = createHeaderChain({ network });
+    const headers = await syncChain(peer, chain, remote.startHeight);
     const transactions = await syncBlocks(peer, headers);
     say(`verified ${headers.length} headers and ${headers.length} blocks (${transactions} transactions, every merkle root checked)`);
+    say(`  chain tip ${chain.tip.hashHex} at height ${chain.height}, chain work ${chain.tip.chainWork}`);
 
-    // Live: ask for headers announcements (BIP130), fetch announced transactions.
-    const heights = new Map(headers.map((h, i) => [hashToHex(blockHash(h)), i + 1]));
-    await peer.send({ command: 'sendheaders' });
-    peer.on('headers').subscribe(({ headers: announced }) => {
-      for (const h of announced) {
-        const height = (heights.get(hashToHex(h.prevBlock)) ?? 0) + 1;
-        heights.set(hashToHex(blockHash(h)), height);
-        say(`block  ${short(blockHash(h))}  height ${height} announced by headers`);
-      }
-      peer.queue({ command: 'getdata', items: announced.map((h) => ({ type: InvType.WitnessBlock, hash: blockHash(h) })) });
+    // Live: the chain follows headers announcements (BIP130, sent by syncHeaders); fetch each new block and announced transactions.
+    chain.tip$.pipe(skip(1)).subscribe((tip) => {
+      say(`block  ${short(tip.hash)}  height ${tip.height}: header verified, new tip`);
+      peer.queue({ command: 'getdata', items: [{ type: InvType.WitnessBlock, hash: tip.hash }] });
     });
+    chain.reorg$.subscribe((r) => say(`reorg  at height ${r.forkHeight}: ${r.disconnected.length} blocks out, ${r.connected.length} in`));
     peer.on('block').subscribe(({ block }) => {
       const hash = blockHash(block.header);
       const ok = bytesEqual(merkleRoot(block.transactions.map(txid)), block.header.merkleRoot) ? 'merkle root ok' : 'BAD MERKLE ROOT';

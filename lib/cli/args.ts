@@ -7,16 +7,23 @@ export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
 Usage:
   rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--json]
   rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
+  rxbtc headers HOST[:PORT]... [--network NAME] [--datadir DIR] [--json]
   rxbtc --help | --version
 
-Prints the handshake, then every message received, one line each
-(JSON lines with --json), with ping latency. Ctrl-C disconnects.
+connect and listen print the handshake, then every message received, one
+line each (JSON lines with --json), with ping latency. Ctrl-C disconnects.
+
+headers downloads and verifies the block headers of the peers' best chain
+(proof of work, retargets, timestamps, checkpoints), trying the peers in
+turn, and ends with a "synced" line; with --datadir it keeps them in
+DIR/NETWORK-headers.dat and resumes from there next time.
 
 Options:
   --network NAME   mainnet (default), testnet3, testnet4, signet or regtest
   --proxy URL      connect through a SOCKS5 proxy such as Tor (hostnames resolved by the proxy)
   --port PORT      listen port (default: the network's port; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1)
+  --datadir DIR    where headers keeps its verified chain (default: memory only)
   --json           JSON lines instead of text
 `;
 
@@ -34,7 +41,8 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'connect'; host: string; port: number; network: Network; proxy: string | undefined; json: boolean }
-  | { kind: 'listen'; host: string; port: number; network: Network; json: boolean };
+  | { kind: 'listen'; host: string; port: number; network: Network; json: boolean }
+  | { kind: 'headers'; peers: { host: string; port: number }[]; network: Network; datadir: string | undefined; json: boolean };
 
 function parsePort(text: string, allowZero = false): number {
   const port = Number(text);
@@ -73,6 +81,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         proxy: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
+        datadir: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -83,6 +92,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
+  if (values.datadir !== undefined && positionals[0] !== 'headers') throw new UsageError('--datadir is for headers');
   if (values.version) return { kind: 'version' };
   const network = findNetwork(values.network);
   if (!network) throw new UsageError(`unknown network ${values.network}: use mainnet, testnet3, testnet4, signet or regtest`);
@@ -104,9 +114,20 @@ export function parseCli(argv: readonly string[]): CliCommand {
         network,
         json: values.json,
       };
+    case 'headers':
+      if (!target) throw new UsageError('headers needs at least one HOST[:PORT]');
+      if (values.port !== undefined || values.proxy !== undefined)
+        throw new UsageError('headers takes HOST:PORT arguments, not --port or --proxy');
+      return {
+        kind: 'headers',
+        peers: [target, ...rest].map((t) => parseHostPort(t, network.port)),
+        network,
+        datadir: values.datadir,
+        json: values.json,
+      };
     case undefined:
       return { kind: 'help' };
     default:
-      throw new UsageError(`unknown command ${command}: use connect or listen`);
+      throw new UsageError(`unknown command ${command}: use connect, listen or headers`);
   }
 }

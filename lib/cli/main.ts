@@ -1,15 +1,15 @@
 import { connectTcp } from '../transport/connect-tcp.js';
 import type { Connection } from '../transport/connection.js';
 import { listenTcp } from '../transport/listen-tcp.js';
-import { PeerError, PeerErrorCode } from '../peer/errors.js';
 import { randomNonce } from '../peer/nonce.js';
 import { createPeer, type Peer } from '../peer/peer.js';
 import { RXBTC_USER_AGENT } from '../peer/user-agent.js';
-import { ProtocolError, ProtocolErrorCode } from '../wire/errors.js';
 import type { Message } from '../wire/message.js';
 import type { Network } from '../wire/networks.js';
 import { serviceNames } from '../wire/services.js';
 import { USAGE, UsageError, parseCli } from './args.js';
+import { explainError } from './explain-error.js';
+import { runHeaders } from './headers-command.js';
 import { formatMessage, messageToJson } from './format-message.js';
 
 /** Where the CLI writes, and what stops it. */
@@ -20,23 +20,6 @@ export interface CliIO {
   err(line: string): void;
   /** Aborting disconnects every peer and ends the command (Ctrl-C). */
   signal?: AbortSignal;
-}
-
-/** Turn a failure into one line a person can act on. */
-export function explainError(e: unknown, network: Network): string {
-  if (e instanceof ProtocolError && e.code === ProtocolErrorCode.BadMagic)
-    return `${e.message}: the remote is not on ${network.name}; check --network`;
-  if (e instanceof PeerError) {
-    switch (e.code) {
-      case PeerErrorCode.NegotiateTimeout:
-        return `no handshake within 30 s: is it a Bitcoin node on ${network.name}?`;
-      case PeerErrorCode.Disconnected:
-        return `handshake refused: the remote closed the connection (${e.message}); a node on another network drops us without a word, so check --network`;
-      default:
-        return `handshake refused (${e.code}): ${e.message}`;
-    }
-  }
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Print one peer's handshake, messages, ping latency and disconnect until it ends. Resolves with an exit code. */
@@ -134,6 +117,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       }
       return watchPeer(createPeer(connection, { network }), `${host}:${port}`, network, json, io);
     }
+    case 'headers':
+      return runHeaders(command, io);
     case 'listen': {
       const { host, port, network, json } = command;
       let listener;

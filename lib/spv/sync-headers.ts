@@ -65,7 +65,9 @@ export function syncHeaders(source: Peer, chain: HeaderChain, options: SyncHeade
     let announced = 0;
     const samples: [number, number][] = [];
     const request = (from?: ChainEntry): void => {
-      source.send({ command: 'getheaders', version: source.stats().protocolVersion, locator: chain.locator(from), stopHash: ZERO_HASH }).catch(() => undefined);
+      source
+        .send({ command: 'getheaders', version: source.stats().protocolVersion, locator: chain.locator(from), stopHash: ZERO_HASH })
+        .catch(() => undefined);
     };
     const progress = (): SyncProgress => {
       const now = scheduler.now();
@@ -91,7 +93,14 @@ export function syncHeaders(source: Peer, chain: HeaderChain, options: SyncHeade
         if (source.stats().protocolVersion >= ProtocolVersion.SendHeaders) source.queue({ command: 'sendheaders' });
       }
       if (!chain.meetsMinimumWork) {
-        fail(new ChainError(ChainErrorCode.LowWork, "the peer's best chain has less than the network's minimum chain work", chain.height, chain.tip.hashHex));
+        fail(
+          new ChainError(
+            ChainErrorCode.LowWork,
+            "the peer's best chain has less than the network's minimum chain work",
+            chain.height,
+            chain.tip.hashHex,
+          ),
+        );
       }
     };
     const onHeaders = async (headers: readonly BlockHeader[]): Promise<void> => {

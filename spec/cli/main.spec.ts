@@ -1,38 +1,9 @@
 import { createServer, type Server } from 'node:net';
-import { runCli, type CliIO } from '../../lib/cli/main.js';
+import { runCli } from '../../lib/cli/main.js';
+import { capture } from '../helpers/cli-io.js';
 import { connectTcp, createPeer, encodeMessage, MruSet, networks } from '../../lib/index.js';
 import { useRegtestNode } from '../helpers/regtest.js';
 import { remoteVersion } from '../helpers/scripted-remote.js';
-
-/** Collects output; `until` resolves once a line matches. */
-function capture(): CliIO & { lines: string[]; errors: string[]; until(re: RegExp): Promise<void>; stop(): void } {
-  const controller = new AbortController();
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
-  const check = (): void => {
-    for (const w of waiters.splice(0)) {
-      if (lines.some((l) => w.re.test(l))) w.resolve();
-      else waiters.push(w);
-    }
-  };
-  return {
-    lines,
-    errors,
-    signal: controller.signal,
-    out: (l) => {
-      lines.push(l);
-      check();
-    },
-    err: (l) => errors.push(l),
-    until: (re) =>
-      new Promise<void>((resolve) => {
-        waiters.push({ re, resolve });
-        check();
-      }),
-    stop: () => controller.abort(),
-  };
-}
 
 const regtest = useRegtestNode({ blocks: 3 });
 

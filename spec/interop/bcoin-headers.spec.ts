@@ -1,5 +1,16 @@
 import { filter, firstValueFrom, share, timeout } from 'rxjs';
-import { MruSet, connectTcp, createHeaderChain, createPeer, hashToHex, networks, syncHeaders, type HeaderChain, type Peer, type Reorg } from '../../lib/index.js';
+import {
+  MruSet,
+  connectTcp,
+  createHeaderChain,
+  createPeer,
+  hashToHex,
+  networks,
+  syncHeaders,
+  type HeaderChain,
+  type Peer,
+  type Reorg,
+} from '../../lib/index.js';
 import { eventually } from '../helpers/loopback.js';
 import { useRegtestNode } from '../helpers/regtest.js';
 
@@ -15,7 +26,12 @@ async function dial(port: number): Promise<Peer> {
 function syncedTo(chain: HeaderChain, peer: Peer, height: number): Promise<unknown> {
   const progress$ = syncHeaders(peer, chain).pipe(share());
   progress$.subscribe({ error: () => undefined });
-  return firstValueFrom(progress$.pipe(filter((p) => p.synced && p.height >= height), timeout(within)));
+  return firstValueFrom(
+    progress$.pipe(
+      filter((p) => p.synced && p.height >= height),
+      timeout(within),
+    ),
+  );
 }
 
 describe('syncHeaders against bcoin', () => {
@@ -51,7 +67,10 @@ describe('syncHeaders against bcoin', () => {
     await syncedTo(chain, fromB, common + 4);
     const r: Reorg = await reorg;
     expect(r.forkHeight).toBe(common);
-    expect(r.disconnected.map((e) => e.hashHex)).toEqual([hashToHex(await a().blockHash(common + 1)), hashToHex(await a().blockHash(common + 2))]);
+    expect(r.disconnected.map((e) => e.hashHex)).toEqual([
+      hashToHex(await a().blockHash(common + 1)),
+      hashToHex(await a().blockHash(common + 2)),
+    ]);
     expect(r.connected.map((e) => e.height)).toEqual([common + 1, common + 2, common + 3, common + 4]);
     expect(chain.tip.hashHex).toBe(hashToHex(await b().blockHash(common + 4)));
     fromA.disconnect();

@@ -1,8 +1,16 @@
+/** Where a {@link ProgressBar} draws: a terminal or a pipe (Node's `process.stdout`/`stderr`). */
+export interface ProgressOutput {
+  /** Whether it is a terminal (the bar is then redrawn in place). */
+  readonly isTTY?: boolean;
+  /** Write text. */
+  write(text: string): unknown;
+}
+
 /** A one-line progress bar: redrawn in place on a terminal, printed once when done otherwise. */
 export class ProgressBar {
   private readonly label: string;
-  private readonly total: number;
-  private readonly out: NodeJS.WriteStream;
+  private total: number;
+  private readonly out: ProgressOutput;
   private last = -1;
 
   /**
@@ -10,10 +18,15 @@ export class ProgressBar {
    * @param total - value at 100 %
    * @param out - where to draw @default process.stdout
    */
-  constructor(label: string, total: number, out: NodeJS.WriteStream = process.stdout) {
+  constructor(label: string, total: number, out: ProgressOutput = process.stdout) {
     this.label = label;
     this.total = Math.max(1, total);
     this.out = out;
+  }
+
+  /** Change the value at 100 % (a peer may announce more blocks while we sync). */
+  setTotal(total: number): void {
+    this.total = Math.max(1, total);
   }
 
   /** Draw the bar at `value` (clamped to the total). */

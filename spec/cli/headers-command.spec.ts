@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCli } from '../../lib/cli/args.js';
+import { runCli } from '../../lib/cli/main.js';
+import { hashToHex } from '../../lib/index.js';
+import { capture } from '../helpers/cli-io.js';
+import { useRegtestNode } from '../helpers/regtest.js';
+
+const regtest = useRegtestNode({ blocks: 310 });
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rxbtc-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const events = (lines: string[]): Record<string, unknown>[] => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('rxbtc headers', () => {
+  it('syncs and verifies 310 headers from bcoin, ending with the synced JSON line at bcoin’s tip', async () => {
+    const io = capture();
+    const code = await runCli(['headers', `127.0.0.1:${regtest().port}`, '--network', 'regtest', '--json', '--datadir', dir], io);
+    expect(code).toBe(0);
+    const last = events(io.lines).pop()!;
+    expect(last).toMatchObject({ event: 'synced', height: 310, hash: hashToHex(await regtest().blockHash(310)) });
+    expect(last['chainwork']).toBe((311 * 2).toString(16).padStart(64, '0')); // regtest: 2 hashes of work per block, genesis included
+  });
+
+  it('resumes from the datadir, skips a peer that refuses the connection, and reaches the new tip', async () => {
+    await regtest().mine(5);
+    const refused = createServer();
+    await new Promise<void>((r) => refused.listen(0, '127.0.0.1', r));
+    const deadPort = (refused.address() as { port: number }).port;
+    await new Promise((r) => refused.close(r)); // nobody listens there now
+    const io = capture();
+    const code = await runCli(
+      ['headers', `127.0.0.1:${deadPort}`, `127.0.0.1:${regtest().port}`, '--network', 'regtest', '--json', '--datadir', dir],
+      io,
+    );
+    expect(code).toBe(0);
+    const all = events(io.lines);
+    expect(all[0]).toMatchObject({ event: 'resumed', height: 310 });
+    expect(all.some((e) => e['event'] === 'peer-failed' && e['peer'] === `127.0.0.1:${deadPort}`)).toBe(true);
+    expect(all.pop()).toMatchObject({ event: 'synced', height: 315, hash: hashToHex(await regtest().blockHash(315)) });
+  });
+
+  it('prints Core-style progress and a text summary without --json, and exits 1 when no peer can sync', async () => {
+    const io = capture();
+    expect(await runCli(['headers', `127.0.0.1:${regtest().port}`, '--network', 'regtest'], io)).toBe(0);
+    expect(io.lines.some((l) => /^Synchronizing blockheaders, height: \d+ \(~[\d.]+%\)$/.test(l))).toBe(true);
+    expect(io.lines[io.lines.length - 1]).toMatch(
+      /^synced: height 315, hash [0-9a-f]{64}, chainwork [0-9a-f]{64} \(from 127\.0\.0\.1:\d+\)$/,
+    );
+    const none = capture();
+    expect(await runCli(['headers', '127.0.0.1:1', '--network', 'regtest', '--json'], none)).toBe(1);
+    expect(events(none.lines).pop()).toMatchObject({ event: 'failed' });
+  });
+
+  it('parses several peers and refuses options that belong to other commands', () => {
+    expect(parseCli(['headers', '127.0.0.1:1', '127.2.0.1', '--network', 'regtest'])).toMatchObject({
+      kind: 'headers',
+      peers: [
+        { host: '127.0.0.1', port: 1 },
+        { host: '127.2.0.1', port: 18444 },
+      ],
+    });
+    expect(() => parseCli(['headers'])).toThrow('at least one');
+    expect(() => parseCli(['connect', '127.0.0.1', '--datadir', 'x'])).toThrow('--datadir is for headers');
+  });
+});
