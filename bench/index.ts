@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only codec|scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak S]`
+ * `npm run bench [-- --only codec,chain,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak S]`
  *
  * codec: the same bytes decoded and encoded by rxbtc, bcoin (as shipped and
  * with node:crypto + full blocks), bitcoinjs-lib and bitcore-p2p, each alone
@@ -8,10 +8,11 @@
  */
 import { parseArgs } from 'node:util';
 import { calibrate, formatCalibration } from './calibrate.js';
+import { runChain } from './chain.js';
 import { runCodec, type CodecMode } from './codec/run.js';
 import { runScale } from './scale.js';
 
-const SECTIONS = ['codec', 'scale'] as const;
+const SECTIONS = ['codec', 'chain', 'scale'] as const;
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -33,9 +34,10 @@ if (
   !(peers > 0) ||
   !(soakSeconds >= 0)
 ) {
-  console.error('usage: npm run bench -- [--only codec,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]');
+  console.error('usage: npm run bench -- [--only codec,chain,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]');
   process.exit(2);
 }
 console.log(formatCalibration(calibrate(rounds)));
 if (only.includes('codec')) await runCodec({ modes, rounds });
+if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('scale')) await runScale({ peers, soakSeconds });

@@ -19,9 +19,8 @@ export function keyToHex(key: string): string {
   return s;
 }
 
-/** Whether the hash bytes at `bytes` equal a key, without building a string. */
-export function keyEquals(key: string, bytes: Uint8Array): boolean {
-  if (bytes.length !== key.length) return false;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== key.charCodeAt(i)) return false;
+/** Whether the 32 bytes of `bytes` at `offset` equal a key, without building a string or a view. */
+export function keyEqualsAt(key: string, bytes: Uint8Array, offset: number): boolean {
+  for (let i = 0; i < 32; i++) if (bytes[offset + i] !== key.charCodeAt(i)) return false;
   return true;
 }
