@@ -32,7 +32,21 @@ export interface ChainParams {
   /** Least total work an honest best chain has (Core's nMinimumChainWork); 0 to disable. */
   minimumChainWork: bigint;
   /** The genesis header's fields, to root a chain at height 0. */
-  genesis: { version: number; merkleRoot: string; timestamp: number; bits: number; nonce: number };
+  genesis: GenesisFields;
+}
+
+/** The fields of a genesis header (its previous-block hash is all zeros). */
+export interface GenesisFields {
+  /** Version. */
+  version: number;
+  /** Merkle root, display hex. */
+  merkleRoot: string;
+  /** Time, seconds since 1970. */
+  timestamp: number;
+  /** Compact target. */
+  bits: number;
+  /** Nonce. */
+  nonce: number;
 }
 
 const BITCOIN_MERKLE = '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b';
