@@ -1,5 +1,5 @@
 import { Block, Transaction } from 'bitcoinjs-lib';
-import type { Codec } from './codec.js';
+import { codecOf, type Codec } from './codec.js';
 import { PlainFramer, frameOf } from './plain-framer.js';
 import type { Stream } from './workloads.js';
 
@@ -33,24 +33,4 @@ function encodeOne(d: Decoded): Buffer {
 }
 
 /** bitcoinjs-lib 7 (`Block.fromBuffer`, `Transaction.fromBuffer`) behind a plain framer; it has no `inv`. */
-export const bitcoinjs: Codec = {
-  name: 'bitcoinjs-lib 7',
-  decodes: ['block', 'tx', 'headers'],
-  encodes: ['block', 'tx', 'headers'],
-  decoder: (stream) => () => {
-    let n = 0;
-    decodeAll(stream, () => {
-      n++;
-    });
-    return n;
-  },
-  encoder: (stream) => {
-    const all: Decoded[] = [];
-    decodeAll(stream, (d) => all.push(d));
-    return () => {
-      let bytes = 0;
-      for (const d of all) bytes += encodeOne(d).length;
-      return bytes;
-    };
-  },
-};
+export const bitcoinjs: Codec = codecOf<Decoded>('bitcoinjs-lib 7', ['block', 'tx', 'headers'], decodeAll, encodeOne);

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Codec } from './codec.js';
+import { codecOf, type Codec } from './codec.js';
 import type { Stream } from './workloads.js';
 
 const require = createRequire(import.meta.url);
@@ -42,24 +42,4 @@ function decodeAll(stream: Stream, each: (m: BitcoreMessage) => void): void {
 }
 
 /** bitcore-p2p 10 with bitcore-lib's Block and Transaction (full decode). */
-export const bitcore: Codec = {
-  name: 'bitcore-p2p 10',
-  decodes: ['block', 'tx', 'inv', 'headers'],
-  encodes: ['block', 'tx', 'inv', 'headers'],
-  decoder: (stream) => () => {
-    let n = 0;
-    decodeAll(stream, () => {
-      n++;
-    });
-    return n;
-  },
-  encoder: (stream) => {
-    const all: BitcoreMessage[] = [];
-    decodeAll(stream, (m) => all.push(m));
-    return () => {
-      let bytes = 0;
-      for (const m of all) bytes += m.toBuffer().length;
-      return bytes;
-    };
-  },
-};
+export const bitcore: Codec = codecOf<BitcoreMessage>('bitcore-p2p 10', ['block', 'tx', 'inv', 'headers'], decodeAll, (m) => m.toBuffer());

@@ -20,3 +20,37 @@ export interface Codec {
   /** Prepare an encoder for one stream. */
   encoder(stream: Stream, workload: Workload): () => number;
 }
+
+/**
+ * A {@link Codec} from a library's two primitives: decode a whole stream,
+ * calling `each` with every decoded message, and encode one such message
+ * into a frame.
+ */
+export function codecOf<M>(
+  name: string,
+  workloads: readonly Workload[],
+  decodeAll: (stream: Stream, each: (m: M) => void) => void,
+  encodeOne: (m: M) => Uint8Array,
+): Codec {
+  return {
+    name,
+    decodes: workloads,
+    encodes: workloads,
+    decoder: (stream) => () => {
+      let n = 0;
+      decodeAll(stream, () => {
+        n++;
+      });
+      return n;
+    },
+    encoder: (stream) => {
+      const all: M[] = [];
+      decodeAll(stream, (m) => all.push(m));
+      return () => {
+        let bytes = 0;
+        for (const m of all) bytes += encodeOne(m).length;
+        return bytes;
+      };
+    },
+  };
+}

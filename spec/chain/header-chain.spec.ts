@@ -1,30 +1,12 @@
 import { firstValueFrom, skip, toArray, take } from 'rxjs';
-import {
-  ChainError,
-  chainParams,
-  createHeaderChain,
-  hashFromHex,
-  hashToHex,
-  networks,
-  type ChainParams,
-  type HeaderChain,
-} from '../../lib/index.js';
+import { chainParams, createHeaderChain, hashFromHex, hashToHex, networks, type ChainParams, type HeaderChain } from '../../lib/index.js';
+import { rejection } from '../helpers/chain-error.js';
 import { headerHash, mine, mineChain } from '../helpers/mine.js';
 
 const network = networks.regtest;
 const REGTEST_BITS = 0x207fffff;
 const GENESIS = hashFromHex(network.genesisHash);
 const T0 = 1_296_688_602; // regtest genesis time
-
-async function rejection(p: Promise<unknown>): Promise<ChainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ChainError) return e;
-    throw e;
-  }
-  throw new Error('expected a ChainError');
-}
 
 function chainOf(params?: Partial<ChainParams>): HeaderChain {
   return createHeaderChain({ network, params: { ...chainParams(network), ...params } });

@@ -1,6 +1,5 @@
 import {
   ByteReader,
-  ChainError,
   createHeaderChain,
   hashToHex,
   networks,
@@ -10,6 +9,7 @@ import {
   type BlockHeader,
 } from '../../lib/index.js';
 import { readData } from '../helpers/data.js';
+import { rejection } from '../helpers/chain-error.js';
 import { headerHash } from '../helpers/mine.js';
 
 const FIRST = 822_528;
@@ -25,16 +25,6 @@ function fromCheckpoint(now = afterLast) {
 
 async function addAll(chain: ReturnType<typeof fromCheckpoint>, list: BlockHeader[]): Promise<void> {
   for (let i = 0; i < list.length; i += 2000) await chain.add(list.slice(i, i + 2000));
-}
-
-async function rejection(p: Promise<unknown>): Promise<ChainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ChainError) return e;
-    throw e;
-  }
-  throw new Error('expected a ChainError');
 }
 
 describe('8,064 real mainnet headers from a checkpoint at 822,528', () => {

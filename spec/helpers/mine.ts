@@ -1,20 +1,7 @@
-import { decodeBits, hashMeetsTarget, sha256d, type BlockHeader } from '../../lib/index.js';
-
-/** Serialize a header (the chain layer's own encoding is not what is tested here). */
-export function rawHeader(h: BlockHeader): Uint8Array {
-  const out = new Uint8Array(80);
-  const v = new DataView(out.buffer);
-  v.setInt32(0, h.version, true);
-  out.set(h.prevBlock, 4);
-  out.set(h.merkleRoot, 36);
-  v.setUint32(68, h.timestamp, true);
-  v.setUint32(72, h.bits, true);
-  v.setUint32(76, h.nonce, true);
-  return out;
-}
+import { blockHash, decodeBits, hashMeetsTarget, type BlockHeader } from '../../lib/index.js';
 
 /** A header's hash, wire order. */
-export const headerHash = (h: BlockHeader): Uint8Array => sha256d(rawHeader(h));
+export const headerHash = (h: BlockHeader): Uint8Array => blockHash(h);
 
 /**
  * Mine a header on `prev` that really meets the target of `bits` (test
