@@ -7,7 +7,7 @@ const config: Config = {
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@noble/hashes/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@noble|@scure)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
 };

@@ -6,3 +6,4 @@ export * from './basic-filter.js';
 export * from './murmur3.js';
 export * from './bloom-filter.js';
 export * from './merkle-proof.js';
+export * from './address.js';

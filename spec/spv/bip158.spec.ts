@@ -27,7 +27,7 @@ describe('BIP158 test vectors (testnet-19.json, every row)', () => {
 
   it.each(rows)(
     'block %i: filter, filter header, and matches of every item',
-    (height, hash, blockHex, prevScripts, prevHeader, filterHex, headerHex, notes) => {
+    (_height, hash, blockHex, prevScripts, prevHeader, filterHex, headerHex, notes) => {
       const block = readBlock(new ByteReader(fromHex(blockHex)));
       expect(hashToHex(blockHash(block.header))).toBe(hash);
       const scripts = prevScripts.map(fromHex);
