@@ -21,6 +21,11 @@ export interface RegtestNode {
    * Resolves with its txid, wire byte order.
    */
   sendTransaction(): Promise<Uint8Array>;
+  /**
+   * Like `sendTransaction`, but paying `value` satoshis to each raw output
+   * script (any script: P2PKH, P2WPKH, P2TR…), the rest back to the node.
+   */
+  pay(outputs: readonly { script: Uint8Array; value: number }[]): Promise<Uint8Array>;
   /** Resolve once at least `n` peers have completed the handshake with the node (polls; rejects after `timeoutMs`). */
   waitForPeers(n: number, timeoutMs?: number): Promise<void>;
   /** Make bcoin dial `127.0.0.1:port` (an outbound connection from bcoin's side). */
@@ -72,6 +77,7 @@ export async function startRegtestNode(options: RegtestNodeOptions = {}): Promis
     httpHost: '127.0.0.1',
     httpPort: await freePort(),
     workers: false,
+    bip37: true, // serve BIP37 bloom filters and merkle blocks (NODE_BLOOM)
     logLevel: 'none',
     logConsole: false,
   });
@@ -114,14 +120,22 @@ export async function startRegtestNode(options: RegtestNodeOptions = {}): Promis
       if (!block) throw new RangeError(`block ${height} not stored`);
       return new Uint8Array(block.toRaw());
     },
-    async sendTransaction() {
+    sendTransaction() {
+      return regtest.pay([]);
+    },
+    async pay(outputs) {
       if (node.chain.height - nextCoinbase < 100) throw new RangeError('no matured coinbase yet: mine at least 101 blocks');
       const block = await node.chain.getBlock(await hashAt(nextCoinbase));
       const coinbase: BcoinTX | undefined = block?.txs[0];
       if (!coinbase) throw new Error(`no coinbase at height ${nextCoinbase}`);
       const mtx = new bcoin.MTX();
       mtx.addTX(coinbase, 0, nextCoinbase);
-      mtx.addOutput(address, (coinbase.outputs[0]?.value ?? 0) - 10_000);
+      let rest = (coinbase.outputs[0]?.value ?? 0) - 10_000;
+      for (const o of outputs) {
+        mtx.addOutput(bcoin.Script.fromRaw(Buffer.from(o.script)), o.value);
+        rest -= o.value;
+      }
+      mtx.addOutput(address, rest);
       mtx.sign(key);
       const tx = mtx.toTX();
       nextCoinbase++;

@@ -48,9 +48,12 @@ declare module 'bcoin' {
     static generate(): KeyRing;
     getAddress(): Address;
   }
+  export class Script {
+    static fromRaw(raw: Buffer): Script;
+  }
   export class MTX {
     addTX(tx: BcoinTX, index: number, height?: number): void;
-    addOutput(address: Address, value: number): void;
+    addOutput(to: Address | Script, value: number): void;
     sign(ring: KeyRing): number;
     toTX(): BcoinTX;
   }

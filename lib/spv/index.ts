@@ -7,3 +7,6 @@ export * from './murmur3.js';
 export * from './bloom-filter.js';
 export * from './merkle-proof.js';
 export * from './address.js';
+export * from './script-pushes.js';
+export * from './wallet-tracker.js';
+export * from './watch-bip37.js';

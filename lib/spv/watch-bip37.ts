@@ -1,0 +1,150 @@
+import { Observable, Subscription, skip } from 'rxjs';
+import type { HeaderChain } from '../chain/header-chain.js';
+import type { Peer } from '../peer/peer.js';
+import { hashToHex } from '../wire/hex.js';
+import { BloomFlag } from '../wire/messages/bloom.js';
+import { InvType, type InvVector } from '../wire/messages/inv.js';
+import { txid, type Transaction } from '../wire/transaction.js';
+import { BloomFilter } from './bloom-filter.js';
+import { MerkleProofError, verifyMerkleBlock } from './merkle-proof.js';
+import { scriptPushes } from './script-pushes.js';
+import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
+
+/** Options shared by both watching methods. */
+export interface WatchSourceOptions {
+  /** The verified header chain (kept in sync by whoever runs `syncHeaders`; {@link watch} does by default). */
+  chain: HeaderChain;
+  /** The peer asked. */
+  source: Peer;
+  /** Output scripts to watch (see `addressToScript`). */
+  scripts: readonly Uint8Array[];
+  /** Rescan from this height (a wallet's birthday); default: only blocks after the current tip. */
+  from?: number;
+}
+
+/** Filtered blocks asked for in one `getdata`. */
+const FILTERED_BATCH = 500;
+/** Recent transactions remembered to complete a merkleblock whose transaction arrived first. */
+const TX_CACHE = 2000;
+
+/**
+ * Watch scripts through BIP37: a bloom filter of the scripts' data pushes
+ * (BLOOM_UPDATE_ALL, so the peer also matches spends of the wallet's
+ * outputs), `mempool` for what is already unconfirmed, then a filtered
+ * block for every block of the best chain from `from` on. Every merkleblock
+ * is verified against the chain (partial merkle tree, CVE-2012-2459 check,
+ * root and block known); a peer whose proof fails is disconnected and the
+ * Observable errors with the {@link MerkleProofError}. Transactions are
+ * checked against the scripts themselves, so a bloom false positive is never
+ * reported.
+ */
+export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent> {
+  const { chain, source: peer, scripts } = options;
+  return new Observable<WalletEvent>((subscriber) => {
+    const subs = new Subscription();
+    const tracker = new WalletTracker(scripts);
+    const cache = new Map<string, Transaction>();
+    const requested = new Set<string>();
+    /** Merkleblocks whose matched transactions have not all arrived, oldest first. */
+    const pending: { height: number; blockHash: string; total: number; waiting: Map<string, number>; got: Map<string, Transaction> }[] = [];
+    let scanned = options.from === undefined ? chain.height : options.from - 1;
+
+    const emit = (e: WalletEvent | undefined): void => {
+      if (e) subscriber.next(e);
+    };
+    const remember = (tx: Transaction, id: string): void => {
+      cache.set(id, tx);
+      if (cache.size > TX_CACHE) cache.delete(cache.keys().next().value!);
+    };
+    const finish = (p: (typeof pending)[number]): void => {
+      for (const [id, index] of p.waiting) {
+        const tx = p.got.get(id) ?? cache.get(id);
+        if (tx)
+          emit(
+            tracker.see(tx, {
+              height: p.height,
+              blockHash: p.blockHash,
+              proof: { kind: 'merkleblock', index, totalTransactions: p.total },
+            }),
+          );
+      }
+    };
+    const request = (): void => {
+      const items: InvVector[] = [];
+      for (let h = scanned + 1; h <= chain.height; h++) {
+        const entry = chain.header(h);
+        if (entry) items.push({ type: InvType.WitnessFilteredBlock, hash: entry.hash });
+      }
+      scanned = chain.height;
+      for (let i = 0; i < items.length; i += FILTERED_BATCH) peer.queue({ command: 'getdata', items: items.slice(i, i + FILTERED_BATCH) });
+    };
+
+    subs.add(
+      peer.on('merkleblock').subscribe((m) => {
+        while (pending.length > 0) finish(pending.shift()!);
+        let proof;
+        try {
+          proof = verifyMerkleBlock(m, (h) => chain.isBest(h));
+        } catch (e) {
+          const error = e instanceof MerkleProofError ? e : new MerkleProofError('bad-root', String(e));
+          peer.disconnect(`invalid merkleblock: ${error.message}`, error);
+          subscriber.error(error);
+          return;
+        }
+        const blockHash = hashToHex(proof.blockHash);
+        const height = chain.header(proof.blockHash)!.height;
+        const waiting = new Map(proof.matched.map((h, i) => [hashToHex(h), proof.indexes[i]!]));
+        const entry = { height, blockHash, total: m.totalTransactions, waiting, got: new Map<string, Transaction>() };
+        if (waiting.size > 0) pending.push(entry);
+      }),
+    );
+    subs.add(
+      peer.on('tx').subscribe(({ tx }) => {
+        const id = hashToHex(txid(tx));
+        remember(tx, id);
+        const owner = pending.find((p) => p.waiting.has(id) && !p.got.has(id));
+        if (owner) {
+          owner.got.set(id, tx);
+          while (pending.length > 0 && pending[0]!.got.size === pending[0]!.waiting.size) finish(pending.shift()!);
+          return;
+        }
+        // Only transactions we asked for are mempool news; anything else is ignored, never reported.
+        if (requested.delete(id)) emit(tracker.see(tx));
+      }),
+    );
+    subs.add(
+      peer.on('inv').subscribe((m) => {
+        const wanted = m.items.filter((i) => (i.type & 0xffff) === InvType.Tx && !tracker.knows(hashToHex(i.hash)));
+        for (const i of wanted) requested.add(hashToHex(i.hash));
+        if (wanted.length) peer.queue({ command: 'getdata', items: wanted.map((i) => ({ type: InvType.WitnessTx, hash: i.hash })) });
+      }),
+    );
+    subs.add(
+      chain.reorg$.subscribe((r) => {
+        for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) subscriber.next(e);
+        scanned = Math.min(scanned, r.forkHeight);
+      }),
+    );
+    subs.add(chain.tip$.pipe(skip(1)).subscribe(() => request()));
+    void peer.closed.then(() => {
+      while (pending.length > 0) finish(pending.shift()!);
+      subscriber.complete();
+    });
+
+    void peer.handshake.then(
+      () => {
+        if (subscriber.closed) return;
+        const filter = new BloomFilter(Math.max(1, scripts.length * 3), 0.0001, (Math.random() * 0x1_0000_0000) >>> 0, BloomFlag.All);
+        for (const s of scripts) {
+          filter.insert(s);
+          for (const push of scriptPushes(s)) filter.insert(push);
+        }
+        peer.queue(filter.toMessage());
+        peer.queue({ command: 'mempool' });
+        request();
+      },
+      (e: unknown) => subscriber.error(e),
+    );
+    return subs;
+  });
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { filter, firstValueFrom, share, take, timeout, toArray } from 'rxjs';
+import {
+  MruSet,
+  ServiceFlag,
+  connectTcp,
+  createHeaderChain,
+  createPeer,
+  hashToHex,
+  hasService,
+  networks,
+  syncHeaders,
+  watchBip37,
+  type HeaderChain,
+  type Peer,
+  type WalletEvent,
+} from '../../lib/index.js';
+import { eventually } from '../helpers/loopback.js';
+import { useRegtestNode } from '../helpers/regtest.js';
+
+/** Wallet watching with BIP37 against a real bcoin 1.0.2 regtest node, which pays the watched scripts from its coinbases. */
+const network = networks.regtest;
+const within = 20_000;
+const p2wpkh = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
+const p2pkh = Uint8Array.from([0x76, 0xa9, 0x14, ...randomBytes(20), 0x88, 0xac]);
+const stranger = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
+
+async function follower(port: number): Promise<{ peer: Peer; chain: HeaderChain }> {
+  const peer = createPeer(await connectTcp({ host: '127.0.0.1', port, timeout: within }), { network, sentNonces: new MruSet(50) });
+  const chain = createHeaderChain({ network });
+  syncHeaders(peer, chain).subscribe({ error: () => undefined });
+  return { peer, chain };
+}
+
+describe('watchBip37 against bcoin', () => {
+  const node = useRegtestNode({ blocks: 110 });
+
+  it('reports a payment to a watched P2WPKH and P2PKH in the mempool, then confirmed with a verified merkle proof; nothing else', async () => {
+    const { peer, chain } = await follower(node().port);
+    const { remote } = await peer.handshake;
+    expect(hasService(remote.services, ServiceFlag.Bloom)).toBe(true);
+    await eventually(() => chain.height === 110, within);
+    const events$ = watchBip37({ chain, source: peer, scripts: [p2wpkh, p2pkh] }).pipe(share());
+    const all: WalletEvent[] = [];
+    events$.subscribe({ next: (e) => all.push(e), error: () => undefined });
+    await new Promise((r) => setTimeout(r, 300)); // let the filterload land before the payments
+    const paid = hashToHex(
+      await node().pay([
+        { script: p2wpkh, value: 150_000_000 },
+        { script: p2pkh, value: 25_000_000 },
+      ]),
+    );
+    const other = hashToHex(await node().pay([{ script: stranger, value: 1_000_000 }]));
+    await eventually(() => all.some((e) => e.status === 'mempool'), within);
+    await node().mine(1);
+    await eventually(() => all.some((e) => e.status === 'confirmed'), within);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(all.map((e) => [e.txid, e.status])).toEqual([
+      [paid, 'mempool'],
+      [paid, 'confirmed'],
+    ]);
+    const confirmed = all[1]!;
+    expect(confirmed.height).toBe(111);
+    expect(confirmed.blockHash).toBe(hashToHex(await node().blockHash(111)));
+    expect(confirmed.proof).toMatchObject({ kind: 'merkleblock', totalTransactions: 3 });
+    expect(confirmed.received).toEqual([
+      { index: 0, value: 150_000_000n },
+      { index: 1, value: 25_000_000n },
+    ]);
+    expect(all.some((e) => e.txid === other)).toBe(false);
+    peer.disconnect();
+  });
+
+  it('rescans from a birthday: a new wallet finds the confirmed payment in the past blocks', async () => {
+    const { peer, chain } = await follower(node().port);
+    await eventually(() => chain.height >= 111, within);
+    const found = await firstValueFrom(
+      watchBip37({ chain, source: peer, scripts: [p2pkh], from: 105 }).pipe(
+        filter((e) => e.status === 'confirmed'),
+        take(1),
+        toArray(),
+        timeout(within),
+      ),
+    );
+    expect(found.map((e) => [e.height, e.received])).toEqual([[111, [{ index: 1, value: 25_000_000n }]]]);
+    peer.disconnect();
+  });
+});
