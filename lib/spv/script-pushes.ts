@@ -7,7 +7,7 @@ export function scriptPushes(script: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = 0; i < script.length;) {
     const op = script[i++]!;
-    let n = 0;
+    let n: number;
     if (op >= 0x01 && op <= 0x4b) n = op;
     else if (op === 0x4c) n = script[i++] ?? -1;
     else if (op === 0x4d) {
