@@ -10,3 +10,8 @@ export * from './address.js';
 export * from './script-pushes.js';
 export * from './wallet-tracker.js';
 export * from './watch-bip37.js';
+export * from './filter-index.js';
+export * from './serve-filters.js';
+export * from './filter-client.js';
+export * from './filter-headers.js';
+export * from './watch-bip158.js';

@@ -1,0 +1,158 @@
+import { filter, firstValueFrom, take, timeout, toArray } from 'rxjs';
+import type { ChainEntry } from '../chain/chain-node.js';
+import type { Peer } from '../peer/peer.js';
+import { blockHash } from '../wire/block-header.js';
+import { bytesEqual, hashToHex } from '../wire/hex.js';
+import type { Block } from '../wire/messages/block.js';
+import { FilterType } from '../wire/messages/compact-filters.js';
+import { InvType } from '../wire/messages/inv.js';
+
+/** Why compact-filter data from a peer was refused. */
+export const CompactFilterErrorCode = {
+  /** `cfheaders` that do not continue the filter headers already verified. */
+  BadHeaders: 'bad-cfheaders',
+  /** A `cfcheckpt` that contradicts the peer's own `cfheaders`. */
+  BadCheckpoint: 'bad-cfcheckpt',
+  /** A filter whose hash is not the one its header commits to, or that does not decode. */
+  BadFilter: 'bad-filter',
+  /** A filter that leaves out scripts the block provably holds (found when peers disagree). */
+  LyingFilter: 'lying-filter',
+  /** A block whose merkle root or hash is not the header's. */
+  BadBlock: 'bad-block',
+  /** No answer in time. */
+  Timeout: 'timeout',
+  /** Every peer was found lying or left. */
+  NoPeers: 'no-peers',
+} as const;
+
+/** One of {@link CompactFilterErrorCode}. */
+export type CompactFilterErrorCode = (typeof CompactFilterErrorCode)[keyof typeof CompactFilterErrorCode];
+
+/** Compact-filter data that failed verification; the peer that sent it is disconnected. */
+export class CompactFilterError extends Error {
+  static override readonly name = 'CompactFilterError';
+  /** What failed. */
+  readonly code: CompactFilterErrorCode;
+  /** The peer's address. */
+  readonly peer: string;
+  /**
+   * @param code - what failed
+   * @param message - details
+   * @param peer - the peer's address
+   */
+  constructor(code: CompactFilterErrorCode, message: string, peer = '') {
+    super(`${code}${peer ? ` from ${peer}` : ''}: ${message}`);
+    this.name = 'CompactFilterError';
+    this.code = code;
+    this.peer = peer;
+  }
+}
+
+/**
+ * BIP157 requests to one peer, each answered or failed within `timeoutMs`:
+ * replies are matched to their request (stop hash, block hashes).
+ */
+export class FilterClient {
+  /** The peer. */
+  readonly peer: Peer;
+  private readonly timeoutMs: number;
+
+  /**
+   * @param peer - a peer serving NODE_COMPACT_FILTERS
+   * @param timeoutMs - how long a reply may take @default 30000
+   */
+  constructor(peer: Peer, timeoutMs = 30_000) {
+    this.peer = peer;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The peer's address, for errors. */
+  get address(): string {
+    return this.peer.stats().address;
+  }
+
+  private async ask<T>(reply: Promise<T>, what: string): Promise<T> {
+    try {
+      return await reply;
+    } catch (e) {
+      const error = new CompactFilterError(
+        CompactFilterErrorCode.Timeout,
+        `no ${what} (${e instanceof Error ? e.message : String(e)})`,
+        this.address,
+      );
+      this.peer.disconnect(error.message, error);
+      throw error;
+    }
+  }
+
+  /** Filter headers at every 1,000th height up to `stop` (`getcfcheckpt`). */
+  checkpoints(stop: ChainEntry): Promise<Uint8Array[]> {
+    const reply = firstValueFrom(
+      this.peer.on('cfcheckpt').pipe(
+        filter((m) => bytesEqual(m.stopHash, stop.hash)),
+        timeout(this.timeoutMs),
+      ),
+    );
+    this.peer.queue({ command: 'getcfcheckpt', filterType: FilterType.Basic, stopHash: stop.hash });
+    return this.ask(reply, 'cfcheckpt').then((m) => m.filterHeaders);
+  }
+
+  /** The previous filter header and the filter hashes of heights `start`..`stop` (`getcfheaders`, ≤ 2,000). */
+  headers(start: number, stop: ChainEntry): Promise<{ previous: Uint8Array; hashes: Uint8Array[] }> {
+    const reply = firstValueFrom(
+      this.peer.on('cfheaders').pipe(
+        filter((m) => bytesEqual(m.stopHash, stop.hash)),
+        timeout(this.timeoutMs),
+      ),
+    );
+    this.peer.queue({ command: 'getcfheaders', filterType: FilterType.Basic, startHeight: start, stopHash: stop.hash });
+    return this.ask(reply, 'cfheaders').then((m) => {
+      if (m.filterHashes.length !== stop.height - start + 1) {
+        const error = new CompactFilterError(
+          CompactFilterErrorCode.BadHeaders,
+          `${m.filterHashes.length} filter hashes for ${stop.height - start + 1} blocks`,
+          this.address,
+        );
+        this.peer.disconnect(error.message, error);
+        throw error;
+      }
+      return { previous: m.previousFilterHeader, hashes: m.filterHashes };
+    });
+  }
+
+  /** The filters of `blocks` (consecutive heights, ≤ 1,000), in order (`getcfilters`). */
+  filters(blocks: readonly ChainEntry[]): Promise<Uint8Array[]> {
+    const wanted = new Map(blocks.map((b, i) => [hashToHex(b.hash), i]));
+    const reply = firstValueFrom(
+      this.peer.on('cfilter').pipe(
+        filter((m) => m.filterType === FilterType.Basic && wanted.has(hashToHex(m.blockHash))),
+        take(blocks.length),
+        toArray(),
+        timeout(this.timeoutMs),
+      ),
+    );
+    this.peer.queue({
+      command: 'getcfilters',
+      filterType: FilterType.Basic,
+      startHeight: blocks[0]!.height,
+      stopHash: blocks[blocks.length - 1]!.hash,
+    });
+    return this.ask(reply, 'cfilter').then((all) => {
+      const out = new Array<Uint8Array>(blocks.length);
+      for (const m of all) out[wanted.get(hashToHex(m.blockHash))!] = m.filter;
+      return out;
+    });
+  }
+
+  /** A full block, checked to be the one asked for (its merkle root is checked by the caller). */
+  block(entry: ChainEntry): Promise<Block> {
+    const reply = firstValueFrom(
+      this.peer.on('block').pipe(
+        filter((m) => bytesEqual(blockHash(m.block.header), entry.hash)),
+        timeout(this.timeoutMs),
+      ),
+    );
+    this.peer.queue({ command: 'getdata', items: [{ type: InvType.WitnessBlock, hash: entry.hash }] });
+    return this.ask(reply, 'block').then((m) => m.block);
+  }
+}

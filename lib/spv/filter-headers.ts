@@ -1,0 +1,169 @@
+import type { ChainEntry } from '../chain/chain-node.js';
+import type { HeaderChain } from '../chain/header-chain.js';
+import { bytesEqual } from '../wire/hex.js';
+import { merkleRoot } from '../wire/merkle.js';
+import { txid } from '../wire/transaction.js';
+import { MAX_CFHEADERS_PER_MESSAGE } from '../wire/messages/compact-filters.js';
+import { filterHash, filterHeaderFromHash } from './basic-filter.js';
+import { CompactFilterError, CompactFilterErrorCode, type FilterClient } from './filter-client.js';
+import { GcsFilter } from './gcs-filter.js';
+import { CFCHECKPT_INTERVAL } from './serve-filters.js';
+
+/** The verified filter-header chain: for every height from 0, the filter hash and the filter header. */
+export class FilterHeaderChain {
+  /** Filter hashes by height. */
+  readonly hashes: Uint8Array[] = [];
+  /** Filter headers by height. */
+  readonly headers: Uint8Array[] = [];
+
+  /** Highest height verified (-1 when empty). */
+  get height(): number {
+    return this.headers.length - 1;
+  }
+
+  /** Forget everything above `height` (after a reorganisation). */
+  truncate(height: number): void {
+    this.hashes.length = Math.min(this.hashes.length, height + 1);
+    this.headers.length = Math.min(this.headers.length, height + 1);
+  }
+}
+
+const ZERO = new Uint8Array(32);
+const OP_RETURN = 0x6a;
+
+/** One peer's claim for a range: its filter hashes and the headers they chain to. */
+interface Claim {
+  client: FilterClient;
+  hashes: Uint8Array[];
+  headers: Uint8Array[];
+}
+
+function ban(client: FilterClient, error: CompactFilterError): void {
+  client.peer.disconnect(error.message, error);
+}
+
+/** Fetch one peer's filter hashes for `from`..`to`, chained on `previous`, and check its checkpoints against them. */
+async function claimOf(client: FilterClient, chain: HeaderChain, state: FilterHeaderChain, from: number, to: number): Promise<Claim> {
+  const hashes: Uint8Array[] = [];
+  const headers: Uint8Array[] = [];
+  let prev = from === 0 ? ZERO : state.headers[from - 1]!;
+  for (let start = from; start <= to; start += MAX_CFHEADERS_PER_MESSAGE) {
+    const stop = chain.header(Math.min(to, start + MAX_CFHEADERS_PER_MESSAGE - 1))!;
+    const { previous, hashes: batch } = await client.headers(start, stop);
+    if (!bytesEqual(previous, prev)) {
+      const e = new CompactFilterError(
+        CompactFilterErrorCode.BadHeaders,
+        `cfheaders from ${start} do not continue the verified filter headers`,
+        client.address,
+      );
+      ban(client, e);
+      throw e;
+    }
+    for (const h of batch) {
+      prev = filterHeaderFromHash(h, prev);
+      hashes.push(h);
+      headers.push(prev);
+    }
+  }
+  if (to >= CFCHECKPT_INTERVAL) {
+    const checkpoints = await client.checkpoints(chain.header(to)!);
+    checkpoints.forEach((cp, i) => {
+      const height = (i + 1) * CFCHECKPT_INTERVAL;
+      const mine = height < from ? state.headers[height] : headers[height - from];
+      if (mine && !bytesEqual(cp, mine)) {
+        const e = new CompactFilterError(
+          CompactFilterErrorCode.BadCheckpoint,
+          `cfcheckpt at ${height} contradicts its own cfheaders`,
+          client.address,
+        );
+        ban(client, e);
+        throw e;
+      }
+    });
+  }
+  return { client, hashes, headers };
+}
+
+/**
+ * Decide between peers whose filter hashes differ, as neutrino does: at the
+ * first height they disagree, fetch the block (checked against the header
+ * chain) and each side's filter (checked against its own hash); a filter
+ * that does not match every script the block's outputs create is a lie,
+ * and its peers are disconnected. Returns the claims left.
+ */
+async function resolve(claims: Claim[], chain: HeaderChain, from: number): Promise<Claim[]> {
+  let first = 0;
+  while (claims.every((c) => bytesEqual(c.hashes[first]!, claims[0]!.hashes[first]!))) first++;
+  const height = from + first;
+  const entry: ChainEntry = chain.header(height)!;
+  let block;
+  for (const c of claims) {
+    const candidate = await c.client.block(entry).catch(() => undefined);
+    if (candidate && bytesEqual(merkleRoot(candidate.transactions.map(txid)), entry.header.merkleRoot)) {
+      block = candidate;
+      break;
+    }
+    ban(
+      c.client,
+      new CompactFilterError(CompactFilterErrorCode.BadBlock, `block ${entry.hashHex} does not match its header`, c.client.address),
+    );
+  }
+  if (!block) return [];
+  const outputs = block.transactions.flatMap((tx) => tx.outputs.map((o) => o.script)).filter((s) => s.length > 0 && s[0] !== OP_RETURN);
+  const honest: Claim[] = [];
+  for (const c of claims.filter((x) => x.client.peer.connected)) {
+    const [bytes] = await c.client.filters([entry]);
+    const claimed = c.hashes[first]!;
+    let lie: string | undefined;
+    if (!bytes || !bytesEqual(filterHash(bytes), claimed)) lie = `its filter at ${height} is not the one its headers commit to`;
+    else {
+      const gcs = GcsFilter.decode(bytes, entry.hash);
+      if (!outputs.every((s) => gcs.match(s))) lie = `its filter at ${height} leaves out scripts block ${entry.hashHex} creates`;
+    }
+    if (lie) ban(c.client, new CompactFilterError(CompactFilterErrorCode.LyingFilter, lie, c.client.address));
+    else honest.push(c);
+  }
+  return honest;
+}
+
+/**
+ * Extend the verified filter headers to the chain's tip. Every peer's
+ * `cfheaders` must continue what is verified and agree with its own
+ * `cfcheckpt`; when peers disagree, the liars are found from the block
+ * itself (see `resolve`) and disconnected. Returns the peers still trusted.
+ * @throws CompactFilterError when no trusted peer is left
+ */
+export async function syncFilterHeaders(
+  clients: readonly FilterClient[],
+  chain: HeaderChain,
+  state: FilterHeaderChain,
+): Promise<FilterClient[]> {
+  const from = state.height + 1;
+  const to = chain.height;
+  if (from > to) return [...clients];
+  let claims: Claim[] = [];
+  for (const client of clients) {
+    if (!client.peer.connected) continue;
+    try {
+      claims.push(await claimOf(client, chain, state, from, to));
+    } catch (e) {
+      if (!(e instanceof CompactFilterError)) throw e;
+    }
+  }
+  while (
+    claims.length > 1 &&
+    !claims.every((c) => bytesEqual(c.headers[c.headers.length - 1]!, claims[0]!.headers[claims[0]!.headers.length - 1]!))
+  ) {
+    const left = await resolve(claims, chain, from);
+    if (left.length === claims.length) break; // every side passed the output check: keep the first, as neutrino keeps its own
+    claims = left;
+  }
+  const winner = claims[0];
+  if (!winner) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
+  for (let i = 0; i < winner.hashes.length; i++) {
+    state.hashes.push(winner.hashes[i]!);
+    state.headers.push(winner.headers[i]!);
+  }
+  const agree = claims.filter((c) => bytesEqual(c.headers[c.headers.length - 1]!, winner.headers[winner.headers.length - 1]!));
+  return agree.map((c) => c.client);
+}

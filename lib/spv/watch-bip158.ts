@@ -1,0 +1,125 @@
+import { Observable, Subject, Subscription, concatMap, skip } from 'rxjs';
+import type { Peer } from '../peer/peer.js';
+import { blockHash } from '../wire/block-header.js';
+import { bytesEqual, hashToHex } from '../wire/hex.js';
+import { InvType } from '../wire/messages/inv.js';
+import { merkleRoot } from '../wire/merkle.js';
+import { txid } from '../wire/transaction.js';
+import { filterHash } from './basic-filter.js';
+import { CompactFilterError, CompactFilterErrorCode, FilterClient } from './filter-client.js';
+import { FilterHeaderChain, syncFilterHeaders } from './filter-headers.js';
+import { GcsFilter } from './gcs-filter.js';
+import { MAX_GETCFILTERS } from './serve-filters.js';
+import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
+import type { WatchSourceOptions } from './watch-bip37.js';
+
+/** Options of {@link watchBip158}. */
+export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
+  /** One peer, or several to cross-check filter headers (the first one serves the filters and blocks). */
+  source: Peer | readonly Peer[];
+  /** How long a peer may take to answer, ms. @default 30000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Watch scripts through BIP157/158 compact filters: the filter headers are
+ * synced from genesis and cross-checked between peers (a liar is found from
+ * the block itself and disconnected), every filter from `from` on is
+ * checked against its header before it is matched, and a block whose filter
+ * matches is downloaded, checked against the header chain (hash and merkle
+ * root) and searched. Nothing is revealed to the peers about the scripts.
+ * Unconfirmed transactions come from the peers' `inv` announcements.
+ */
+export function watchBip158(options: WatchBip158Options): Observable<WalletEvent> {
+  const { chain, scripts } = options;
+  const peers = Array.isArray(options.source) ? (options.source as readonly Peer[]) : [options.source as Peer];
+  return new Observable<WalletEvent>((subscriber) => {
+    const subs = new Subscription();
+    const tracker = new WalletTracker(scripts);
+    const state = new FilterHeaderChain();
+    let clients = peers.map((p) => new FilterClient(p, options.timeoutMs));
+    let scanned = options.from === undefined ? chain.height : options.from - 1;
+    const requested = new Set<string>();
+    const emit = (e: WalletEvent | undefined): void => {
+      if (e) subscriber.next(e);
+    };
+
+    const scan = async (): Promise<void> => {
+      clients = await syncFilterHeaders(clients, chain, state);
+      for (let start = scanned + 1; start <= chain.height; start += MAX_GETCFILTERS) {
+        const entries = [];
+        for (let h = start; h <= Math.min(chain.height, start + MAX_GETCFILTERS - 1); h++) entries.push(chain.header(h)!);
+        const client = clients[0];
+        if (!client) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
+        const filters = await client.filters(entries);
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i]!;
+          const bytes = filters[i]!;
+          if (!bytesEqual(filterHash(bytes), state.hashes[entry.height]!)) {
+            const e = new CompactFilterError(
+              CompactFilterErrorCode.BadFilter,
+              `filter of ${entry.hashHex} is not the one its header commits to`,
+              client.address,
+            );
+            client.peer.disconnect(e.message, e);
+            throw e;
+          }
+          if (!GcsFilter.decode(bytes, entry.hash).matchAny(scripts)) continue;
+          const block = await client.block(entry);
+          if (
+            !bytesEqual(blockHash(block.header), entry.hash) ||
+            !bytesEqual(merkleRoot(block.transactions.map(txid)), entry.header.merkleRoot)
+          ) {
+            const e = new CompactFilterError(
+              CompactFilterErrorCode.BadBlock,
+              `block ${entry.hashHex} does not match its header`,
+              client.address,
+            );
+            client.peer.disconnect(e.message, e);
+            throw e;
+          }
+          block.transactions.forEach((tx, index) =>
+            emit(tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
+          );
+        }
+        scanned = entries[entries.length - 1]!.height;
+      }
+    };
+
+    const triggers = new Subject<void>();
+    subs.add(
+      triggers.pipe(concatMap(() => scan())).subscribe({
+        error: (e: unknown) => subscriber.error(e),
+      }),
+    );
+    subs.add(
+      chain.reorg$.subscribe((r) => {
+        for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) subscriber.next(e);
+        state.truncate(r.forkHeight);
+        scanned = Math.min(scanned, r.forkHeight);
+      }),
+    );
+    subs.add(chain.tip$.pipe(skip(1)).subscribe(() => triggers.next()));
+    for (const peer of peers) {
+      subs.add(
+        peer.on('inv').subscribe((m) => {
+          const wanted = m.items.filter(
+            (i) => (i.type & 0xffff) === InvType.Tx && !tracker.knows(hashToHex(i.hash)) && !requested.has(hashToHex(i.hash)),
+          );
+          for (const i of wanted) requested.add(hashToHex(i.hash));
+          if (wanted.length) peer.queue({ command: 'getdata', items: wanted.map((i) => ({ type: InvType.WitnessTx, hash: i.hash })) });
+        }),
+      );
+      subs.add(
+        peer.on('tx').subscribe(({ tx }) => {
+          if (requested.delete(hashToHex(txid(tx)))) emit(tracker.see(tx));
+        }),
+      );
+    }
+    void Promise.all(peers.map((p) => p.handshake)).then(
+      () => triggers.next(),
+      (e: unknown) => subscriber.error(e),
+    );
+    return subs;
+  });
+}

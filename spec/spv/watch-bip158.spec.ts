@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { filter, firstValueFrom, share, timeout } from 'rxjs';
+import {
+  ByteReader,
+  CompactFilterError,
+  FilterIndex,
+  GcsFilter,
+  MruSet,
+  ServiceFlag,
+  basicFilterItems,
+  blockHash,
+  connectTcp,
+  createHeaderChain,
+  createPeer,
+  hashToHex,
+  listenTcp,
+  networks,
+  readBlock,
+  serveCompactFilters,
+  serveHeaders,
+  syncHeaders,
+  watchBip158,
+  type Block,
+  type HeaderChain,
+  type Listener,
+  type Peer,
+  type WalletEvent,
+} from '../../lib/index.js';
+import { eventually } from '../helpers/loopback.js';
+import { useRegtestNode } from '../helpers/regtest.js';
+
+/**
+ * BIP157/158 wallet watching, rxbtc client against rxbtc servers over loopback TCP (no BIP157 server can run here),
+ * on real regtest blocks mined by bcoin: one block pays a watched script.
+ */
+const network = networks.regtest;
+const within = 20_000;
+const watched = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
+const node = useRegtestNode({ blocks: 110 });
+
+let blocks: Block[] = [];
+let paid = '';
+beforeAll(async () => {
+  paid = hashToHex(await node().pay([{ script: watched, value: 42_000_000 }]));
+  await node().mine(3);
+  blocks = [];
+  for (let h = 0; h <= node().height; h++) blocks.push(readBlock(new ByteReader(await node().rawBlock(h))));
+});
+
+/** An rxbtc server of headers, filters and blocks built from `blocks`, optionally lying at one height. */
+async function server(lieAt?: number): Promise<{ listener: Listener; index: FilterIndex }> {
+  const index = new FilterIndex();
+  const chain = createHeaderChain({ network });
+  for (const b of blocks) index.add(b);
+  await chain.add(blocks.slice(1).map((b) => b.header));
+  if (lieAt !== undefined) {
+    // A consistent liar: the filter at `lieAt` leaves the watched script out, and its filter headers are rebuilt to match.
+    const block = blocks[lieAt]!;
+    const items = basicFilterItems(block, []).filter((s) => hashToHex(s) !== hashToHex(watched));
+    index.tamper(lieAt, GcsFilter.build(items, blockHash(block.header)).encoded);
+    index.rechain();
+  }
+  const listener = await listenTcp({ port: 0 });
+  listener.connections$.subscribe((c) => {
+    const peer = createPeer(c, {
+      network,
+      inbound: true,
+      services: ServiceFlag.Network | ServiceFlag.CompactFilters,
+      sentNonces: new MruSet(50),
+    });
+    serveHeaders(peer, chain);
+    serveCompactFilters(peer, index);
+  });
+  return { listener, index };
+}
+
+async function client(port: number, chain: HeaderChain): Promise<Peer> {
+  const peer = createPeer(await connectTcp({ host: '127.0.0.1', port, timeout: within }), { network, sentNonces: new MruSet(50) });
+  syncHeaders(peer, chain).subscribe({ error: () => undefined });
+  return peer;
+}
+
+describe('watchBip158, rxbtc ↔ rxbtc over TCP on real regtest blocks', () => {
+  it('finds the payment from a birthday, with the block checked against the header chain, and nothing else', async () => {
+    const { listener } = await server();
+    const chain = createHeaderChain({ network });
+    const peer = await client(listener.port, chain);
+    await eventually(() => chain.height === blocks.length - 1, within);
+    const events: WalletEvent[] = [];
+    const events$ = watchBip158({ chain, source: peer, scripts: [watched], from: 100 }).pipe(share());
+    events$.subscribe({ next: (e) => events.push(e), error: () => undefined });
+    await eventually(() => events.length > 0, within);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(events.map((e) => [e.txid, e.status, e.height])).toEqual([[paid, 'confirmed', 111]]);
+    expect(events[0]!.proof).toMatchObject({ kind: 'block' });
+    expect(events[0]!.blockHash).toBe(hashToHex(blockHash(blocks[111]!.header)));
+    expect(events[0]!.received).toEqual([{ index: 0, value: 42_000_000n }]);
+    peer.disconnect();
+    await listener.close();
+  });
+
+  it('with a lying server beside an honest one: the liar is found from the block, disconnected, and the payment still reported', async () => {
+    const liar = await server(111);
+    const honest = await server();
+    const chain = createHeaderChain({ network });
+    const bad = await client(liar.listener.port, chain);
+    const good = await client(honest.listener.port, chain);
+    await eventually(() => chain.height === blocks.length - 1, within);
+    const found = await firstValueFrom(
+      watchBip158({ chain, source: [bad, good], scripts: [watched], from: 100 }).pipe(
+        filter((e) => e.status === 'confirmed'),
+        timeout(within),
+      ),
+    );
+    expect([found.txid, found.height]).toEqual([paid, 111]);
+    const closed = await bad.closed;
+    expect(closed.error).toBeInstanceOf(CompactFilterError);
+    expect((closed.error as CompactFilterError).code).toBe('lying-filter');
+    expect(good.connected).toBe(true);
+    good.disconnect();
+    await liar.listener.close();
+    await honest.listener.close();
+  });
+});
