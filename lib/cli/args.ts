@@ -8,6 +8,8 @@ Usage:
   rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--json]
   rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
   rxbtc headers HOST[:PORT]... [--network NAME] [--datadir DIR] [--json]
+  rxbtc watch HOST[:PORT]... --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
+              [--from HEIGHT] [--network NAME] [--datadir DIR] [--json]
   rxbtc --help | --version
 
 connect and listen print the handshake, then every message received, one
@@ -18,12 +20,20 @@ headers downloads and verifies the block headers of the peers' best chain
 turn, and ends with a "synced" line; with --datadir it keeps them in
 DIR/NETWORK-headers.dat and resumes from there next time.
 
+watch follows the chain and prints one line per change to a transaction
+paying (or spending from) the addresses and scripts: mempool, confirmed (with
+a verified proof), reorged. auto uses BIP158 compact filters when the first
+peer offers them, else BIP37 bloom filters; --from rescans from a height.
+
 Options:
   --network NAME   mainnet (default), testnet3, testnet4, signet or regtest
   --proxy URL      connect through a SOCKS5 proxy such as Tor (hostnames resolved by the proxy)
   --port PORT      listen port (default: the network's port; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1)
-  --datadir DIR    where headers keeps its verified chain (default: memory only)
+  --datadir DIR    where headers and watch keep the verified chain (default: memory only)
+  --address ADDR   an address to watch (repeatable); --script HEX for any output script
+  --method M       bip158, bip37 or auto (default auto)
+  --from HEIGHT    rescan from this height (default 0)
   --json           JSON lines instead of text
 `;
 
@@ -42,7 +52,18 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'connect'; host: string; port: number; network: Network; proxy: string | undefined; json: boolean }
   | { kind: 'listen'; host: string; port: number; network: Network; json: boolean }
-  | { kind: 'headers'; peers: { host: string; port: number }[]; network: Network; datadir: string | undefined; json: boolean };
+  | { kind: 'headers'; peers: { host: string; port: number }[]; network: Network; datadir: string | undefined; json: boolean }
+  | {
+      kind: 'watch';
+      peers: { host: string; port: number }[];
+      network: Network;
+      datadir: string | undefined;
+      json: boolean;
+      addresses: string[];
+      scripts: string[];
+      method: 'bip158' | 'bip37' | 'auto';
+      from: number;
+    };
 
 function parsePort(text: string, allowZero = false): number {
   const port = Number(text);
@@ -82,6 +103,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
         port: { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         datadir: { type: 'string' },
+        address: { type: 'string', multiple: true, default: [] },
+        script: { type: 'string', multiple: true, default: [] },
+        method: { type: 'string', default: 'auto' },
+        from: { type: 'string', default: '0' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -92,7 +117,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
-  if (values.datadir !== undefined && positionals[0] !== 'headers') throw new UsageError('--datadir is for headers');
+  if (values.datadir !== undefined && positionals[0] !== 'headers' && positionals[0] !== 'watch')
+    throw new UsageError('--datadir is for headers and watch');
   if (values.version) return { kind: 'version' };
   const network = findNetwork(values.network);
   if (!network) throw new UsageError(`unknown network ${values.network}: use mainnet, testnet3, testnet4, signet or regtest`);
@@ -125,9 +151,29 @@ export function parseCli(argv: readonly string[]): CliCommand {
         datadir: values.datadir,
         json: values.json,
       };
+    case 'watch': {
+      if (!target) throw new UsageError('watch needs at least one HOST[:PORT]');
+      if (values.address.length + values.script.length === 0) throw new UsageError('watch needs --address or --script');
+      if (!['bip158', 'bip37', 'auto'].includes(values.method))
+        throw new UsageError(`--method is bip158, bip37 or auto, not ${values.method}`);
+      for (const s of values.script) if (!/^([0-9a-f]{2})+$/i.test(s)) throw new UsageError(`--script takes hex: ${s}`);
+      const from = Number(values.from);
+      if (!Number.isSafeInteger(from) || from < 0) throw new UsageError(`--from takes a height: ${values.from}`);
+      return {
+        kind: 'watch',
+        peers: [target, ...rest].map((t) => parseHostPort(t, network.port)),
+        network,
+        datadir: values.datadir,
+        json: values.json,
+        addresses: values.address,
+        scripts: values.script,
+        method: values.method as 'bip158' | 'bip37' | 'auto',
+        from,
+      };
+    }
     case undefined:
       return { kind: 'help' };
     default:
-      throw new UsageError(`unknown command ${command}: use connect, listen or headers`);
+      throw new UsageError(`unknown command ${command}: use connect, listen, headers or watch`);
   }
 }

@@ -24,7 +24,7 @@ export interface HeadersCommand {
 }
 
 /** The chain for a command: in `DATADIR/NETWORK-headers.dat` when a datadir is given. */
-function openChain(cmd: HeadersCommand): HeaderChain {
+export function openChain(cmd: Pick<HeadersCommand, 'datadir' | 'network'>): HeaderChain {
   if (cmd.datadir === undefined) return createHeaderChain({ network: cmd.network });
   mkdirSync(cmd.datadir, { recursive: true });
   return createHeaderChain({ network: cmd.network, store: fileHeaderStore(join(cmd.datadir, `${cmd.network.name}-headers.dat`)) });

@@ -10,6 +10,7 @@ import { serviceNames } from '../wire/services.js';
 import { USAGE, UsageError, parseCli } from './args.js';
 import { explainError } from './explain-error.js';
 import { runHeaders } from './headers-command.js';
+import { runWatch } from './watch-command.js';
 import { formatMessage, messageToJson } from './format-message.js';
 
 /** Where the CLI writes, and what stops it. */
@@ -119,6 +120,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     case 'headers':
       return runHeaders(command, io);
+    case 'watch':
+      return runWatch(command, io);
     case 'listen': {
       const { host, port, network, json } = command;
       let listener;

@@ -58,7 +58,9 @@ export class AddressError extends Error {
 export function addressToScript(address: string, network: Network): Uint8Array {
   const p = addressParams(network);
   const lower = address.toLowerCase();
-  if (lower.startsWith(`${p.hrp}1`)) return segwitScript(address, p.hrp);
+  // Anything shaped like bech32 (a prefix, a 1, then only bech32 letters) is read as such, so another
+  // network's segwit address gets a clear "prefix bc, not bcrt" instead of a base58 error.
+  if (/^[a-z]{1,83}1[02-9ac-hj-np-z]{6,}$/.test(lower)) return segwitScript(address, p.hrp);
   let payload: Uint8Array;
   try {
     payload = base58check.decode(address);

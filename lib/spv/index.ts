@@ -15,3 +15,4 @@ export * from './serve-filters.js';
 export * from './filter-client.js';
 export * from './filter-headers.js';
 export * from './watch-bip158.js';
+export * from './watch.js';

@@ -1,0 +1,100 @@
+import { MruSet } from '../peer/mru-set.js';
+import { createPeer, type Peer } from '../peer/peer.js';
+import { addressToScript } from '../spv/address.js';
+import type { WalletEvent } from '../spv/wallet-tracker.js';
+import { watch } from '../spv/watch.js';
+import { connectTcp } from '../transport/connect-tcp.js';
+import { fromHex } from '../wire/hex.js';
+import type { Network } from '../wire/networks.js';
+import { explainError } from './explain-error.js';
+import { openChain } from './headers-command.js';
+import type { CliIO } from './main.js';
+
+/** Options of {@link runWatch}. */
+export interface WatchCommand {
+  /** Peers: BIP158 cross-checks between them; BIP37 asks the first. */
+  peers: { host: string; port: number }[];
+  /** Network. */
+  network: Network;
+  /** Folder of the header file, or undefined for memory only. */
+  datadir: string | undefined;
+  /** JSON lines. */
+  json: boolean;
+  /** Addresses watched. */
+  addresses: string[];
+  /** Raw output scripts watched, hex. */
+  scripts: string[];
+  /** How. */
+  method: 'bip158' | 'bip37' | 'auto';
+  /** Rescan from. */
+  from: number;
+}
+
+const value = (sats: bigint): string => `${sats / 100_000_000n}.${(sats % 100_000_000n).toString().padStart(8, '0')}`;
+
+function line(e: WalletEvent): string {
+  const got = e.received.reduce((s, r) => s + r.value, 0n);
+  const where =
+    e.status === 'mempool'
+      ? 'in the mempool'
+      : `${e.status === 'reorged' ? 'reorged out of' : 'confirmed in'} block ${e.height} (${e.blockHash})`;
+  const proof = e.proof ? `, proof: ${e.proof.kind === 'merkleblock' ? 'merkle path' : 'block'} #${e.proof.index}` : '';
+  return `tx ${e.txid} ${where}: receives ${value(got)} BTC in ${e.received.length} output(s), spends ${e.spent.length} of ours${proof}`;
+}
+
+/**
+ * `rxbtc watch HOST[:PORT]... --address A...`: sync the headers and follow
+ * the wallet's transactions until Ctrl-C, one line per change. Resolves with
+ * the exit code.
+ */
+export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
+  let scripts: Uint8Array[];
+  try {
+    scripts = [...cmd.addresses.map((a) => addressToScript(a, cmd.network)), ...cmd.scripts.map(fromHex)];
+  } catch (e) {
+    io.err(`rxbtc: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const chain = openChain(cmd);
+  const peers: Peer[] = [];
+  try {
+    for (const { host, port } of cmd.peers) {
+      try {
+        peers.push(createPeer(await connectTcp({ host, port }), { network: cmd.network, sentNonces: new MruSet(50) }));
+      } catch (e) {
+        io.err(`${host}:${port}: ${explainError(e, cmd.network)}`);
+      }
+    }
+    if (peers.length === 0) return 1;
+    const out = (event: string, text: string, fields: Record<string, unknown>): void =>
+      cmd.json ? io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields })) : io.out(text);
+    const method = cmd.method === 'auto' ? undefined : cmd.method;
+    return await new Promise<number>((resolve) => {
+      const sub = watch({ chain, source: peers, scripts, from: cmd.from, ...(method ? { method } : {}) }).subscribe({
+        next: (e) =>
+          out('tx', line(e), {
+            txid: e.txid,
+            status: e.status,
+            ...(e.height === undefined ? {} : { height: e.height, blockHash: e.blockHash }),
+            received: e.received.map((r) => ({ index: r.index, value: Number(r.value) })),
+            spent: e.spent,
+            ...(e.proof ? { proof: e.proof.kind } : {}),
+          }),
+        error: (e: unknown) => {
+          out('error', `watch stopped: ${explainError(e, cmd.network)}`, { error: explainError(e, cmd.network) });
+          resolve(1);
+        },
+        complete: () => resolve(0),
+      });
+      const stop = (): void => {
+        sub.unsubscribe();
+        resolve(0);
+      };
+      if (io.signal?.aborted) stop();
+      io.signal?.addEventListener('abort', stop, { once: true });
+    });
+  } finally {
+    for (const p of peers) p.disconnect('watch finished');
+    await chain.close();
+  }
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { parseCli } from '../../lib/cli/args.js';
+import { runCli } from '../../lib/cli/main.js';
+import { hashToHex, networks, scriptToAddress } from '../../lib/index.js';
+import { capture } from '../helpers/cli-io.js';
+import { eventually } from '../helpers/loopback.js';
+import { useRegtestNode } from '../helpers/regtest.js';
+
+const regtest = useRegtestNode({ blocks: 105 });
+const script = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
+const address = scriptToAddress(script, networks.regtest)!;
+
+describe('rxbtc watch', () => {
+  it('prints a JSON line when bcoin pays the address (mempool), and one when it confirms, at the right height', async () => {
+    const io = capture();
+    const done = runCli(['watch', `127.0.0.1:${regtest().port}`, '--network', 'regtest', '--address', address, '--json'], io);
+    await new Promise((r) => setTimeout(r, 500)); // handshake, filterload
+    const txid = hashToHex(await regtest().pay([{ script, value: 7_000_000 }]));
+    await io.until(/"status":"mempool"/);
+    await regtest().mine(1);
+    await io.until(/"status":"confirmed"/);
+    io.stop();
+    expect(await done).toBe(0);
+    const events = io.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e['event'] === 'tx');
+    expect(events.map((e) => [e['txid'], e['status'], e['height']])).toEqual([
+      [txid, 'mempool', undefined],
+      [txid, 'confirmed', 106],
+    ]);
+    expect(events[1]).toMatchObject({ received: [{ index: 0, value: 7_000_000 }], proof: 'merkleblock' });
+  });
+
+  it('rescans with --from and prints the text form', async () => {
+    const io = capture();
+    const done = runCli(
+      ['watch', `127.0.0.1:${regtest().port}`, '--network', 'regtest', '--script', Buffer.from(script).toString('hex'), '--from', '100'],
+      io,
+    );
+    await io.until(/confirmed in block 106/);
+    await eventually(() => io.lines.length > 0);
+    io.stop();
+    expect(await done).toBe(0);
+    expect(
+      io.lines.some((l) => /^tx [0-9a-f]{64} confirmed in block 106 \([0-9a-f]{64}\): receives 0\.07000000 BTC in 1 output\(s\)/.test(l)),
+    ).toBe(true);
+  });
+
+  it('refuses bad arguments', () => {
+    expect(() => parseCli(['watch', '127.0.0.1'])).toThrow('--address or --script');
+    expect(() => parseCli(['watch', '127.0.0.1', '--script', 'zz'])).toThrow('hex');
+    expect(() => parseCli(['watch', '127.0.0.1', '--address', address, '--method', 'x'])).toThrow('--method');
+  });
+
+  it('reports an address of another network with exit code 2', async () => {
+    const io = capture();
+    expect(
+      await runCli(
+        ['watch', `127.0.0.1:${regtest().port}`, '--network', 'regtest', '--address', 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.errors.join('\n')).toMatch(/prefix bc, not bcrt/);
+  });
+});
