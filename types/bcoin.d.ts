@@ -50,6 +50,7 @@ declare module 'bcoin' {
   }
   export class Script {
     static fromRaw(raw: Buffer): Script;
+    toRaw(): Buffer;
   }
   export class MTX {
     addTX(tx: BcoinTX, index: number, height?: number): void;

@@ -32,6 +32,7 @@ export interface OutboundQueueOptions {
 export class OutboundQueue {
   private readonly entries: Entry[] = [];
   private readonly written = new Subject<Message>();
+  private readonly starting = new Subject<Message>();
   private readonly capacity: number;
   private ordinary = 0;
   private paused: boolean;
@@ -43,6 +44,12 @@ export class OutboundQueue {
 
   /** Every message after it was written. */
   readonly sent$: Observable<Message> = this.written.asObservable();
+  /**
+   * Every message as it is handed to the transport, before the write
+   * completes: a reply can never arrive before this (over an in-memory pair
+   * it can arrive before the write resolves), so request deadlines start here.
+   */
+  readonly started$: Observable<Message> = this.starting.asObservable();
 
   /**
    * @param write - writes bytes, resolving when written
@@ -95,6 +102,7 @@ export class OutboundQueue {
     for (const e of this.entries.splice(0)) e.reject(error);
     this.ordinary = 0;
     this.written.complete();
+    this.starting.complete();
   }
 
   private closedError(): Error | undefined {
@@ -121,6 +129,7 @@ export class OutboundQueue {
           entry.reject(error);
           continue;
         }
+        this.starting.next(entry.message);
         try {
           await this.write(bytes);
         } catch (error) {

@@ -163,11 +163,9 @@ class RxPeer implements Peer {
       {
         capacity: config.outboundQueueSize,
         paused: true,
-        onWritten: (m, n) => {
+        onWritten: (_m, n) => {
           this.state.bytesSent += n;
           this.state.lastSend = scheduler.now();
-          if (m.command === 'getdata' && m.items.some((i) => (i.type & 0xffff) === InvType.FilteredBlock))
-            this.filteredBlocksRequested = true;
         },
       },
     );
@@ -213,10 +211,17 @@ class RxPeer implements Peer {
       gateMessages({ protocolVersion: version, services: config.services, expectsMerkleBlocks: () => this.filteredBlocksRequested }),
       tap((m) => this.observe(m)),
       detectStalls({
-        sent$: this.outbound.sent$,
+        sent$: this.outbound.started$,
         tickInterval: config.stallTickInterval,
         responseTimeout: config.stallResponseTimeout,
         scheduler,
+      }),
+    );
+    // A filtered-block request must be known before its merkleblock can arrive (BIP111 gate): note it as it starts.
+    this.subscriptions.add(
+      this.outbound.started$.subscribe((m) => {
+        if (m.command === 'getdata' && m.items.some((i) => (i.type & 0xffff) === InvType.FilteredBlock))
+          this.filteredBlocksRequested = true;
       }),
     );
     this.subscriptions.add(

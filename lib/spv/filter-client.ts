@@ -39,9 +39,10 @@ export class CompactFilterError extends Error {
    * @param code - what failed
    * @param message - details
    * @param peer - the peer's address
+   * @param options - `cause`: the errors behind a `no-peers`
    */
-  constructor(code: CompactFilterErrorCode, message: string, peer = '') {
-    super(`${code}${peer ? ` from ${peer}` : ''}: ${message}`);
+  constructor(code: CompactFilterErrorCode, message: string, peer = '', options?: ErrorOptions) {
+    super(`${code}${peer ? ` from ${peer}` : ''}: ${message}`, options);
     this.name = 'CompactFilterError';
     this.code = code;
     this.peer = peer;

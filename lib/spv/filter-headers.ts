@@ -142,14 +142,18 @@ export async function syncFilterHeaders(
   const to = chain.height;
   if (from > to) return [...clients];
   let claims: Claim[] = [];
+  const refused: CompactFilterError[] = [];
   for (const client of clients) {
     if (!client.peer.connected) continue;
     try {
       claims.push(await claimOf(client, chain, state, from, to));
     } catch (e) {
       if (!(e instanceof CompactFilterError)) throw e;
+      refused.push(e);
     }
   }
+  // A lone peer's own error says more than "no peers".
+  if (claims.length === 0 && clients.length === 1 && refused.length === 1) throw refused[0]!;
   while (
     claims.length > 1 &&
     !claims.every((c) => bytesEqual(c.headers[c.headers.length - 1]!, claims[0]!.headers[claims[0]!.headers.length - 1]!))
@@ -159,7 +163,12 @@ export async function syncFilterHeaders(
     claims = left;
   }
   const winner = claims[0];
-  if (!winner) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
+  if (!winner) {
+    const why = refused.map((e) => e.message).join('; ');
+    throw new CompactFilterError(CompactFilterErrorCode.NoPeers, `no peer left to serve compact filters${why ? ` (${why})` : ''}`, '', {
+      cause: refused,
+    });
+  }
   for (let i = 0; i < winner.hashes.length; i++) {
     state.hashes.push(winner.hashes[i]!);
     state.headers.push(winner.headers[i]!);

@@ -85,21 +85,22 @@ export class FilterIndex {
     return this.blocks.get(hashToHex(hash));
   }
 
-  /** Replace the filter stored for a height (and its hash; the headers are left as they were). Only for testing lying servers. */
+  /** Replace the filter served for a height, leaving its hash and header as they were. Only for testing lying servers. */
   tamper(height: number, filter: Uint8Array): void {
     const r = this.records[height];
     if (!r) throw new RangeError(`no filter at ${height}`);
-    const updated = { ...r, filter, filterHash: filterHash(filter) };
+    const updated = { ...r, filter };
     this.records[height] = updated;
     this.byHash.set(hashToHex(r.blockHash), updated);
   }
 
-  /** Recompute every filter header from the (possibly tampered) filter hashes, as a consistent liar would. */
+  /** Recompute every filter hash and header from the (possibly tampered) filters, as a consistent liar would. */
   rechain(): void {
     let prev: Uint8Array = new Uint8Array(32);
     for (let i = 0; i < this.records.length; i++) {
       const r = this.records[i]!;
-      const updated = { ...r, header: filterHeaderFromHash(r.filterHash, prev) };
+      const fh = filterHash(r.filter);
+      const updated = { ...r, filterHash: fh, header: filterHeaderFromHash(fh, prev) };
       this.records[i] = updated;
       this.byHash.set(hashToHex(r.blockHash), updated);
       prev = updated.header;

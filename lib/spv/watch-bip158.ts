@@ -64,7 +64,15 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
             client.peer.disconnect(e.message, e);
             throw e;
           }
-          if (!GcsFilter.decode(bytes, entry.hash).matchAny(scripts)) continue;
+          let matched: boolean;
+          try {
+            matched = GcsFilter.decode(bytes, entry.hash).matchAny(scripts);
+          } catch (e) {
+            // Its headers commit to it, so the peer built (or invented) a filter that is not one: drop it.
+            if (e instanceof Error) client.peer.disconnect(`filter of ${entry.hashHex}: ${e.message}`, e);
+            throw e;
+          }
+          if (!matched) continue;
           const block = await client.block(entry);
           if (
             !bytesEqual(blockHash(block.header), entry.hash) ||

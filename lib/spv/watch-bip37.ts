@@ -126,9 +126,11 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
       }),
     );
     subs.add(chain.tip$.pipe(skip(1)).subscribe(() => request()));
-    void peer.closed.then(() => {
+    void peer.closed.then(({ error }) => {
       while (pending.length > 0) finish(pending.shift()!);
-      subscriber.complete();
+      // A peer dropped for a protocol error is the wallet's problem too: say so rather than just stop.
+      if (error && !(error instanceof MerkleProofError)) subscriber.error(error);
+      else subscriber.complete();
     });
 
     void peer.handshake.then(
