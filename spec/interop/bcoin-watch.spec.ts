@@ -86,3 +86,42 @@ describe('watchBip37 against bcoin', () => {
     peer.disconnect();
   });
 });
+
+describe('watchBip37 across a reorganisation between two bcoin nodes', () => {
+  const a = useRegtestNode({ blocks: 110 });
+  const b = useRegtestNode();
+
+  it('a payment confirmed on the branch that loses is reported reorged, with the block it left', async () => {
+    // b copies a's 110 blocks and is cut off; a confirms a payment in one block, b mines three without it.
+    b().node.startSync();
+    const link = b().dial(a().port);
+    await eventually(() => b().height === 110, within);
+    link.destroy();
+    const { peer, chain } = await follower(a().port);
+    await eventually(() => chain.height === 110, within);
+    const events$ = watchBip37({ chain, source: peer, scripts: [p2wpkh] }).pipe(share());
+    const all: WalletEvent[] = [];
+    events$.subscribe({ next: (e) => all.push(e), error: () => undefined });
+    await new Promise((r) => setTimeout(r, 300)); // let the filterload land before the payment
+    const paid = hashToHex(await a().pay([{ script: p2wpkh, value: 70_000_000 }]));
+    await eventually(() => all.some((e) => e.status === 'mempool'), within);
+    const [block] = await a().mine(1);
+    await eventually(() => all.some((e) => e.status === 'confirmed'), within);
+    await b().mine(3);
+    // The same chain now also follows b, whose branch has more work.
+    const fromB = createPeer(await connectTcp({ host: '127.0.0.1', port: b().port, timeout: within }), {
+      network,
+      sentNonces: new MruSet(50),
+    });
+    syncHeaders(fromB, chain).subscribe({ error: () => undefined });
+    await eventually(() => all.some((e) => e.status === 'reorged'), within);
+    expect(chain.tip.hashHex).toBe(hashToHex(await b().blockHash(113)));
+    expect(all.filter((e) => e.txid === paid).map((e) => [e.status, e.height, e.blockHash])).toEqual([
+      ['mempool', undefined, undefined],
+      ['confirmed', 111, hashToHex(block!)],
+      ['reorged', 111, hashToHex(block!)],
+    ]);
+    peer.disconnect();
+    fromB.disconnect();
+  });
+});
