@@ -1,18 +1,20 @@
 /**
- * `npm run bench [-- --only codec,chain,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak S]`
+ * `npm run bench [-- --only codec,chain,spv,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak S]`
  *
  * codec: the same bytes decoded and encoded by rxbtc, bcoin (as shipped and
  * with node:crypto + full blocks), bitcoinjs-lib and bitcore-p2p, each alone
  * in a child process and all in one process; min/median/max per side and a
- * MET/MISS line per target. scale: 1,000 peers on loopback (see scale.ts).
+ * MET/MISS line per target. chain: header validation and sync. spv: BIP158
+ * matching, bloom tests and merkle proofs against bcoin's golomb and bfilter. scale: 1,000 peers on loopback (see scale.ts).
  */
 import { parseArgs } from 'node:util';
 import { calibrate, formatCalibration } from './calibrate.js';
 import { runChain } from './chain.js';
 import { runCodec, type CodecMode } from './codec/run.js';
 import { runScale } from './scale.js';
+import { runSpv } from './spv.js';
 
-const SECTIONS = ['codec', 'chain', 'scale'] as const;
+const SECTIONS = ['codec', 'chain', 'spv', 'scale'] as const;
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -34,10 +36,11 @@ if (
   !(peers > 0) ||
   !(soakSeconds >= 0)
 ) {
-  console.error('usage: npm run bench -- [--only codec,chain,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]');
+  console.error('usage: npm run bench -- [--only codec,chain,spv,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]');
   process.exit(2);
 }
 console.log(formatCalibration(calibrate(rounds)));
 if (only.includes('codec')) await runCodec({ modes, rounds });
 if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+if (only.includes('spv')) for (const { met, line } of runSpv(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('scale')) await runScale({ peers, soakSeconds });

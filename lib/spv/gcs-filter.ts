@@ -43,23 +43,39 @@ class BitReader {
   private pos = 0;
   private readonly end: number;
   constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+    // Copied with 8 zero bytes of padding so that word reads never leave the array (an out-of-bounds read is ~10× slower).
+    this.bytes = new Uint8Array(bytes.length + 8);
+    this.bytes.set(bytes);
     this.end = bytes.length * 8;
   }
-  /** One Golomb-Rice value with a `p`-bit remainder. */
-  golomb(p: number): number {
+  /** The 32 bits from bit `pos` on, as an unsigned word (zeros past the end). */
+  private word(pos: number): number {
+    const b = this.bytes;
+    const i = pos >>> 3;
+    const w = (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+    const shift = pos & 7;
+    return shift === 0 ? w >>> 0 : ((w << shift) | (b[i + 4]! >>> (8 - shift))) >>> 0;
+  }
+  /** One Golomb-Rice value with a `p`-bit remainder (p ≤ 32); `scale` is 2^p. */
+  golomb(p: number, scale: number): number {
+    // The quotient in unary: count leading ones 32 bits at a time.
     let q = 0;
     for (;;) {
       if (this.pos >= this.end) throw new ProtocolError(ProtocolErrorCode.Malformed, 'GCS filter ends inside a value', 'cfilter');
-      const bit = (this.bytes[this.pos >>> 3]! >>> (7 - (this.pos & 7))) & 1;
-      this.pos++;
-      if (bit === 0) break;
-      q++;
+      const ones = Math.clz32(~this.word(this.pos));
+      if (ones < 32) {
+        q += ones;
+        this.pos += ones + 1;
+        break;
+      }
+      q += 32;
+      this.pos += 32;
     }
+    if (this.pos > this.end) throw new ProtocolError(ProtocolErrorCode.Malformed, 'GCS filter ends inside a value', 'cfilter');
     if (this.pos + p > this.end) throw new ProtocolError(ProtocolErrorCode.Malformed, 'GCS filter ends inside a remainder', 'cfilter');
-    let r = 0;
-    for (let i = 0; i < p; i++, this.pos++) r = r * 2 + ((this.bytes[this.pos >>> 3]! >>> (7 - (this.pos & 7))) & 1);
-    return q * 2 ** p + r;
+    const r = p === 0 ? 0 : this.word(this.pos) >>> (32 - p);
+    this.pos += p;
+    return q * scale + r;
   }
 }
 
@@ -164,9 +180,10 @@ export class GcsFilter {
   /** Every set member in order (checks that the whole filter decodes). */
   values(): number[] {
     const r = new BitReader(this.data);
+    const scale = 2 ** this.p;
     const out: number[] = [];
     let last = 0;
-    for (let i = 0; i < this.n; i++) out.push((last += r.golomb(this.p)));
+    for (let i = 0; i < this.n; i++) out.push((last += r.golomb(this.p, scale)));
     return out;
   }
 
@@ -183,10 +200,11 @@ export class GcsFilter {
     for (let i = 0; i < items.length; i++) queries[i] = hashToRange(this.key, items[i]!, f);
     queries.sort();
     const r = new BitReader(this.data);
+    const scale = 2 ** this.p;
     let value = 0;
     let q = 0;
     for (let i = 0; i < this.n; i++) {
-      value += r.golomb(this.p);
+      value += r.golomb(this.p, scale);
       while (queries[q]! < value) if (++q === queries.length) return false;
       if (queries[q] === value) return true;
     }

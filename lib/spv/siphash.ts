@@ -18,96 +18,88 @@ function le32(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
 
-// State: v0..v3 as (hi, lo) pairs of u32, in module scratch (hashing is synchronous).
-let v0h = 0, v0l = 0, v1h = 0, v1l = 0, v2h = 0, v2l = 0, v3h = 0, v3l = 0; // prettier-ignore
-
-function round(): void {
-  // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
-  let l = (v0l >>> 0) + (v1l >>> 0); // state words may be signed after ^=: add them unsigned
-  v0h = (v0h + v1h + (l > 0xffffffff ? 1 : 0)) >>> 0;
-  v0l = l >>> 0;
-  let h = v1h;
-  l = v1l;
-  v1h = ((h << 13) | (l >>> 19)) >>> 0;
-  v1l = ((l << 13) | (h >>> 19)) >>> 0;
-  v1h ^= v0h;
-  v1l ^= v0l;
-  h = v0h;
-  v0h = v0l;
-  v0l = h;
-  // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
-  l = (v2l >>> 0) + (v3l >>> 0); // state words may be signed after ^=: add them unsigned
-  v2h = (v2h + v3h + (l > 0xffffffff ? 1 : 0)) >>> 0;
-  v2l = l >>> 0;
-  h = v3h;
-  l = v3l;
-  v3h = ((h << 16) | (l >>> 16)) >>> 0;
-  v3l = ((l << 16) | (h >>> 16)) >>> 0;
-  v3h ^= v2h;
-  v3l ^= v2l;
-  // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
-  l = (v0l >>> 0) + (v3l >>> 0); // state words may be signed after ^=: add them unsigned
-  v0h = (v0h + v3h + (l > 0xffffffff ? 1 : 0)) >>> 0;
-  v0l = l >>> 0;
-  h = v3h;
-  l = v3l;
-  v3h = ((h << 21) | (l >>> 11)) >>> 0;
-  v3l = ((l << 21) | (h >>> 11)) >>> 0;
-  v3h ^= v0h;
-  v3l ^= v0l;
-  // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
-  l = (v2l >>> 0) + (v1l >>> 0); // state words may be signed after ^=: add them unsigned
-  v2h = (v2h + v1h + (l > 0xffffffff ? 1 : 0)) >>> 0;
-  v2l = l >>> 0;
-  h = v1h;
-  l = v1l;
-  v1h = ((h << 17) | (l >>> 15)) >>> 0;
-  v1l = ((l << 17) | (h >>> 15)) >>> 0;
-  v1h ^= v2h;
-  v1l ^= v2l;
-  h = v2h;
-  v2h = v2l;
-  v2l = h;
-}
-
-function compress(mh: number, ml: number): void {
-  v3h ^= mh;
-  v3l ^= ml;
-  round();
-  round();
-  v0h ^= mh;
-  v0l ^= ml;
-}
-
 /**
  * SipHash-2-4 of `data` under `key`.
  * @returns the 64-bit result as [high 32 bits, low 32 bits] (unsigned)
  */
 export function siphash24(key: SipKey, data: Uint8Array): [number, number] {
-  const [k0l, k0h, k1l, k1h] = key;
-  v0h = (k0h ^ 0x736f6d65) >>> 0;
-  v0l = (k0l ^ 0x70736575) >>> 0;
-  v1h = (k1h ^ 0x646f7261) >>> 0;
-  v1l = (k1l ^ 0x6e646f6d) >>> 0;
-  v2h = (k0h ^ 0x6c796765) >>> 0;
-  v2l = (k0l ^ 0x6e657261) >>> 0;
-  v3h = (k1h ^ 0x74656462) >>> 0;
-  v3l = (k1l ^ 0x79746573) >>> 0;
+  // The state lives in locals (v0..v3 as high/low u32 halves): module variables would box every store.
+  let v0h = (key[1] ^ 0x736f6d65) >>> 0;
+  let v0l = (key[0] ^ 0x70736575) >>> 0;
+  let v1h = (key[3] ^ 0x646f7261) >>> 0;
+  let v1l = (key[2] ^ 0x6e646f6d) >>> 0;
+  let v2h = (key[1] ^ 0x6c796765) >>> 0;
+  let v2l = (key[0] ^ 0x6e657261) >>> 0;
+  let v3h = (key[3] ^ 0x74656462) >>> 0;
+  let v3l = (key[2] ^ 0x79746573) >>> 0;
   const n = data.length;
-  const end = n - (n % 8);
-  for (let i = 0; i < end; i += 8) compress(le32(data, i + 4), le32(data, i));
-  // The last block: the remaining bytes, then the length in the top byte.
-  let ml = 0;
-  let mh = (n & 0xff) << 24;
-  for (let i = end, s = 0; i < n; i++, s += 8) {
-    if (s < 32) ml |= data[i]! << s;
-    else mh |= data[i]! << (s - 32);
+  const blocks = n >>> 3;
+  // Block `blocks` is the tail (remaining bytes, then the length in the top byte); after it come the finalization rounds.
+  for (let b = 0; b <= blocks + 1; b++) {
+    const last = b === blocks + 1;
+    let mh = 0;
+    let ml = 0;
+    if (b < blocks) {
+      ml = le32(data, b * 8);
+      mh = le32(data, b * 8 + 4);
+    } else if (!last) {
+      mh = (n & 0xff) << 24;
+      for (let i = blocks * 8, s = 0; i < n; i++, s += 8) {
+        if (s < 32) ml |= data[i]! << s;
+        else mh |= data[i]! << (s - 32);
+      }
+      mh >>>= 0;
+      ml >>>= 0;
+    }
+    if (last) v2l = (v2l ^ 0xff) >>> 0;
+    else {
+      v3h = (v3h ^ mh) >>> 0;
+      v3l = (v3l ^ ml) >>> 0;
+    }
+    for (let r = last ? 4 : 2; r > 0; r--) {
+      // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
+      let l = v0l + v1l;
+      v0h = (v0h + v1h + (l > 0xffffffff ? 1 : 0)) >>> 0;
+      v0l = l >>> 0;
+      let h = v1h;
+      l = v1l;
+      v1h = (((h << 13) | (l >>> 19)) ^ v0h) >>> 0;
+      v1l = (((l << 13) | (h >>> 19)) ^ v0l) >>> 0;
+      h = v0h;
+      v0h = v0l;
+      v0l = h;
+      // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
+      l = v2l + v3l;
+      v2h = (v2h + v3h + (l > 0xffffffff ? 1 : 0)) >>> 0;
+      v2l = l >>> 0;
+      h = v3h;
+      l = v3l;
+      v3h = (((h << 16) | (l >>> 16)) ^ v2h) >>> 0;
+      v3l = (((l << 16) | (h >>> 16)) ^ v2l) >>> 0;
+      // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
+      l = v0l + v3l;
+      v0h = (v0h + v3h + (l > 0xffffffff ? 1 : 0)) >>> 0;
+      v0l = l >>> 0;
+      h = v3h;
+      l = v3l;
+      v3h = (((h << 21) | (l >>> 11)) ^ v0h) >>> 0;
+      v3l = (((l << 21) | (h >>> 11)) ^ v0l) >>> 0;
+      // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
+      l = v2l + v1l;
+      v2h = (v2h + v1h + (l > 0xffffffff ? 1 : 0)) >>> 0;
+      v2l = l >>> 0;
+      h = v1h;
+      l = v1l;
+      v1h = (((h << 17) | (l >>> 15)) ^ v2h) >>> 0;
+      v1l = (((l << 17) | (h >>> 15)) ^ v2l) >>> 0;
+      h = v2h;
+      v2h = v2l;
+      v2l = h;
+    }
+    if (!last) {
+      v0h = (v0h ^ mh) >>> 0;
+      v0l = (v0l ^ ml) >>> 0;
+    }
   }
-  compress(mh >>> 0, ml >>> 0);
-  v2l ^= 0xff;
-  round();
-  round();
-  round();
-  round();
   return [(v0h ^ v1h ^ v2h ^ v3h) >>> 0, (v0l ^ v1l ^ v2l ^ v3l) >>> 0];
 }
