@@ -49,6 +49,14 @@ export class CompactFilterError extends Error {
   }
 }
 
+/** A `cfheaders` reply: the filter header before the range and the range's filter hashes. */
+export interface FilterHashes {
+  /** The filter header of the block before `start`. */
+  previous: Uint8Array;
+  /** Filter hashes of `start`..`stop`, in order. */
+  hashes: Uint8Array[];
+}
+
 /**
  * BIP157 requests to one peer, each answered or failed within `timeoutMs`:
  * replies are matched to their request (stop hash, block hashes).
@@ -99,7 +107,7 @@ export class FilterClient {
   }
 
   /** The previous filter header and the filter hashes of heights `start`..`stop` (`getcfheaders`, ≤ 2,000). */
-  headers(start: number, stop: ChainEntry): Promise<{ previous: Uint8Array; hashes: Uint8Array[] }> {
+  headers(start: number, stop: ChainEntry): Promise<FilterHashes> {
     const reply = firstValueFrom(
       this.peer.on('cfheaders').pipe(
         filter((m) => bytesEqual(m.stopHash, stop.hash)),

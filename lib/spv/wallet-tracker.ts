@@ -38,9 +38,19 @@ export interface WalletEvent {
   /** How the confirmation was proved. */
   proof?: WalletProof;
   /** Outputs paying a watched script: index and value in satoshis. */
-  received: { index: number; value: bigint }[];
+  received: {
+    /** Output index. */
+    index: number;
+    /** Satoshis. */
+    value: bigint;
+  }[];
   /** Inputs spending an output the wallet received: index and the outpoint spent (`txid:vout`). */
-  spent: { index: number; outpoint: string }[];
+  spent: {
+    /** Input index. */
+    index: number;
+    /** The outpoint spent, `txid:vout`. */
+    outpoint: string;
+  }[];
 }
 
 /** A confirmation to report: a block and the proof for the transaction. */
