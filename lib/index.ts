@@ -4,3 +4,4 @@ export * from './transport/index.js';
 export * from './peer/index.js';
 export * from './chain/index.js';
 export * from './spv/index.js';
+export * from './v2/index.js';

@@ -1,0 +1,54 @@
+import { FSChaCha20, FSChaCha20Poly1305 } from './fs-chacha.js';
+import { TAG_SIZE } from './chacha.js';
+
+/** Bytes of the encrypted length. */
+export const LENGTH_FIELD_SIZE = 3;
+/** Bytes of the header (the ignore bit) before the contents. */
+export const HEADER_SIZE = 1;
+/** The ignore bit in the header: the packet is a decoy. */
+export const IGNORE_BIT = 0x80;
+/** Bytes a packet adds to its contents: length, header, tag. */
+export const PACKET_OVERHEAD = LENGTH_FIELD_SIZE + HEADER_SIZE + TAG_SIZE;
+
+/** One direction's ciphers: FSChaCha20 for lengths, FSChaCha20Poly1305 for the header and contents. */
+export class PacketCipher {
+  private readonly lengths: FSChaCha20;
+  private readonly packets: FSChaCha20Poly1305;
+
+  /**
+   * @param lengthKey - the direction's L key
+   * @param packetKey - the direction's P key
+   */
+  constructor(lengthKey: Uint8Array, packetKey: Uint8Array) {
+    this.lengths = new FSChaCha20(lengthKey);
+    this.packets = new FSChaCha20Poly1305(packetKey);
+  }
+
+  /** v2_enc_packet: encrypted length ‖ sealed header and contents. */
+  encrypt(contents: Uint8Array, aad: Uint8Array = new Uint8Array(0), ignore = false): Uint8Array {
+    if (contents.length > 0xffffff) throw new RangeError('v2 contents are at most 2^24 - 1 bytes');
+    const plaintext = new Uint8Array(HEADER_SIZE + contents.length);
+    plaintext[0] = ignore ? IGNORE_BIT : 0;
+    plaintext.set(contents, HEADER_SIZE);
+    const sealed = this.packets.encrypt(aad, plaintext);
+    const n = contents.length;
+    const length = this.lengths.crypt(Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, n >>> 16));
+    const out = new Uint8Array(LENGTH_FIELD_SIZE + sealed.length);
+    out.set(length, 0);
+    out.set(sealed, LENGTH_FIELD_SIZE);
+    return out;
+  }
+
+  /** Decrypt a packet's 3-byte length field: the contents length (advances the length cipher). */
+  decryptLength(field: Uint8Array): number {
+    const b = this.lengths.crypt(field);
+    return b[0]! | (b[1]! << 8) | (b[2]! << 16);
+  }
+
+  /** Open header ‖ contents ‖ tag; undefined when it does not authenticate. */
+  decrypt(sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0)): { ignore: boolean; contents: Uint8Array } | undefined {
+    const plaintext = this.packets.decrypt(aad, sealed);
+    if (!plaintext) return undefined;
+    return { ignore: (plaintext[0]! & IGNORE_BIT) !== 0, contents: plaintext.subarray(HEADER_SIZE) };
+  }
+}
