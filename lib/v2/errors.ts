@@ -28,9 +28,10 @@ export class V2Error extends Error {
   /**
    * @param code - what failed
    * @param message - details
+   * @param options - `cause`: the socket error behind it
    */
-  constructor(code: V2ErrorCode, message: string) {
-    super(`${code}: ${message}`);
+  constructor(code: V2ErrorCode, message: string, options?: ErrorOptions) {
+    super(`${code}: ${message}`, options);
     this.name = 'V2Error';
     this.code = code;
   }

@@ -5,3 +5,5 @@ export * from './fs-chacha.js';
 export * from './keys.js';
 export * from './contents.js';
 export * from './packet-cipher.js';
+export * from './byte-queue.js';
+export * from './session.js';
