@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, timer, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, Subscription, asyncScheduler, timer, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { ProtocolError, ProtocolErrorCode } from '../wire/errors.js';
 import { MAX_PAYLOAD_SIZE, encodeMessage } from '../wire/frame.js';
 import { MessageFramer } from '../wire/framer.js';
@@ -142,10 +142,10 @@ export class V2Session {
         let pendingLength: number | undefined;
         let versionSeen = false;
         let framer: MessageFramer | undefined;
-        let deadline: Subscription | undefined;
+        const deadline = new Subscription();
 
         const fail = (e: unknown): void => {
-          deadline?.unsubscribe();
+          deadline.unsubscribe();
           this.rejectReady(e);
           subscriber.error(e);
         };
@@ -165,7 +165,7 @@ export class V2Session {
               if (n < 16) return false;
               state = 'v1';
               this.kind = 'v1';
-              deadline?.unsubscribe(); // the v1 handshake has its own deadline
+              deadline.unsubscribe(); // the v1 handshake has its own deadline
               framer = new MessageFramer(network, { maxPayloadSize: this.options.maxPayloadSize ?? MAX_PAYLOAD_SIZE });
               this.resolveReady('v1');
               for (const c of queue.drain()) framer.push(c, (m) => subscriber.next(m));
@@ -235,7 +235,7 @@ export class V2Session {
               if (opened.ignore) return true;
               if (!versionSeen) {
                 versionSeen = true; // its contents are reserved for future versions: ignored
-                deadline?.unsubscribe();
+                deadline.unsubscribe();
                 return true;
               }
               subscriber.next(decodeContents(opened.contents));
@@ -263,8 +263,10 @@ export class V2Session {
           }
         };
 
-        deadline = timer(this.options.timeout ?? V2_HANDSHAKE_TIMEOUT, this.options.scheduler ?? asyncScheduler).subscribe(() =>
-          fail(new V2Error(V2ErrorCode.Timeout, `no v2 handshake within ${this.options.timeout ?? V2_HANDSHAKE_TIMEOUT} ms`)),
+        deadline.add(
+          timer(this.options.timeout ?? V2_HANDSHAKE_TIMEOUT, this.options.scheduler ?? asyncScheduler).subscribe(() =>
+            fail(new V2Error(V2ErrorCode.Timeout, `no v2 handshake within ${this.options.timeout ?? V2_HANDSHAKE_TIMEOUT} ms`)),
+          ),
         );
         const inner = source.subscribe({
           next: (chunk) => {
@@ -295,7 +297,7 @@ export class V2Session {
             } else if (state !== 'v1' && (queue.length > 0 || pendingLength !== undefined || !versionSeen)) {
               fail(new V2Error(V2ErrorCode.Truncated, 'the stream ended inside a v2 packet or handshake'));
             } else {
-              deadline?.unsubscribe();
+              deadline.unsubscribe();
               subscriber.complete();
             }
           },
@@ -310,7 +312,7 @@ export class V2Session {
         }
         return () => {
           inner.unsubscribe();
-          deadline?.unsubscribe();
+          deadline.unsubscribe();
         };
       });
   }
