@@ -64,9 +64,31 @@ export interface PeerConfig {
   sentNonces?: MruSet<bigint>;
   /** Largest payload accepted, bytes. @default 33554432 */
   maxPayloadSize?: number;
+  /**
+   * Transport: `v1` (plaintext frames), `v2` (BIP324 encryption; the remote
+   * must speak it), or `detect` (inbound only: BIP324's rule, v1 when the
+   * first 16 bytes are magic + `version`, else v2).
+   * @default 'detect' inbound, 'v1' outbound (see `connectPeer` for v2 with downgrade)
+   */
+  transport?: PeerTransport;
+  /** BIP324 tuning: garbage length, decoys, sending the garbage after the remote's key (see `V2SessionOptions`). */
+  v2?: V2Tuning;
   /** The scheduler every timer runs on (pass a virtual-time scheduler in tests). @default asyncScheduler */
   scheduler?: SchedulerLike;
 }
+
+/** BIP324 settings of a peer (the rest of the session comes from the peer's config). */
+export interface V2Tuning {
+  /** Bytes of garbage after our key. @default random, 0..4095 */
+  garbageLength?: number;
+  /** Contents lengths of decoy packets before the version packet. @default none */
+  decoys?: readonly number[];
+  /** Initiator: send the garbage once the responder's key arrived. @default false (`connectPeer` auto: true) */
+  delayGarbage?: boolean;
+}
+
+/** How a peer's bytes are framed: see {@link PeerConfig.transport}. */
+export type PeerTransport = 'v1' | 'v2' | 'detect';
 
 /** A {@link PeerConfig} with every default filled in. */
 export type ResolvedPeerConfig = Required<Omit<PeerConfig, 'userAgent'>> & {
@@ -100,9 +122,15 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
     throw new RangeError(`protocolVersion must be ≥ ${MIN_PROTOCOL_VERSION}`);
   if (config.services !== undefined && typeof config.services !== 'bigint') throw new TypeError('services must be a bigint');
   if (config.userAgent) formatUserAgent(config.userAgent); // throws TypeError for characters BIP14 forbids
+  const inbound = config.inbound ?? false;
+  const transport = config.transport ?? (inbound ? 'detect' : 'v1');
+  if (!['v1', 'v2', 'detect'].includes(transport)) throw new RangeError(`transport must be v1, v2 or detect, got ${transport as string}`);
+  if (transport === 'detect' && !inbound) throw new RangeError('transport detect is for inbound peers');
   return {
     network: config.network,
-    inbound: config.inbound ?? false,
+    inbound,
+    transport,
+    v2: config.v2 ?? {},
     userAgent: config.userAgent,
     services: config.services ?? 0n,
     protocolVersion,

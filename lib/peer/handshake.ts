@@ -23,6 +23,10 @@ export interface Negotiated {
   witness: boolean;
   /** Remote clock minus ours, seconds. */
   timeOffset: number;
+  /** `v1` or `v2` (BIP324); filled in by `createPeer` (the bare operator does not know). */
+  transport?: 'v1' | 'v2';
+  /** For v2, the session id (hex): compare it with the remote's operator to rule out a man in the middle. */
+  sessionId?: string;
 }
 
 /** Options of {@link handshake}. */

@@ -16,3 +16,4 @@ export * from './stats.js';
 export * from './select-addresses.js';
 export * from './version-message.js';
 export * from './peer.js';
+export * from './connect-peer.js';

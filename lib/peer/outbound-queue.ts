@@ -18,6 +18,8 @@ export interface OutboundQueueOptions {
   paused?: boolean;
   /** Called after each message is written, with its size in bytes. */
   onWritten?: (message: Message, bytes: number) => void;
+  /** Nothing is encoded before this resolves (a v2 session's keys); if it rejects, messages wait for `close`. */
+  ready?: Promise<unknown>;
 }
 
 /**
@@ -36,6 +38,7 @@ export class OutboundQueue {
   private readonly capacity: number;
   private ordinary = 0;
   private paused: boolean;
+  private isReady = false;
   private writing = false;
   private closedWith: Error | undefined;
   private readonly write: (bytes: Uint8Array) => Promise<void>;
@@ -121,6 +124,14 @@ export class OutboundQueue {
     if (this.writing) return;
     this.writing = true;
     try {
+      if (this.options.ready && !this.isReady) {
+        try {
+          await this.options.ready;
+        } catch {
+          return; // the owner closes the queue with the reason
+        }
+        this.isReady = true;
+      }
       for (let entry = this.next(); entry && !this.closedWith; entry = this.next()) {
         let bytes: Uint8Array;
         try {

@@ -1,6 +1,7 @@
 import { Subject, Subscription, filter, map, takeUntil, tap, timer, type Observable } from 'rxjs';
 import { decodeMessages } from '../stream/decode-messages.js';
 import type { Connection } from '../transport/connection.js';
+import { V2Session } from '../v2/session.js';
 import { ProtocolError } from '../wire/errors.js';
 import { encodeMessage } from '../wire/frame.js';
 import { bytesEqual, toHex } from '../wire/hex.js';
@@ -113,6 +114,7 @@ class RxPeer implements Peer {
   private filteredBlocksRequested = false;
   private lastAnnounced: Uint8Array | undefined;
   private readonly state: PeerStats;
+  private readonly session: V2Session | undefined;
 
   constructor(connection: Connection, config: ResolvedPeerConfig) {
     this.config = config;
@@ -142,6 +144,8 @@ class RxPeer implements Peer {
       wtxidRelay: false,
       feeFilter: 0n,
       handshakeComplete: false,
+      transport: 'v1',
+      sessionId: undefined,
     };
     this.messages$ = this.incoming.asObservable();
     this.handshake = new Promise<Negotiated>((resolve, reject) => {
@@ -157,12 +161,37 @@ class RxPeer implements Peer {
       takeUntil(this.closing),
     );
 
+    // v2 (and inbound detection) run a BIP324 session between the bytes and the messages; it writes its own handshake.
+    const session =
+      config.transport === 'v1'
+        ? undefined
+        : new V2Session(
+            (bytes) => {
+              this.state.bytesSent += bytes.length;
+              return connection.write(bytes);
+            },
+            {
+              network: config.network,
+              initiating: !config.inbound,
+              detect: config.transport === 'detect',
+              maxPayloadSize: config.maxPayloadSize,
+              timeout: config.negotiateTimeout,
+              scheduler,
+              ...config.v2,
+            },
+          );
+    this.session = session;
+    session?.established.then((t) => {
+      this.state.transport = t;
+      this.state.sessionId = session.sessionId;
+    }, ignore);
     this.outbound = new OutboundQueue(
       (bytes) => connection.write(bytes),
-      (m) => encodeMessage(config.network, m),
+      session ? (m) => session.encode(m) : (m) => encodeMessage(config.network, m),
       {
         capacity: config.outboundQueueSize,
         paused: true,
+        ...(session ? { ready: session.ready } : {}),
         onWritten: (_m, n) => {
           this.state.bytesSent += n;
           this.state.lastSend = scheduler.now();
@@ -177,7 +206,7 @@ class RxPeer implements Peer {
       tap((chunk) => {
         this.state.bytesReceived += chunk.length;
       }),
-      decodeMessages(config.network, { maxPayloadSize: config.maxPayloadSize }),
+      session ? session.decode() : decodeMessages(config.network, { maxPayloadSize: config.maxPayloadSize }),
       tap(() => {
         this.state.lastRecv = scheduler.now();
       }),
@@ -331,6 +360,9 @@ class RxPeer implements Peer {
   }
 
   private onNegotiated(n: Negotiated): void {
+    n.transport = this.session?.transport ?? 'v1';
+    const sessionId = this.session?.sessionId;
+    if (n.transport === 'v2' && sessionId) n.sessionId = sessionId;
     this.negotiated = n;
     Object.assign(this.state, {
       services: n.remote.services,

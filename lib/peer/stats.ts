@@ -46,4 +46,8 @@ export interface PeerStats {
   feeFilter: bigint;
   /** Whether the handshake completed. */
   handshakeComplete: boolean;
+  /** `v1` or `v2` (BIP324); `v1` until a v2 key exchange completes. */
+  transport: 'v1' | 'v2';
+  /** For v2, the session id (hex). */
+  sessionId: string | undefined;
 }

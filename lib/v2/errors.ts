@@ -2,6 +2,8 @@
 export const V2ErrorCode = {
   /** The remote closed (or reset) before its 64-byte key arrived: likely a v1-only peer (retry with v1). */
   KeyExchangeClosed: 'key-exchange-closed',
+  /** The initiator got a v1 `version` message where the responder's key belongs: the remote speaks v1 only. */
+  V1Responder: 'v1-responder',
   /** The responder got what looks like a v1 `version` from another network instead of a key. */
   WrongNetwork: 'wrong-network',
   /** No garbage terminator within the 4,095 bytes of garbage allowed. */

@@ -39,6 +39,14 @@ export interface V2SessionOptions {
   maxPayloadSize?: number;
   /** Bytes of garbage to send after the key. @default random, 0..4095 */
   garbageLength?: number;
+  /**
+   * Initiator: send the garbage with the terminator, after the responder's
+   * key arrived, instead of with our key. A v1-only responder then sees 64
+   * bytes, not up to 4 KiB, before we notice and leave (bcoin scores every
+   * bad 24-byte header and bans at 10). `connectPeer`'s `auto` uses it.
+   * @default false
+   */
+  delayGarbage?: boolean;
   /** Contents lengths of decoy packets to send before the version packet. @default none */
   decoys?: readonly number[];
   /** The ephemeral key (tests and vectors); fresh by default. */
@@ -64,6 +72,10 @@ type State = 'detect' | 'key' | 'garbage' | 'packets' | 'v1';
 export class V2Session {
   /** Resolves with the transport once messages may be encoded (our keys are set, or v1 was detected). */
   readonly ready: Promise<TransportKind>;
+  /** Resolves with the transport once the remote proved it (its version packet authenticated, or v1 was detected). */
+  readonly established: Promise<TransportKind>;
+  private resolveEstablished: (t: TransportKind) => void = () => undefined;
+  private rejectEstablished: (e: unknown) => void = () => undefined;
   private resolveReady: (t: TransportKind) => void = () => undefined;
   private rejectReady: (e: unknown) => void = () => undefined;
   private readonly options: V2SessionOptions;
@@ -89,6 +101,11 @@ export class V2Session {
       this.rejectReady = reject;
     });
     this.ready.catch(() => undefined); // a failure reaches the decoder's subscriber; this is for who awaits it
+    this.established = new Promise<TransportKind>((resolve, reject) => {
+      this.resolveEstablished = resolve;
+      this.rejectEstablished = reject;
+    });
+    this.established.catch(() => undefined);
   }
 
   /** `v1` or `v2` once known. */
@@ -118,9 +135,10 @@ export class V2Session {
     const garbageLength = this.options.garbageLength ?? (random(2)[0]! | (random(1)[0]! << 8)) % (MAX_GARBAGE_SIZE + 1);
     if (!(garbageLength >= 0 && garbageLength <= MAX_GARBAGE_SIZE)) throw new RangeError(`garbage is 0..${MAX_GARBAGE_SIZE} bytes`);
     this.sentGarbage = random(garbageLength);
-    const out = new Uint8Array(ELLSWIFT_SIZE + garbageLength);
+    const delayed = this.options.initiating && this.options.delayGarbage === true;
+    const out = new Uint8Array(ELLSWIFT_SIZE + (delayed ? 0 : garbageLength));
     out.set(this.keyPair.publicKey, 0);
-    out.set(this.sentGarbage, ELLSWIFT_SIZE);
+    if (!delayed) out.set(this.sentGarbage, ELLSWIFT_SIZE);
     this.write(out).catch(() => undefined); // a failed write surfaces as the connection's error
   }
 
@@ -147,6 +165,7 @@ export class V2Session {
         const fail = (e: unknown): void => {
           deadline.unsubscribe();
           this.rejectReady(e);
+          this.rejectEstablished(e);
           subscriber.error(e);
         };
 
@@ -168,12 +187,16 @@ export class V2Session {
               deadline.unsubscribe(); // the v1 handshake has its own deadline
               framer = new MessageFramer(network, { maxPayloadSize: this.options.maxPayloadSize ?? MAX_PAYLOAD_SIZE });
               this.resolveReady('v1');
+              this.resolveEstablished('v1');
               for (const c of queue.drain()) framer.push(c, (m) => subscriber.next(m));
               return false;
             }
             case 'key': {
               if (queue.length < ELLSWIFT_SIZE) return false;
               const theirs = queue.read(ELLSWIFT_SIZE).slice();
+              if (initiating && bytesEqual(theirs.subarray(0, 16), v1Prefix)) {
+                throw new V2Error(V2ErrorCode.V1Responder, 'the remote sent a v1 version message: it does not speak v2');
+              }
               if (!initiating && bytesEqual(theirs.subarray(4, 16), v1Prefix.subarray(4, 16))) {
                 throw new V2Error(V2ErrorCode.WrongNetwork, 'a v1 version message from another network');
               }
@@ -185,7 +208,7 @@ export class V2Session {
               recvTerminator = initiating ? k.responderGarbageTerminator : k.initiatorGarbageTerminator;
               const terminator = initiating ? k.initiatorGarbageTerminator : k.responderGarbageTerminator;
               // Terminator, decoys, then the version packet; the first packet authenticates our garbage.
-              const parts: Uint8Array[] = [terminator];
+              const parts: Uint8Array[] = initiating && this.options.delayGarbage === true ? [this.sentGarbage, terminator] : [terminator];
               let first: Uint8Array = this.sentGarbage;
               for (const length of this.options.decoys ?? []) {
                 parts.push(this.send.encrypt(new Uint8Array(length), first, true));
@@ -236,6 +259,7 @@ export class V2Session {
               if (!versionSeen) {
                 versionSeen = true; // its contents are reserved for future versions: ignored
                 deadline.unsubscribe();
+                this.resolveEstablished('v2');
                 return true;
               }
               subscriber.next(decodeContents(opened.contents));

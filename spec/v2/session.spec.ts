@@ -17,6 +17,18 @@ import { advance, settle, virtualClock } from '../helpers/virtual-time.js';
  */
 const network = networks.regtest;
 const ping = (n: bigint): Message => ({ command: 'ping', nonce: n });
+const version: Message = {
+  command: 'version',
+  version: 70016,
+  services: 0n,
+  timestamp: 0n,
+  receiver: { services: 0n, ip: new Uint8Array(16), port: 0 },
+  sender: { services: 0n, ip: new Uint8Array(16), port: 0 },
+  nonce: 1n,
+  userAgent: '/x/',
+  startHeight: 0,
+  relay: true,
+};
 
 interface End {
   session: V2Session;
@@ -88,23 +100,12 @@ describe('V2Session', () => {
     const b = end(bIn, { initiating: false, detect: true });
     const sent: Uint8Array[] = [];
     b.toRemote.subscribe((x) => sent.push(x));
-    const version = encodeMessage(network, ping(1n)); // not a version: detection looks at the first 16 bytes only
+    const second = encodeMessage(network, ping(1n));
     expect(b.session.transport).toBeUndefined();
-    const v1 = encodeMessage(network, {
-      command: 'version',
-      version: 70016,
-      services: 0n,
-      timestamp: 0n,
-      receiver: { services: 0n, ip: new Uint8Array(16), port: 0 },
-      sender: { services: 0n, ip: new Uint8Array(16), port: 0 },
-      nonce: 1n,
-      userAgent: '/x/',
-      startHeight: 0,
-      relay: true,
-    });
+    const v1 = encodeMessage(network, version);
     bIn.next(v1.subarray(0, 10)); // the prefix split across chunks
     bIn.next(v1.subarray(10));
-    bIn.next(version);
+    bIn.next(second);
     expect(await b.session.ready).toBe('v1');
     expect(b.messages.map((m) => m.command)).toEqual(['version', 'ping']);
     expect(sent).toEqual([]); // no key was sent to a v1 client
@@ -215,6 +216,24 @@ describe('V2Session', () => {
     a.toRemote.next(a.session.encode({ command: 'unknown', rawCommand: 'ping', payload: new Uint8Array(9) }));
     await settle();
     expect(b.error).toBeInstanceOf(ProtocolError);
+  });
+
+  it('delayGarbage: the initiator sends its 64-byte key alone, the garbage with the terminator; a v1 answer is v1-responder', async () => {
+    const aIn = new Subject<Uint8Array>();
+    const writes: Uint8Array[] = [];
+    const toRemote = new Subject<Uint8Array>();
+    toRemote.subscribe((w) => writes.push(w));
+    end(aIn, { initiating: true, delayGarbage: true, garbageLength: 100 }, undefined, toRemote);
+    expect(writes.map((w) => w.length)).toEqual([64]);
+    aIn.next(encodeMessage(network, { command: 'verack' }).subarray(0, 16)); // 16 bytes that are not a version prefix: no verdict yet
+    aIn.next(encodeMessage(network, version));
+    // The first 64 bytes were taken as a key (the verack's 16 bytes are no v1 version prefix): a key exchange that fails later.
+    expect(writes.length).toBe(2);
+    expect(writes[1]!.length).toBe(100 + 16 + 3 + 1 + 16);
+    const bIn = new Subject<Uint8Array>();
+    const b = end(bIn, { initiating: true, delayGarbage: true });
+    bIn.next(encodeMessage(network, version));
+    expect(b.error).toMatchObject({ code: 'v1-responder' });
   });
 
   it('a session decodes one stream', async () => {

@@ -1,0 +1,51 @@
+import { connectTcp, type ConnectOptions } from '../transport/connect-tcp.js';
+import type { PeerConfig } from './config.js';
+import { createPeer, type Peer } from './peer.js';
+
+/** Options of {@link connectPeer}: where to dial, the transport, and the peer's configuration. */
+export interface ConnectPeerOptions extends Omit<PeerConfig, 'inbound' | 'transport'>, Omit<ConnectOptions, 'timeout'> {
+  /**
+   * `v2` (BIP324 only), `v1` (plaintext only), or `auto`: v2, and if the
+   * remote closes or resets the connection before the v2 key exchange
+   * completes, one more connection with v1 (Bitcoin Core's downgrade).
+   * @default 'auto'
+   */
+  transport?: 'auto' | 'v2' | 'v1';
+  /** Give up dialling after this many milliseconds. @default 10000 */
+  connectTimeout?: number;
+}
+
+/**
+ * Dial a peer and complete the handshake. Resolves with the handshaken
+ * Peer (`stats().transport` says which transport won); rejects with the
+ * dial or handshake error. Nothing is remembered between calls.
+ * @example
+ * ```ts
+ * const peer = await connectPeer({ host: '127.0.0.1', port: 8333, network: networks.mainnet });
+ * const { transport, sessionId } = await peer.handshake;
+ * ```
+ */
+export async function connectPeer(options: ConnectPeerOptions): Promise<Peer> {
+  const { host, port, proxy, connectTimeout, transport = 'auto', ...config } = options;
+  const dial = async (kind: 'v1' | 'v2', v2 = config.v2): Promise<Peer> =>
+    createPeer(await connectTcp({ host, port, ...(proxy ? { proxy } : {}), ...(connectTimeout ? { timeout: connectTimeout } : {}) }), {
+      ...config,
+      inbound: false,
+      transport: kind,
+      ...(v2 ? { v2 } : {}),
+    });
+  const handshaken = async (peer: Peer): Promise<Peer> => {
+    await peer.handshake;
+    return peer;
+  };
+  if (transport !== 'auto') return handshaken(await dial(transport));
+  // The garbage waits for the remote's key, so a v1-only remote sees only 64 bytes before we leave (see V2Tuning).
+  const v2 = await dial('v2', { delayGarbage: true, ...config.v2 });
+  try {
+    return await handshaken(v2);
+  } catch (error) {
+    // No session id: the remote never completed the key exchange (a v1-only node drops our 64 random bytes).
+    if (v2.stats().sessionId === undefined) return handshaken(await dial('v1'));
+    throw error;
+  }
+}
