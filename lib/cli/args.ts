@@ -5,7 +5,7 @@ import { findNetwork, type Network } from '../wire/networks.js';
 export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
 
 Usage:
-  rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--json]
+  rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--transport v2|v1|auto] [--json]
   rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
   rxbtc headers HOST[:PORT]... [--network NAME] [--datadir DIR] [--json]
   rxbtc watch HOST[:PORT]... --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
@@ -28,6 +28,8 @@ peer offers them, else BIP37 bloom filters; --from rescans from a height.
 Options:
   --network NAME   mainnet (default), testnet3, testnet4, signet or regtest
   --proxy URL      connect through a SOCKS5 proxy such as Tor (hostnames resolved by the proxy)
+  --transport T    connect: v2 (BIP324 encryption), v1, or auto (default: v2, then v1 once if the
+                   remote drops the key exchange); listen serves v1 and v2 on one port
   --port PORT      listen port (default: the network's port; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1)
   --datadir DIR    where headers and watch keep the verified chain (default: memory only)
@@ -50,7 +52,15 @@ export class UsageError extends Error {
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'connect'; host: string; port: number; network: Network; proxy: string | undefined; json: boolean }
+  | {
+      kind: 'connect';
+      host: string;
+      port: number;
+      network: Network;
+      proxy: string | undefined;
+      json: boolean;
+      transport: 'auto' | 'v2' | 'v1';
+    }
   | { kind: 'listen'; host: string; port: number; network: Network; json: boolean }
   | { kind: 'headers'; peers: { host: string; port: number }[]; network: Network; datadir: string | undefined; json: boolean }
   | {
@@ -100,6 +110,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       options: {
         network: { type: 'string', default: 'mainnet' },
         proxy: { type: 'string' },
+        transport: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         datadir: { type: 'string' },
@@ -123,12 +134,16 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const network = findNetwork(values.network);
   if (!network) throw new UsageError(`unknown network ${values.network}: use mainnet, testnet3, testnet4, signet or regtest`);
   const [command, target, ...rest] = positionals;
+  if (values.transport !== undefined && command !== 'connect') throw new UsageError('--transport is for connect (listen serves v1 and v2)');
   switch (command) {
     case 'connect': {
       if (!target) throw new UsageError('connect needs HOST[:PORT]');
       if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
       if (values.port !== undefined) throw new UsageError('--port is for listen; write connect HOST:PORT');
-      return { kind: 'connect', ...parseHostPort(target, network.port), network, proxy: values.proxy, json: values.json };
+      const transport = values.transport ?? 'auto';
+      if (transport !== 'auto' && transport !== 'v2' && transport !== 'v1')
+        throw new UsageError(`--transport must be v2, v1 or auto, got ${transport}`);
+      return { kind: 'connect', ...parseHostPort(target, network.port), network, proxy: values.proxy, json: values.json, transport };
     }
     case 'listen':
       if (target) throw new UsageError(`unexpected argument ${target}`);

@@ -1,7 +1,6 @@
-import { connectTcp } from '../transport/connect-tcp.js';
-import type { Connection } from '../transport/connection.js';
 import { listenTcp } from '../transport/listen-tcp.js';
 import { randomNonce } from '../peer/nonce.js';
+import { connectPeer } from '../peer/connect-peer.js';
 import { createPeer, type Peer } from '../peer/peer.js';
 import { RXBTC_USER_AGENT } from '../peer/user-agent.js';
 import type { Message } from '../wire/message.js';
@@ -24,7 +23,7 @@ export interface CliIO {
 }
 
 /** Print one peer's handshake, messages, ping latency and disconnect until it ends. Resolves with an exit code. */
-async function watchPeer(peer: Peer, label: string, network: Network, json: boolean, io: CliIO): Promise<number> {
+async function watchPeer(peer: Peer, label: string, network: Network, json: boolean, io: CliIO, downgrading = false): Promise<number> {
   const stamp = (): string => new Date().toISOString().slice(11, 23);
   const emit = (event: string, text: string, fields: Record<string, unknown>): void =>
     json
@@ -51,16 +50,19 @@ async function watchPeer(peer: Peer, label: string, network: Network, json: bool
       negotiated = await peer.handshake;
     } catch (e) {
       const closed = await peer.closed;
+      if (downgrading && peer.stats().sessionId === undefined) return 1; // connectPeer retries with v1; that peer reports
       const why = explainError(closed.error ?? e, network);
       if (json) emit('error', why, { error: why });
       else io.err(`${label}: ${why}`);
       return 1;
     }
-    const { remote, protocolVersion } = negotiated;
+    const { remote, protocolVersion, transport = 'v1', sessionId } = negotiated;
     emit(
       'handshake',
-      `handshake: ${remote.userAgent} version ${remote.version} (negotiated ${protocolVersion}), services ${serviceNames(remote.services).join(',') || 'none'}, height ${remote.startHeight}`,
+      `handshake: ${remote.userAgent} version ${remote.version} (negotiated ${protocolVersion}), services ${serviceNames(remote.services).join(',') || 'none'}, height ${remote.startHeight}, transport ${transport}${sessionId ? ` (session id ${sessionId})` : ''}`,
       {
+        transport,
+        ...(sessionId ? { sessionId } : {}),
         userAgent: remote.userAgent,
         version: remote.version,
         negotiated: protocolVersion,
@@ -108,15 +110,29 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.out(RXBTC_USER_AGENT.version);
       return 0;
     case 'connect': {
-      const { host, port, network, proxy, json } = command;
-      let connection: Connection;
+      const { host, port, network, proxy, json, transport } = command;
+      // Each peer is watched from its creation (nothing that comes with the handshake is missed); with auto, a v2
+      // attempt that a v1-only node drops stays quiet and the v1 retry reports.
+      const watched = new Map<Peer, Promise<number>>();
+      let last: Promise<number> | undefined;
       try {
-        connection = await connectTcp({ host, port, ...(proxy === undefined ? {} : { proxy }) });
+        const peer = await connectPeer({
+          host,
+          port,
+          network,
+          transport,
+          ...(proxy === undefined ? {} : { proxy }),
+          onPeer: (p) => {
+            last = watchPeer(p, `${host}:${port}`, network, json, io, transport === 'auto' && watched.size === 0);
+            watched.set(p, last);
+          },
+        });
+        return await watched.get(peer)!;
       } catch (e) {
+        if (last) return last;
         io.err(`${e instanceof Error ? e.message : String(e)}${proxy ? ` (through ${proxy})` : ''}`);
         return 1;
       }
-      return watchPeer(createPeer(connection, { network }), `${host}:${port}`, network, json, io);
     }
     case 'headers':
       return runHeaders(command, io);

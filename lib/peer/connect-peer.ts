@@ -13,6 +13,12 @@ export interface ConnectPeerOptions extends Omit<PeerConfig, 'inbound' | 'transp
   transport?: 'auto' | 'v2' | 'v1';
   /** Give up dialling after this many milliseconds. @default 10000 */
   connectTimeout?: number;
+  /**
+   * Called with each peer as soon as it exists, before its handshake (with
+   * `auto`, a failed v2 attempt too): subscribe to `messages$` here to miss
+   * nothing that arrives with the handshake.
+   */
+  onPeer?: (peer: Peer) => void;
 }
 
 /**
@@ -26,14 +32,18 @@ export interface ConnectPeerOptions extends Omit<PeerConfig, 'inbound' | 'transp
  * ```
  */
 export async function connectPeer(options: ConnectPeerOptions): Promise<Peer> {
-  const { host, port, proxy, connectTimeout, transport = 'auto', ...config } = options;
-  const dial = async (kind: 'v1' | 'v2', v2 = config.v2): Promise<Peer> =>
-    createPeer(await connectTcp({ host, port, ...(proxy ? { proxy } : {}), ...(connectTimeout ? { timeout: connectTimeout } : {}) }), {
-      ...config,
-      inbound: false,
-      transport: kind,
-      ...(v2 ? { v2 } : {}),
+  const { host, port, proxy, connectTimeout, transport = 'auto', onPeer, ...config } = options;
+  const dial = async (kind: 'v1' | 'v2', v2 = config.v2): Promise<Peer> => {
+    const connection = await connectTcp({
+      host,
+      port,
+      ...(proxy ? { proxy } : {}),
+      ...(connectTimeout ? { timeout: connectTimeout } : {}),
     });
+    const peer = createPeer(connection, { ...config, inbound: false, transport: kind, ...(v2 ? { v2 } : {}) });
+    onPeer?.(peer);
+    return peer;
+  };
   const handshaken = async (peer: Peer): Promise<Peer> => {
     await peer.handshake;
     return peer;

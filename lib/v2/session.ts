@@ -194,8 +194,13 @@ export class V2Session {
             case 'key': {
               if (queue.length < ELLSWIFT_SIZE) return false;
               const theirs = queue.read(ELLSWIFT_SIZE).slice();
-              if (initiating && bytesEqual(theirs.subarray(0, 16), v1Prefix)) {
-                throw new V2Error(V2ErrorCode.V1Responder, 'the remote sent a v1 version message: it does not speak v2');
+              // A v1 node that speaks first sends its version where the key belongs (of any network: the magic may differ).
+              if (initiating && bytesEqual(theirs.subarray(4, 16), v1Prefix.subarray(4, 16))) {
+                const same = bytesEqual(theirs.subarray(0, 4), v1Prefix.subarray(0, 4));
+                throw new V2Error(
+                  V2ErrorCode.V1Responder,
+                  `the remote sent a v1 version message${same ? '' : ' of another network'}: it does not speak v2`,
+                );
               }
               if (!initiating && bytesEqual(theirs.subarray(4, 16), v1Prefix.subarray(4, 16))) {
                 throw new V2Error(V2ErrorCode.WrongNetwork, 'a v1 version message from another network');

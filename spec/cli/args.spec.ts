@@ -10,15 +10,21 @@ describe('parseCli', () => {
       network: networks.mainnet,
       proxy: undefined,
       json: false,
+      transport: 'auto',
     });
-    expect(parseCli(['connect', '127.0.0.1:18444', '--network', 'regtest', '--json', '--proxy', 'socks5://127.0.0.1:9050'])).toEqual({
+    expect(
+      parseCli(['connect', '127.0.0.1:18444', '--network', 'regtest', '--json', '--proxy', 'socks5://127.0.0.1:9050', '--transport', 'v2']),
+    ).toEqual({
       kind: 'connect',
       host: '127.0.0.1',
       port: 18444,
       network: networks.regtest,
       proxy: 'socks5://127.0.0.1:9050',
       json: true,
+      transport: 'v2',
     });
+    expect(() => parseCli(['connect', 'x', '--transport', 'v3'])).toThrow(UsageError);
+    expect(() => parseCli(['listen', '--transport', 'v2'])).toThrow(/--transport is for connect/);
   });
 
   it('parses listen, defaulting to the network port on 127.0.0.1', () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { runCli } from '../../lib/cli/main.js';
 import { capture } from '../helpers/cli-io.js';
-import { connectTcp, createPeer, encodeMessage, MruSet, networks } from '../../lib/index.js';
+import { connectPeer, connectTcp, createPeer, encodeMessage, listenTcp, MruSet, networks } from '../../lib/index.js';
 import { useRegtestNode } from '../helpers/regtest.js';
 import { remoteVersion } from '../helpers/scripted-remote.js';
 
@@ -34,7 +34,7 @@ describe('rxbtc connect', () => {
     io.stop();
     expect(await done).toBe(0);
     expect(io.lines[0]).toMatch(
-      /127\.0\.0\.1:\d+ handshake: \/bcoin:v?1\.0\.2\/ version 70015 \(negotiated 70015\), services Network,.*height \d+$/,
+      /127\.0\.0\.1:\d+ handshake: \/bcoin:v?1\.0\.2\/ version 70015 \(negotiated 70015\), services Network,.*height \d+, transport v1$/,
     );
     expect(io.lines.some((l) => /← pong nonce \d+$/.test(l))).toBe(true);
   });
@@ -102,5 +102,59 @@ describe('rxbtc listen', () => {
     expect(await done).toBe(0);
     expect((await peer.closed).reason).toMatch(/closed/);
     expect(io.lines.some((l) => l.includes(' handshake: /rxbtc:0.1.0/ version 70016 (negotiated 70016)'))).toBe(true);
+  });
+
+  it('serves v1 and v2 on one port and prints the transport and session id (JSON)', async () => {
+    // The clients keep their own nonce sets: in one process they would otherwise look like a self-connection.
+    const listening = capture();
+    const done = runCli(['listen', '--port', '0', '--network', 'regtest', '--json'], listening);
+    await listening.until(/"event":"listening"/);
+    const port = (JSON.parse(listening.lines[0]!) as { port: number }).port;
+    const v2 = await connectPeer({ host: '127.0.0.1', port, network: networks.regtest, transport: 'v2', sentNonces: new MruSet(50) });
+    const v1 = await connectPeer({ host: '127.0.0.1', port, network: networks.regtest, transport: 'v1', sentNonces: new MruSet(50) });
+    await listening.until(/"event":"handshake".*"transport":"v1"/);
+    await listening.until(/"event":"handshake".*"transport":"v2"/);
+    const sessionId = (await v2.handshake).sessionId;
+    expect(sessionId).toMatch(/^[0-9a-f]{64}$/);
+    expect(listening.lines.some((l) => l.includes(`"sessionId":"${sessionId}"`))).toBe(true);
+    listening.stop();
+    expect(await done).toBe(0);
+    await Promise.all([v1.closed, v2.closed]);
+  });
+});
+
+describe('rxbtc connect --transport', () => {
+  async function rxbtcListener(): Promise<{ port: number; sessionIds: Promise<string | undefined>[]; close: () => Promise<void> }> {
+    const listener = await listenTcp({ port: 0 });
+    const sessionIds: Promise<string | undefined>[] = [];
+    listener.connections$.subscribe((c) => {
+      const peer = createPeer(c, { network: networks.regtest, inbound: true, sentNonces: new MruSet(50) });
+      sessionIds.push(peer.handshake.then((n) => n.sessionId));
+    });
+    return { port: listener.port, sessionIds, close: () => listener.close() };
+  }
+
+  it('v2 prints the transport and the session id the remote has', async () => {
+    const remote = await rxbtcListener();
+    const io = capture();
+    const done = runCli(['connect', `127.0.0.1:${remote.port}`, '--network', 'regtest', '--transport', 'v2', '--json'], io);
+    await io.until(/"event":"handshake"/);
+    const line = JSON.parse(io.lines.find((l) => l.includes('"handshake"'))!) as { transport: string; sessionId: string };
+    expect(line.transport).toBe('v2');
+    expect(line.sessionId).toBe(await remote.sessionIds[0]);
+    io.stop();
+    expect(await done).toBe(0);
+    await remote.close();
+  });
+
+  it('auto against bcoin (v1 only) ends on v1 with one handshake line and no error', async () => {
+    const io = capture();
+    const done = runCli(['connect', `127.0.0.1:${regtest().port}`, '--network', 'regtest'], io);
+    await io.until(/handshake: .*transport v1$/);
+    await io.until(/ping latency/);
+    io.stop();
+    expect(await done).toBe(0);
+    expect(io.errors).toEqual([]);
+    expect(io.lines.filter((l) => l.includes('handshake:'))).toHaveLength(1);
   });
 });
