@@ -4,7 +4,7 @@
  * codec: the same bytes decoded and encoded by rxbtc, bcoin (as shipped and
  * with node:crypto + full blocks), bitcoinjs-lib and bitcore-p2p, each alone
  * in a child process and all in one process; min/median/max per side and a
- * MET/MISS line per target. chain: header validation and sync. spv: BIP158
+ * MET/MISS line per target. v2: BIP324 against v1 on the same streams. chain: header validation and sync. spv: BIP158
  * matching, bloom tests and merkle proofs against bcoin's golomb and bfilter. scale: 1,000 peers on loopback (see scale.ts).
  */
 import { parseArgs } from 'node:util';
@@ -13,8 +13,9 @@ import { runChain } from './chain.js';
 import { runCodec, type CodecMode } from './codec/run.js';
 import { runScale } from './scale.js';
 import { runSpv } from './spv.js';
+import { runV2 } from './v2.js';
 
-const SECTIONS = ['codec', 'chain', 'spv', 'scale'] as const;
+const SECTIONS = ['codec', 'v2', 'chain', 'spv', 'scale'] as const;
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -36,11 +37,14 @@ if (
   !(peers > 0) ||
   !(soakSeconds >= 0)
 ) {
-  console.error('usage: npm run bench -- [--only codec,chain,spv,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]');
+  console.error(
+    'usage: npm run bench -- [--only codec,v2,chain,spv,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
+  );
   process.exit(2);
 }
 console.log(formatCalibration(calibrate(rounds)));
 if (only.includes('codec')) await runCodec({ modes, rounds });
+if (only.includes('v2')) for (const { met, line } of await runV2(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('spv')) for (const { met, line } of runSpv(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('scale')) await runScale({ peers, soakSeconds });

@@ -2,7 +2,7 @@
  * The long fuzz run: `npm run fuzz -- --seconds 600 --seed 42`.
  * Mutates the real-data corpus for as long as asked and feeds every mutant
  * to the payload decoders, to the stream framer and (one case in 20) to a
- * live peer. Prints the cases run and how they ended; on the first broken
+ * live peer; one case in 10 also damages a BIP324 packet stream. Prints the cases run and how they ended; on the first broken
  * promise, writes the input to fuzz-failures/ and exits 1.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { commandOf, mutate } from './mutations.js';
 import { checkPeer } from './peer-target.js';
 import { Random } from './random.js';
 import { FuzzFailure, checkPayload, checkStream } from './targets.js';
+import { checkV2Stream } from './v2-target.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '60' }, seed: { type: 'string' }, 'peer-every': { type: 'string', default: '20' } },
@@ -29,7 +30,9 @@ if (!(seconds > 0) || !Number.isInteger(seed) || !(peerEvery > 0)) {
 
 const read = (name: string): Uint8Array => new Uint8Array(readTestdata(name));
 const network = networks.mainnet;
-const frames = buildCorpus(read).map((s) => encodeMessage(network, s.message));
+const corpus = buildCorpus(read);
+const frames = corpus.map((s) => encodeMessage(network, s.message));
+const smallMessages = corpus.map((s) => s.message).filter((_, i) => frames[i]!.length <= 4096);
 const small = frames.filter((f) => f.length <= 4096);
 
 const outcomes = new Map<string, number>();
@@ -52,6 +55,14 @@ try {
     current = base;
     if (base.length >= MESSAGE_HEADER_SIZE) tally(`payload ${checkPayload(commandOf(base), base.subarray(MESSAGE_HEADER_SIZE))}`);
     tally(`stream ${checkStream(network, base, rnd).end}`);
+    if (cases % 10 === 0)
+      tally(
+        `v2 ${checkV2Stream(
+          network,
+          Array.from({ length: 1 + rnd.int(6) }, () => rnd.pick(smallMessages)),
+          rnd,
+        )}`,
+      );
     if (cases % peerEvery === 0) {
       current = mutate(network, rnd.pick(small), rnd).bytes;
       tally(`peer ${await checkPeer(network, current)}`);

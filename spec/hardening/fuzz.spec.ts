@@ -6,6 +6,7 @@ import { HUGE_VARINTS, MUTATIONS, commandOf, frameOf, mutate } from '../../fuzz/
 import { checkPeer } from '../../fuzz/peer-target.js';
 import { Random } from '../../fuzz/random.js';
 import { checkPayload, checkStream } from '../../fuzz/targets.js';
+import { checkV2Stream } from '../../fuzz/v2-target.js';
 import { readData } from '../helpers/data.js';
 
 /**
@@ -21,7 +22,7 @@ const small = frames.filter((f) => f.length <= 4096);
 
 const tally = (counts: Map<string, number>, key: string): void => void counts.set(key, (counts.get(key) ?? 0) + 1);
 /** Cases run per target, printed once at the end. */
-const ran = { payload: 0, stream: 0, peer: 0 };
+const ran = { payload: 0, stream: 0, peer: 0, v2: 0 };
 const payload = (command: string, bytes: Uint8Array): string => (ran.payload++, checkPayload(command, bytes));
 const stream = (bytes: Uint8Array, rnd: Random): string => (ran.stream++, checkStream(network, bytes, rnd).end);
 const live = (bytes: Uint8Array): Promise<string> => (ran.peer++, checkPeer(network, bytes));
@@ -38,7 +39,7 @@ afterAll(() => {
   process.off('unhandledRejection', onEscape);
   process.off('uncaughtException', onEscape);
   rxConfig.onUnhandledError = previousRxHandler;
-  process.stdout.write(`fuzz: ${ran.payload} payload cases, ${ran.stream} stream cases, ${ran.peer} live-peer cases\n`);
+  process.stdout.write(`fuzz: ${ran.payload} payload cases, ${ran.stream} stream cases, ${ran.peer} live-peer cases, ${ran.v2} v2 cases\n`);
 });
 afterEach(() => expect(escaped).toEqual([]));
 
@@ -181,5 +182,20 @@ describe('a live peer, fed broken input after its handshake', () => {
     expect(
       [...seen.keys()].every((k) => k === 'answered' || /^closed: (protocol-violation|malformed|limit-exceeded|invalid-handshake)/.test(k)),
     ).toBe(true);
+  });
+});
+
+describe('BIP324 packets', () => {
+  it('damaged v2 streams of corpus messages end in typed errors or the very messages sent, within their bytes', () => {
+    const rnd = new Random(324);
+    const messages = seeds.map((s) => s.message).filter((_, i) => frames[i]!.length <= 4096);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      const batch = Array.from({ length: 1 + rnd.int(6) }, () => rnd.pick(messages));
+      tally(counts, checkV2Stream(network, batch, rnd));
+      ran.v2++;
+    }
+    // Damage is found: most cases end in an authentication failure, none in a false message (checked per case).
+    expect(counts.get('bad-packet') ?? 0).toBeGreaterThan(100);
   });
 });
