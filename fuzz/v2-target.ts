@@ -75,8 +75,7 @@ export function checkV2Stream(network: Network, messages: readonly Message[], rn
   const failures: unknown[] = [];
   toResponder.pipe(responder.decode()).subscribe({ next: (m) => decoded.push(m), error: (e: unknown) => failures.push(e) });
   toInitiator.pipe(initiator.decode()).subscribe({ error: () => undefined });
-  if (initiator.transport !== 'v2' || end.failure !== undefined)
-    throw new FuzzFailure('the v2 handshake did not complete', new Uint8Array(0));
+  if (initiator.transport !== 'v2' || failures.length > 0) throw new FuzzFailure('the v2 handshake did not complete', new Uint8Array(0));
   handshaking = false;
   const packets = messages.map((m) => initiator.encode(m));
   const all = new Uint8Array(packets.reduce((n, p) => n + p.length, 0));
