@@ -130,7 +130,7 @@ describe('rxbtc dials bcoin', () => {
 });
 
 describe('bcoin dials an rxbtc listener', () => {
-  it('completes the handshake both ways and exchanges ping/pong', async () => {
+  it('completes the handshake both ways (served as v1 by BIP324 detection, the inbound default) and exchanges ping/pong', async () => {
     const listener = await listenTcp({ port: 0 });
     try {
       const accepted = firstValueFrom(listener.connections$.pipe(timeout(within)));
@@ -154,6 +154,7 @@ describe('bcoin dials an rxbtc listener', () => {
       expect(bcoinPeer.agent).toBe('/rxbtc:0.1.0/');
       expect(n.remote.userAgent).toMatch(/^\/bcoin:v?1\.0\.2\//);
       expect(n.protocolVersion).toBe(70015);
+      expect(n.transport).toBe('v1');
       const pong = next(peer, 'pong', (m) => m.nonce === 7n);
       await peer.send({ command: 'ping', nonce: 7n });
       await pong;

@@ -73,6 +73,7 @@ describeWithPython('a python-bitcoinlib client against an rxbtc listener', () =>
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
       expect(negotiated.protocolVersion).toBe(60002); // python-bitcoinlib's version, the lower one
+      expect(negotiated.transport).toBe('v1'); // a v1 client, recognised by BIP324 detection (the inbound default)
       expect(negotiated.remote.userAgent).toMatch(/^\/python-bitcoinlib:/);
       const version = events.find((e) => e.event === 'version');
       expect(version).toMatchObject({ version: 70016, userAgent: '/rxbtc:0.1.0/', startHeight: 12 });
