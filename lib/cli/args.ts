@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findNetwork, type Network } from '../wire/networks.js';
+import type { HeadersCommand } from './headers-command.js';
+import type { WatchCommand } from './watch-command.js';
 
 /** The usage text. */
 export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
@@ -62,18 +64,8 @@ export type CliCommand =
       transport: 'auto' | 'v2' | 'v1';
     }
   | { kind: 'listen'; host: string; port: number; network: Network; json: boolean }
-  | { kind: 'headers'; peers: { host: string; port: number }[]; network: Network; datadir: string | undefined; json: boolean }
-  | {
-      kind: 'watch';
-      peers: { host: string; port: number }[];
-      network: Network;
-      datadir: string | undefined;
-      json: boolean;
-      addresses: string[];
-      scripts: string[];
-      method: 'bip158' | 'bip37' | 'auto';
-      from: number;
-    };
+  | ({ kind: 'headers' } & HeadersCommand)
+  | ({ kind: 'watch' } & WatchCommand);
 
 function parsePort(text: string, allowZero = false): number {
   const port = Number(text);

@@ -9,6 +9,7 @@ import {
   type Message,
   type V2SessionOptions,
 } from '../../lib/index.js';
+import { remoteVersion } from '../helpers/scripted-remote.js';
 import { advance, settle, virtualClock } from '../helpers/virtual-time.js';
 
 /**
@@ -17,18 +18,7 @@ import { advance, settle, virtualClock } from '../helpers/virtual-time.js';
  */
 const network = networks.regtest;
 const ping = (n: bigint): Message => ({ command: 'ping', nonce: n });
-const version: Message = {
-  command: 'version',
-  version: 70016,
-  services: 0n,
-  timestamp: 0n,
-  receiver: { services: 0n, ip: new Uint8Array(16), port: 0 },
-  sender: { services: 0n, ip: new Uint8Array(16), port: 0 },
-  nonce: 1n,
-  userAgent: '/x/',
-  startHeight: 0,
-  relay: true,
-};
+const version: Message = remoteVersion();
 
 interface End {
   session: V2Session;
