@@ -10,6 +10,14 @@ export const IGNORE_BIT = 0x80;
 /** Bytes a packet adds to its contents: length, header, tag. */
 export const PACKET_OVERHEAD = LENGTH_FIELD_SIZE + HEADER_SIZE + TAG_SIZE;
 
+/** An opened packet. */
+export interface OpenedPacket {
+  /** The ignore bit: a decoy to drop. */
+  ignore: boolean;
+  /** The contents (message type and payload). */
+  contents: Uint8Array;
+}
+
 /** One direction's ciphers: FSChaCha20 for lengths, FSChaCha20Poly1305 for the header and contents. */
 export class PacketCipher {
   private readonly lengths: FSChaCha20;
@@ -46,7 +54,7 @@ export class PacketCipher {
   }
 
   /** Open header ‖ contents ‖ tag; undefined when it does not authenticate. */
-  decrypt(sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0)): { ignore: boolean; contents: Uint8Array } | undefined {
+  decrypt(sealed: Uint8Array, aad: Uint8Array = new Uint8Array(0)): OpenedPacket | undefined {
     const plaintext = this.packets.decrypt(aad, sealed);
     if (!plaintext) return undefined;
     return { ignore: (plaintext[0]! & IGNORE_BIT) !== 0, contents: plaintext.subarray(HEADER_SIZE) };
