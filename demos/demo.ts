@@ -14,9 +14,8 @@ import {
   InvType,
   blockHash,
   bytesEqual,
-  connectTcp,
+  connectPeer,
   createHeaderChain,
-  createPeer,
   hashToHex,
   merkleRoot,
   networks,
@@ -117,10 +116,16 @@ async function main(): Promise<void> {
   const regtest = await startRegtestNode({ blocks });
   say(`node listening on 127.0.0.1:${regtest.port}, height ${regtest.height}`);
 
-  const peer = createPeer(await connectTcp({ host: '127.0.0.1', port: regtest.port }), { network, pingInterval: 1_000 });
+  // transport 'auto': BIP324 v2 first, v1 once if the node does not speak it (bcoin 1.0.2 does not).
+  const peer = await connectPeer({ host: '127.0.0.1', port: regtest.port, network, pingInterval: 1_000 });
   try {
-    const { remote, protocolVersion } = await peer.handshake;
+    const { remote, protocolVersion, transport } = await peer.handshake;
     say(`handshake done: version ${protocolVersion} (ours 70016, theirs ${remote.version}), user agent ${remote.userAgent}`);
+    say(
+      transport === 'v2'
+        ? `  transport v2 (BIP324 encrypted), session id ${peer.stats().sessionId}`
+        : '  transport v1: the node answered our BIP324 key with a v1 version, so rxbtc reconnected with v1 (as Core does)',
+    );
     say(`  services ${serviceNames(remote.services).join(', ') || 'none'}, start height ${remote.startHeight}, relay ${remote.relay}`);
     const { lastPingMicros } = await firstValueFrom(
       peer.stats$.pipe(
