@@ -48,16 +48,21 @@ export function chacha20Keystream(key: Uint8Array, nonce: Uint8Array, counter: n
   return plain(node.createCipheriv('chacha20', key, iv).update(zeros));
 }
 
-/** AEAD_CHACHA20_POLY1305 encryption: ciphertext ‖ 16-byte tag. */
-export function aeadEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  if (!node) return chacha20poly1305(key, nonce, aad).encrypt(plaintext);
+/**
+ * AEAD_CHACHA20_POLY1305 encryption: ciphertext ‖ 16-byte tag.
+ * @param prefix - bytes left free (zero) before the ciphertext, for a caller's header
+ */
+export function aeadEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, prefix = 0): Uint8Array {
+  const out = new Uint8Array(prefix + plaintext.length + TAG_SIZE);
+  if (!node) {
+    out.set(chacha20poly1305(key, nonce, aad).encrypt(plaintext), prefix);
+    return out;
+  }
   const c = node.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
   c.setAAD(aad, { plaintextLength: plaintext.length });
-  const body = c.update(plaintext);
+  out.set(c.update(plaintext), prefix);
   c.final();
-  const out = new Uint8Array(body.length + TAG_SIZE);
-  out.set(body, 0);
-  out.set(c.getAuthTag(), body.length);
+  out.set(c.getAuthTag(), prefix + plaintext.length);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { ProtocolError, ProtocolErrorCode } from '../wire/errors.js';
-import { decodePayload, encodePayload, maxPayloadOf, wireCommand, type Message } from '../wire/message.js';
+import { decodePayload, maxPayloadOf, wireCommand, writePayload, type Message } from '../wire/message.js';
+import { withWriter } from '../wire/writer.js';
 import { V2Error, V2ErrorCode } from './errors.js';
 
 /** BIP324's one-byte message type ids (index = id; 0 means a 12-byte command follows). */
@@ -44,24 +45,26 @@ const COMMAND_SIZE = 12;
  * A message as v2 packet contents: its short id, or 0 and the 12-byte
  * command, then the payload. An `unknown` message whose `rawCommand` is
  * `#N` goes out with short id N.
+ * @param withHeader - start with a zero byte for the packet header (one copy fewer for the packet cipher)
  */
-export function encodeContents(message: Message): Uint8Array {
+export function encodeContents(message: Message, withHeader = false): Uint8Array {
   const command = wireCommand(message);
-  const payload = encodePayload(message);
   const numbered = /^#(\d{1,3})$/.exec(command);
   const id = ID_OF.get(command) ?? (numbered ? Number(numbered[1]) : undefined);
-  if (id !== undefined && id > 0 && id < 256) {
-    const out = new Uint8Array(1 + payload.length);
-    out[0] = id;
-    out.set(payload, 1);
-    return out;
-  }
-  if (command.length > COMMAND_SIZE || !/^[\x20-\x7e]*$/.test(command))
+  const short = id !== undefined && id > 0 && id < 256;
+  if (!short && (command.length > COMMAND_SIZE || !/^[\x20-\x7e]*$/.test(command))) {
     throw new RangeError(`command ${JSON.stringify(command)} cannot be sent`);
-  const out = new Uint8Array(1 + COMMAND_SIZE + payload.length);
-  for (let i = 0; i < command.length; i++) out[1 + i] = command.charCodeAt(i);
-  out.set(payload, 1 + COMMAND_SIZE);
-  return out;
+  }
+  return withWriter((w) => {
+    if (withHeader) w.u8(0);
+    if (short) w.u8(id);
+    else {
+      w.u8(0);
+      for (let i = 0; i < COMMAND_SIZE; i++) w.u8(i < command.length ? command.charCodeAt(i) : 0);
+    }
+    writePayload(w, message);
+    return w.copy();
+  });
 }
 
 /**

@@ -3,13 +3,15 @@ import { aeadDecrypt, aeadEncrypt, chacha20Keystream } from './chacha.js';
 /** Packets (or length chunks) between rekeyings (BIP324). */
 export const REKEY_INTERVAL = 224;
 
-function nonce(low: number, rekeys: number): Uint8Array {
-  const n = new Uint8Array(12);
-  const v = new DataView(n.buffer);
-  v.setUint32(0, low, true);
-  v.setUint32(4, rekeys % 0x1_0000_0000, true);
-  v.setUint32(8, Math.floor(rekeys / 0x1_0000_0000), true);
-  return n;
+/** The 12-byte nonce low32 ‖ rekeys (64-bit), little-endian, written into `out` (a cipher's own scratch). */
+function nonce(low: number, rekeys: number, out: Uint8Array = new Uint8Array(12)): Uint8Array {
+  const high = Math.floor(rekeys / 0x1_0000_0000);
+  for (let i = 0; i < 4; i++) {
+    out[i] = (low >>> (8 * i)) & 0xff;
+    out[4 + i] = (rekeys >>> (8 * i)) & 0xff;
+    out[8 + i] = (high >>> (8 * i)) & 0xff;
+  }
+  return out;
 }
 
 /**
@@ -65,22 +67,27 @@ export class FSChaCha20Poly1305 {
   private key: Uint8Array;
   private packets = 0;
   private rekeys = 0;
+  /** Nonce scratch: both backends read the nonce during the call only. */
+  private readonly scratch = new Uint8Array(12);
 
   /** @param key - 32-byte initial key */
   constructor(key: Uint8Array) {
     this.key = key;
   }
 
-  /** Seal `plaintext` with `aad`: ciphertext ‖ tag. */
-  encrypt(aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    const out = aeadEncrypt(this.key, nonce(this.packets, this.rekeys), aad, plaintext);
+  /**
+   * Seal `plaintext` with `aad`: ciphertext ‖ tag.
+   * @param prefix - bytes left free before the ciphertext
+   */
+  encrypt(aad: Uint8Array, plaintext: Uint8Array, prefix = 0): Uint8Array {
+    const out = aeadEncrypt(this.key, nonce(this.packets, this.rekeys, this.scratch), aad, plaintext, prefix);
     this.advance();
     return out;
   }
 
   /** Open a sealed packet; undefined when it does not authenticate (the state advances either way). */
   decrypt(aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-    const out = aeadDecrypt(this.key, nonce(this.packets, this.rekeys), aad, sealed);
+    const out = aeadDecrypt(this.key, nonce(this.packets, this.rekeys, this.scratch), aad, sealed);
     this.advance();
     return out;
   }

@@ -34,16 +34,18 @@ export class PacketCipher {
 
   /** v2_enc_packet: encrypted length ‖ sealed header and contents. */
   encrypt(contents: Uint8Array, aad: Uint8Array = new Uint8Array(0), ignore = false): Uint8Array {
-    if (contents.length > 0xffffff) throw new RangeError('v2 contents are at most 2^24 - 1 bytes');
     const plaintext = new Uint8Array(HEADER_SIZE + contents.length);
-    plaintext[0] = ignore ? IGNORE_BIT : 0;
     plaintext.set(contents, HEADER_SIZE);
-    const sealed = this.packets.encrypt(aad, plaintext);
-    const n = contents.length;
-    const length = this.lengths.crypt(Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, n >>> 16));
-    const out = new Uint8Array(LENGTH_FIELD_SIZE + sealed.length);
-    out.set(length, 0);
-    out.set(sealed, LENGTH_FIELD_SIZE);
+    return this.encryptPlaintext(plaintext, aad, ignore);
+  }
+
+  /** Like {@link PacketCipher.encrypt} for contents already after a header byte (`plaintext[0]`, overwritten): no copy. */
+  encryptPlaintext(plaintext: Uint8Array, aad: Uint8Array = new Uint8Array(0), ignore = false): Uint8Array {
+    const n = plaintext.length - HEADER_SIZE;
+    if (n < 0 || n > 0xffffff) throw new RangeError('v2 contents are 0 to 2^24 - 1 bytes');
+    plaintext[0] = ignore ? IGNORE_BIT : 0;
+    const out = this.packets.encrypt(aad, plaintext, LENGTH_FIELD_SIZE);
+    out.set(this.lengths.crypt(Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, n >>> 16)), 0);
     return out;
   }
 

@@ -123,7 +123,7 @@ export class V2Session {
    * @throws Error before `ready`
    */
   encode(message: Message): Uint8Array {
-    if (this.kind === 'v2') return this.send!.encrypt(encodeContents(message));
+    if (this.kind === 'v2') return this.send!.encryptPlaintext(encodeContents(message, true));
     if (this.kind === 'v1') return encodeMessage(this.options.network, message);
     throw new Error('the v2 session is not ready');
   }
