@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { filter, firstValueFrom, share } from 'rxjs';
 import { fileHeaderStore } from '../chain/file-header-store.js';
 import { createHeaderChain, type HeaderChain } from '../chain/header-chain.js';
-import { createPeer } from '../peer/peer.js';
+import { connectPeer } from '../peer/connect-peer.js';
 import { syncHeaders, type SyncProgress } from '../spv/sync-headers.js';
-import { connectTcp } from '../transport/connect-tcp.js';
 import type { Network } from '../wire/networks.js';
 import type { CliIO } from './main.js';
 import { explainError } from './explain-error.js';
@@ -50,7 +49,7 @@ export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOu
       const label = `${host}:${port}`;
       let peer;
       try {
-        peer = createPeer(await connectTcp({ host, port }), { network: cmd.network });
+        peer = await connectPeer({ host, port, network: cmd.network }); // BIP324 v2, else v1 (Core's downgrade)
       } catch (e) {
         emit('peer-failed', `${label}: ${explainError(e, cmd.network)}`, { peer: label, error: explainError(e, cmd.network) });
         continue;

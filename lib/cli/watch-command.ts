@@ -1,9 +1,9 @@
 import { MruSet } from '../peer/mru-set.js';
-import { createPeer, type Peer } from '../peer/peer.js';
+import { connectPeer } from '../peer/connect-peer.js';
+import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../spv/address.js';
 import type { WalletEvent } from '../spv/wallet-tracker.js';
 import { watch } from '../spv/watch.js';
-import { connectTcp } from '../transport/connect-tcp.js';
 import { fromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
 import { explainError } from './explain-error.js';
@@ -60,7 +60,8 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   try {
     for (const { host, port } of cmd.peers) {
       try {
-        peers.push(createPeer(await connectTcp({ host, port }), { network: cmd.network, sentNonces: new MruSet(50) }));
+        // BIP324 v2 where the peer speaks it (the wallet's traffic is then unreadable on the path), else v1.
+        peers.push(await connectPeer({ host, port, network: cmd.network, sentNonces: new MruSet(50) }));
       } catch (e) {
         io.err(`${host}:${port}: ${explainError(e, cmd.network)}`);
       }
