@@ -17,3 +17,4 @@ export * from './select-addresses.js';
 export * from './version-message.js';
 export * from './peer.js';
 export * from './connect-peer.js';
+export * from './peer-resource.js';
