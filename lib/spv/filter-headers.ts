@@ -127,6 +127,40 @@ async function resolve(claims: Claim[], chain: HeaderChain, from: number): Promi
 }
 
 /**
+ * Whether `client` serves the same filter headers as `claim` for `from`..`to`
+ * without downloading them all: its `cfcheckpt` must equal the claim's
+ * headers at every 1,000th height, and the headers after the last
+ * checkpoint (fewer than 1,000) must end in the claim's last header. Each
+ * header commits to every filter hash before it, so agreement there means
+ * the same hashes throughout.
+ */
+async function agrees(
+  client: FilterClient,
+  chain: HeaderChain,
+  state: FilterHeaderChain,
+  claim: Claim,
+  from: number,
+  to: number,
+): Promise<boolean> {
+  const headerAt = (h: number): Uint8Array | undefined => (h < 0 ? ZERO : h < from ? state.headers[h] : claim.headers[h - from]);
+  if (to >= CFCHECKPT_INTERVAL) {
+    const checkpoints = await client.checkpoints(chain.header(to)!);
+    if (checkpoints.length !== Math.floor(to / CFCHECKPT_INTERVAL)) return false;
+    for (let i = 0; i < checkpoints.length; i++) {
+      const mine = headerAt((i + 1) * CFCHECKPT_INTERVAL);
+      if (mine && !bytesEqual(checkpoints[i]!, mine)) return false;
+    }
+  }
+  const start = Math.max(from, Math.floor(to / CFCHECKPT_INTERVAL) * CFCHECKPT_INTERVAL + 1);
+  if (start > to) return true; // `to` is itself a checkpoint height, compared above
+  const { previous, hashes } = await client.headers(start, chain.header(to)!);
+  if (!bytesEqual(previous, headerAt(start - 1)!)) return false;
+  let last = previous;
+  for (const h of hashes) last = filterHeaderFromHash(h, last);
+  return bytesEqual(last, claim.headers[claim.headers.length - 1]!);
+}
+
+/**
  * Extend the verified filter headers to the chain's tip. Every peer's
  * `cfheaders` must continue what is verified and agree with its own
  * `cfcheckpt`; when peers disagree, the liars are found from the block
@@ -143,10 +177,15 @@ export async function syncFilterHeaders(
   if (from > to) return [...clients];
   let claims: Claim[] = [];
   const refused: CompactFilterError[] = [];
+  // One peer's headers in full; every other peer is first compared through its checkpoints and last headers (neutrino's
+  // way), and downloaded in full only when it disagrees.
+  const agreeing: FilterClient[] = [];
   for (const client of clients) {
     if (!client.peer.connected) continue;
     try {
-      claims.push(await claimOf(client, chain, state, from, to));
+      const primary = claims[0];
+      if (primary && (await agrees(client, chain, state, primary, from, to))) agreeing.push(client);
+      else claims.push(await claimOf(client, chain, state, from, to));
     } catch (e) {
       if (!(e instanceof CompactFilterError)) throw e;
       refused.push(e);
@@ -154,6 +193,7 @@ export async function syncFilterHeaders(
   }
   // A lone peer's own error says more than "no peers".
   if (claims.length === 0 && clients.length === 1 && refused.length === 1) throw refused[0]!;
+  const primary = claims[0];
   while (
     claims.length > 1 &&
     !claims.every((c) => bytesEqual(c.headers[c.headers.length - 1]!, claims[0]!.headers[claims[0]!.headers.length - 1]!))
@@ -161,6 +201,12 @@ export async function syncFilterHeaders(
     const left = await resolve(claims, chain, from);
     if (left.length === claims.length) break; // every side passed the output check: keep the first, as neutrino keeps its own
     claims = left;
+  }
+  // Peers that agreed with a claim found lying (others survived it) served the very same headers: they go with it.
+  if (primary && claims.length > 0 && !claims.includes(primary)) {
+    for (const c of agreeing.splice(0)) {
+      ban(c, new CompactFilterError(CompactFilterErrorCode.LyingFilter, 'its filter headers equal a peer found lying', c.address));
+    }
   }
   const winner = claims[0];
   if (!winner) {
@@ -174,5 +220,5 @@ export async function syncFilterHeaders(
     state.headers.push(winner.headers[i]!);
   }
   const agree = claims.filter((c) => bytesEqual(c.headers[c.headers.length - 1]!, winner.headers[winner.headers.length - 1]!));
-  return agree.map((c) => c.client);
+  return [...agree.map((c) => c.client), ...(winner === primary ? agreeing : [])];
 }

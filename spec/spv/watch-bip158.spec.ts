@@ -48,7 +48,8 @@ beforeAll(async () => {
 });
 
 /** An rxbtc server of headers, filters and blocks built from `blocks`, optionally lying at one height. */
-async function server(lieAt?: number): Promise<{ listener: Listener; index: FilterIndex }> {
+async function server(lieAt?: number): Promise<{ listener: Listener; index: FilterIndex; cfheadersFrom: number[] }> {
+  const cfheadersFrom: number[] = [];
   const index = new FilterIndex();
   const chain = createHeaderChain({ network });
   for (const b of blocks) index.add(b);
@@ -70,8 +71,9 @@ async function server(lieAt?: number): Promise<{ listener: Listener; index: Filt
     });
     serveHeaders(peer, chain);
     serveCompactFilters(peer, index);
+    peer.on('getcfheaders').subscribe((m) => cfheadersFrom.push(m.startHeight));
   });
-  return { listener, index };
+  return { listener, index, cfheadersFrom };
 }
 
 async function client(port: number, chain: HeaderChain): Promise<Peer> {
@@ -120,5 +122,31 @@ describe('watchBip158, rxbtc ↔ rxbtc over TCP on real regtest blocks', () => {
     good.disconnect();
     await liar.listener.close();
     await honest.listener.close();
+  });
+
+  it('two identical liars and an honest server: the second liar, checked only against the first, goes with it', async () => {
+    const liars = [await server(111), await server(111)];
+    const honest = await server();
+    const chain = createHeaderChain({ network });
+    const peers = [
+      await client(liars[0]!.listener.port, chain),
+      await client(liars[1]!.listener.port, chain),
+      await client(honest.listener.port, chain),
+    ];
+    await eventually(() => chain.height === blocks.length - 1, within);
+    const found = await firstValueFrom(
+      watchBip158({ chain, source: peers, scripts: [watched], from: 100 }).pipe(
+        filter((e) => e.status === 'confirmed'),
+        timeout(within),
+      ),
+    );
+    expect([found.txid, found.height]).toEqual([paid, 111]);
+    for (const liar of peers.slice(0, 2)) expect(((await liar.closed).error as CompactFilterError).code).toBe('lying-filter');
+    // The first liar was read in full (from genesis); the second liar only after the last checkpoint (it agreed); the
+    // honest server after the last checkpoint (it disagreed), then in full.
+    expect([liars[0]!.cfheadersFrom, liars[1]!.cfheadersFrom, honest.cfheadersFrom]).toEqual([[0], [1], [1, 0]]);
+    expect(peers[2]!.connected).toBe(true);
+    peers[2]!.disconnect();
+    for (const l of [...liars, honest]) await l.listener.close();
   });
 });
