@@ -1,4 +1,5 @@
 import { chacha20, chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { nodeBuiltin } from '../wire/node-builtin.js';
 
 /** The subset of `node:crypto` used here, looked up at run time. */
 interface NodeCipher {
@@ -14,14 +15,9 @@ interface NodeCrypto {
   getCiphers(): string[];
 }
 
-/**
- * Node's ChaCha20 and ChaCha20-Poly1305 through `process.getBuiltinModule`,
- * without a static import, so this module stays browser-safe; undefined
- * where they are missing (browsers, or an OpenSSL built without them).
- */
+/** Node's ChaCha20 and ChaCha20-Poly1305 (see `nodeBuiltin`); undefined in browsers or an OpenSSL without them. */
 function findNodeCrypto(): NodeCrypto | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
+  const mod = nodeBuiltin<NodeCrypto>('node:crypto');
   if (typeof mod?.createCipheriv !== 'function' || typeof mod.getCiphers !== 'function') return undefined;
   const ciphers = mod.getCiphers();
   return ciphers.includes('chacha20') && ciphers.includes('chacha20-poly1305') ? (mod as NodeCrypto) : undefined;

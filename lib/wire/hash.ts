@@ -1,18 +1,14 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { nodeBuiltin } from './node-builtin.js';
 
 /** The subset of `node:crypto` used here, looked up at run time. */
 interface NodeCrypto {
   hash(algorithm: 'sha256', data: Uint8Array, outputEncoding: 'latin1'): string;
 }
 
-/**
- * Find Node's one-shot `crypto.hash` without a static import, so this
- * module stays browser-safe. `process.getBuiltinModule` exists on Node
- * ≥ 20.16; elsewhere the pure-JS path is used.
- */
+/** Node's one-shot `crypto.hash`, found at run time (see {@link nodeBuiltin}). */
 function findNodeCrypto(): NodeCrypto | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
+  const mod = nodeBuiltin<NodeCrypto>('node:crypto');
   return typeof mod?.hash === 'function' ? (mod as NodeCrypto) : undefined;
 }
 
