@@ -1,6 +1,6 @@
 import { listenTcp } from '../transport/listen-tcp.js';
 import { randomNonce } from '../peer/nonce.js';
-import { connectPeer } from '../peer/connect-peer.js';
+import { connectPeer, keyExchangeFailed } from '../peer/connect-peer.js';
 import { createPeer, type Peer } from '../peer/peer.js';
 import { RXBTC_USER_AGENT } from '../peer/user-agent.js';
 import type { Message } from '../wire/message.js';
@@ -50,7 +50,7 @@ async function watchPeer(peer: Peer, label: string, network: Network, json: bool
       negotiated = await peer.handshake;
     } catch (e) {
       const closed = await peer.closed;
-      if (downgrading && peer.stats().sessionId === undefined) return 1; // connectPeer retries with v1; that peer reports
+      if (downgrading && keyExchangeFailed(peer)) return 1; // connectPeer retries with v1; that peer reports
       const why = explainError(closed.error ?? e, network);
       if (json) emit('error', why, { error: why });
       else io.err(`${label}: ${why}`);

@@ -22,6 +22,14 @@ export interface ConnectPeerOptions extends Omit<PeerConfig, 'inbound' | 'transp
 }
 
 /**
+ * Whether a v2 peer failed before its key exchange completed (no session id):
+ * Core's sign of a v1-only remote, on which `connectPeer`'s `auto` dials again with v1.
+ */
+export function keyExchangeFailed(peer: Peer): boolean {
+  return !peer.connected && peer.stats().sessionId === undefined;
+}
+
+/**
  * Dial a peer and complete the handshake. Resolves with the handshaken
  * Peer (`stats().transport` says which transport won); rejects with the
  * dial or handshake error. Nothing is remembered between calls.
@@ -54,8 +62,8 @@ export async function connectPeer(options: ConnectPeerOptions): Promise<Peer> {
   try {
     return await handshaken(v2);
   } catch (error) {
-    // No session id: the remote never completed the key exchange (a v1-only node drops our 64 random bytes).
-    if (v2.stats().sessionId === undefined) return handshaken(await dial('v1'));
+    // A v1-only node drops (or answers in v1) our 64 random bytes: the key exchange never completes.
+    if (keyExchangeFailed(v2)) return handshaken(await dial('v1'));
     throw error;
   }
 }

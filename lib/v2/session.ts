@@ -86,6 +86,8 @@ export class V2Session {
   private keyPair: EllswiftKeyPair | undefined;
   private sentGarbage: Uint8Array = new Uint8Array(0);
   private readonly maxContents: number;
+  /** An initiator that sends its garbage with the terminator (see `delayGarbage`). */
+  private readonly garbageLater: boolean;
   private started = false;
 
   /**
@@ -96,6 +98,7 @@ export class V2Session {
     this.write = write;
     this.options = options;
     this.maxContents = LONG_TYPE_SIZE + (options.maxPayloadSize ?? MAX_PAYLOAD_SIZE);
+    this.garbageLater = options.initiating && options.delayGarbage === true;
     this.ready = new Promise<TransportKind>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -135,10 +138,9 @@ export class V2Session {
     const garbageLength = this.options.garbageLength ?? (random(2)[0]! | (random(1)[0]! << 8)) % (MAX_GARBAGE_SIZE + 1);
     if (!(garbageLength >= 0 && garbageLength <= MAX_GARBAGE_SIZE)) throw new RangeError(`garbage is 0..${MAX_GARBAGE_SIZE} bytes`);
     this.sentGarbage = random(garbageLength);
-    const delayed = this.options.initiating && this.options.delayGarbage === true;
-    const out = new Uint8Array(ELLSWIFT_SIZE + (delayed ? 0 : garbageLength));
+    const out = new Uint8Array(ELLSWIFT_SIZE + (this.garbageLater ? 0 : garbageLength));
     out.set(this.keyPair.publicKey, 0);
-    if (!delayed) out.set(this.sentGarbage, ELLSWIFT_SIZE);
+    if (!this.garbageLater) out.set(this.sentGarbage, ELLSWIFT_SIZE);
     this.write(out).catch(() => undefined); // a failed write surfaces as the connection's error
   }
 
@@ -213,7 +215,7 @@ export class V2Session {
               recvTerminator = initiating ? k.responderGarbageTerminator : k.initiatorGarbageTerminator;
               const terminator = initiating ? k.initiatorGarbageTerminator : k.responderGarbageTerminator;
               // Terminator, decoys, then the version packet; the first packet authenticates our garbage.
-              const parts: Uint8Array[] = initiating && this.options.delayGarbage === true ? [this.sentGarbage, terminator] : [terminator];
+              const parts: Uint8Array[] = this.garbageLater ? [this.sentGarbage, terminator] : [terminator];
               let first: Uint8Array = this.sentGarbage;
               for (const length of this.options.decoys ?? []) {
                 parts.push(this.send.encrypt(new Uint8Array(length), first, true));
