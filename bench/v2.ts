@@ -1,42 +1,10 @@
 import { Subject } from 'rxjs';
-import {
-  V2Session,
-  chachaBackend,
-  decodeMessage,
-  decodeMessages,
-  ellswiftCreate,
-  encodeMessage,
-  v2Ecdh,
-  type Message,
-} from '../lib/index.js';
+import { v2SessionPair } from '../fuzz/v2-pair.js';
+import { chachaBackend, decodeMessage, decodeMessages, ellswiftCreate, encodeMessage, v2Ecdh, type Message } from '../lib/index.js';
 import { spread, type Rounds } from './codec/rounds.js';
 import { CHUNK, NETWORK, buildStream, type Workload } from './codec/workloads.js';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** A handshaken pair of sessions over an in-memory wire: `send` encodes, `receive` decodes what it is fed. */
-function sessionPair(): { send: V2Session; feed: Subject<Uint8Array>; received: () => number } {
-  const toResponder = new Subject<Uint8Array>();
-  const toInitiator = new Subject<Uint8Array>();
-  const initiator = new V2Session(
-    (b) => {
-      toResponder.next(b);
-      return Promise.resolve();
-    },
-    { network: NETWORK, initiating: true, garbageLength: 0 },
-  );
-  const responder = new V2Session(
-    (b) => {
-      toInitiator.next(b);
-      return Promise.resolve();
-    },
-    { network: NETWORK, initiating: false, detect: true },
-  );
-  let count = 0;
-  toResponder.pipe(responder.decode()).subscribe(() => count++);
-  toInitiator.pipe(initiator.decode()).subscribe();
-  return { send: initiator, feed: toResponder, received: () => count };
-}
 
 /** Cut bytes into socket-sized chunks. */
 function chunked(parts: Uint8Array[]): Uint8Array[] {
@@ -80,15 +48,16 @@ export async function runV2(rounds: number): Promise<{ met: boolean; line: strin
       if (round >= 0) v1.ms.push(performance.now() - t);
 
       // v2: a fresh session each round (its ciphers move on), packets made outside the timing.
-      const pair = sessionPair();
-      await pair.send.ready;
+      let received = 0;
+      const pair = v2SessionPair(NETWORK, { next: () => received++ }, { garbageLength: 0 });
+      await pair.initiator.ready;
       t = performance.now();
-      const packets = messages.map((m) => pair.send.encode(m));
+      const packets = messages.map((m) => pair.initiator.encode(m));
       if (round >= 0) v2Encode.ms.push(performance.now() - t);
       const chunks = chunked(packets);
       t = performance.now();
-      for (const c of chunks) pair.feed.next(c);
-      if (pair.received() !== messages.length) throw new Error(`v2 decoded ${pair.received()} of ${messages.length}`);
+      for (const c of chunks) pair.toResponder.next(c);
+      if (received !== messages.length) throw new Error(`v2 decoded ${received} of ${messages.length}`);
       if (round >= 0) v2.ms.push(performance.now() - t);
 
       t = performance.now();

@@ -1,8 +1,6 @@
-import { Subject } from 'rxjs';
 import {
   ProtocolError,
   V2Error,
-  V2Session,
   bytesEqual,
   encodeMessage,
   type Message,
@@ -12,6 +10,7 @@ import {
 } from '../lib/index.js';
 import { trackAllocations } from './allocations.js';
 import type { Random } from './random.js';
+import { v2SessionPair } from './v2-pair.js';
 import { FuzzFailure } from './targets.js';
 
 /** How a v2 case ended: every packet decoded, the stream ended mid-packet, or a typed error's code. */
@@ -54,29 +53,14 @@ function damage(bytes: Uint8Array, rnd: Random): Uint8Array {
  * @throws FuzzFailure on a violation
  */
 export function checkV2Stream(network: Network, messages: readonly Message[], rnd: Random): V2Outcome {
-  const toResponder = new Subject<Uint8Array>();
-  const toInitiator = new Subject<Uint8Array>();
-  const responder = new V2Session(
-    (b) => {
-      toInitiator.next(b);
-      return Promise.resolve();
-    },
-    { network, initiating: false, detect: true },
-  );
-  let handshaking = true;
-  const initiator = new V2Session(
-    (b) => {
-      if (handshaking) toResponder.next(b);
-      return Promise.resolve();
-    },
-    { network, initiating: true, garbageLength: rnd.int(100), decoys: rnd.chance(0.5) ? [rnd.int(50)] : [] },
-  );
   const decoded: Message[] = [];
   const failures: unknown[] = [];
-  toResponder.pipe(responder.decode()).subscribe({ next: (m) => decoded.push(m), error: (e: unknown) => failures.push(e) });
-  toInitiator.pipe(initiator.decode()).subscribe({ error: () => undefined });
+  const { initiator, toResponder } = v2SessionPair(
+    network,
+    { next: (m) => decoded.push(m), error: (e: unknown) => failures.push(e) },
+    { garbageLength: rnd.int(100), decoys: rnd.chance(0.5) ? [rnd.int(50)] : [] },
+  );
   if (initiator.transport !== 'v2' || failures.length > 0) throw new FuzzFailure('the v2 handshake did not complete', new Uint8Array(0));
-  handshaking = false;
   const packets = messages.map((m) => initiator.encode(m));
   const all = new Uint8Array(packets.reduce((n, p) => n + p.length, 0));
   let at = 0;
