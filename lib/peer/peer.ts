@@ -113,7 +113,8 @@ class RxPeer implements Peer {
   private prevGetHeaders: { begin: Uint8Array; stop: Uint8Array } | undefined;
   private filteredBlocksRequested = false;
   private lastAnnounced: Uint8Array | undefined;
-  private readonly state: PeerStats;
+  /** Everything in a stats snapshot but the transport, which the session knows. */
+  private readonly state: Omit<PeerStats, 'transport' | 'sessionId'>;
   private readonly session: V2Session | undefined;
 
   constructor(connection: Connection, config: ResolvedPeerConfig) {
@@ -144,8 +145,6 @@ class RxPeer implements Peer {
       wtxidRelay: false,
       feeFilter: 0n,
       handshakeComplete: false,
-      transport: 'v1',
-      sessionId: undefined,
     };
     this.messages$ = this.incoming.asObservable();
     this.handshake = new Promise<Negotiated>((resolve, reject) => {
@@ -181,10 +180,6 @@ class RxPeer implements Peer {
             },
           );
     this.session = session;
-    session?.established.then((t) => {
-      this.state.transport = t;
-      this.state.sessionId = session.sessionId;
-    }, ignore);
     this.outbound = new OutboundQueue(
       (bytes) => connection.write(bytes),
       session ? (m) => session.encode(m) : (m) => encodeMessage(config.network, m),
@@ -339,7 +334,13 @@ class RxPeer implements Peer {
   }
 
   stats(): PeerStats {
-    return { ...this.state };
+    return { ...this.state, ...this.transportInfo() };
+  }
+
+  /** The transport the remote has proved (v1 until a v2 version packet authenticates) and, for v2, the session id. */
+  private transportInfo(): { transport: 'v1' | 'v2'; sessionId: string | undefined } {
+    const transport = this.session?.establishedTransport ?? 'v1';
+    return { transport, sessionId: transport === 'v2' ? this.session?.sessionId : undefined };
   }
 
   disconnect(reason = 'disconnected by the caller', error?: Error): void {
@@ -360,9 +361,9 @@ class RxPeer implements Peer {
   }
 
   private onNegotiated(n: Negotiated): void {
-    n.transport = this.session?.transport ?? 'v1';
-    const sessionId = this.session?.sessionId;
-    if (n.transport === 'v2' && sessionId) n.sessionId = sessionId;
+    const { transport, sessionId } = this.transportInfo();
+    n.transport = transport;
+    if (sessionId) n.sessionId = sessionId;
     this.negotiated = n;
     Object.assign(this.state, {
       services: n.remote.services,

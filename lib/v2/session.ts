@@ -81,6 +81,7 @@ export class V2Session {
   private readonly options: V2SessionOptions;
   private readonly write: (bytes: Uint8Array) => Promise<void>;
   private kind: TransportKind | undefined;
+  private provenKind: TransportKind | undefined;
   private id: Uint8Array | undefined;
   private send: PacketCipher | undefined;
   private keyPair: EllswiftKeyPair | undefined;
@@ -105,15 +106,23 @@ export class V2Session {
     });
     this.ready.catch(() => undefined); // a failure reaches the decoder's subscriber; this is for who awaits it
     this.established = new Promise<TransportKind>((resolve, reject) => {
-      this.resolveEstablished = resolve;
+      this.resolveEstablished = (t) => {
+        this.provenKind = t;
+        resolve(t);
+      };
       this.rejectEstablished = reject;
     });
     this.established.catch(() => undefined);
   }
 
-  /** `v1` or `v2` once known. */
+  /** `v1` or `v2` once known (`v2` from our keys on, before the remote has proved itself). */
   get transport(): TransportKind | undefined {
     return this.kind;
+  }
+
+  /** The transport once {@link V2Session.established} (synchronously, for snapshots), else undefined. */
+  get establishedTransport(): TransportKind | undefined {
+    return this.provenKind;
   }
 
   /** The session id (hex) once the keys are derived: equal at both ends unless someone is in the middle. */
