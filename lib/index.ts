@@ -5,3 +5,4 @@ export * from './peer/index.js';
 export * from './chain/index.js';
 export * from './spv/index.js';
 export * from './v2/index.js';
+export * from './pool/index.js';

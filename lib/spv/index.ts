@@ -1,3 +1,4 @@
+export * from './peer-set.js';
 export * from './sync-headers.js';
 export * from './serve-headers.js';
 export * from './siphash.js';

@@ -3,6 +3,7 @@ import type { ChainEntry } from '../chain/chain-node.js';
 import { ChainError, ChainErrorCode } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer.js';
+import { isPeerSet, type PeerSet } from './peer-set.js';
 import { blockHash, type BlockHeader } from '../wire/block-header.js';
 import { InvType } from '../wire/messages/inv.js';
 import { MAX_HEADERS_PER_MESSAGE } from '../wire/messages/headers.js';
@@ -44,7 +45,12 @@ const RATE_WINDOW = 5000;
  * rules (getheaders → headers in 30 s) apply. Completes when the peer
  * disconnects after catching up; errors if it disconnects before.
  *
- * @param source - a peer (its handshake may still be running)
+ * With a set of peers (a pool), syncs from its best peer and switches to
+ * the next when that one fails or leaves (a peer that served invalid
+ * headers is disconnected with the error, which a pool bans); then it never
+ * completes by itself.
+ *
+ * @param source - a peer (its handshake may still be running), or a pool
  * @param chain - the chain to extend
  * @param options - clock and tolerance
  * @returns progress after every batch; cold: subscribing starts the sync
@@ -55,7 +61,44 @@ const RATE_WINDOW = 5000;
  * syncHeaders(peer, chain).subscribe((p) => console.log(`${p.height}/${p.bestKnownHeight}`));
  * ```
  */
-export function syncHeaders(source: Peer, chain: HeaderChain, options: SyncHeadersOptions = {}): Observable<SyncProgress> {
+export function syncHeaders(source: Peer | PeerSet, chain: HeaderChain, options: SyncHeadersOptions = {}): Observable<SyncProgress> {
+  return isPeerSet(source) ? syncFromSet(source, chain, options) : syncFromPeer(source, chain, options);
+}
+
+/**
+ * Sync from a set's best peer; when it fails (invalid headers, a stall, a
+ * hang-up) or leaves, go on with the next best one that has not failed.
+ * Never completes by itself: unsubscribe to stop.
+ */
+function syncFromSet(set: PeerSet, chain: HeaderChain, options: SyncHeadersOptions): Observable<SyncProgress> {
+  return new Observable<SyncProgress>((subscriber) => {
+    const subs = new Subscription();
+    const used = new WeakSet<Peer>();
+    let current: Peer | undefined;
+    const pick = (): Peer | undefined => {
+      const best = set.bestPeer();
+      if (best && !used.has(best) && best.connected) return best;
+      return set.peers().find((m) => !used.has(m.peer) && m.peer.connected)?.peer;
+    };
+    const next = (): void => {
+      if (subscriber.closed || current) return;
+      const peer = pick();
+      if (!peer) return; // wait for the next peer to join
+      current = peer;
+      used.add(peer);
+      const done = (): void => {
+        current = undefined;
+        next();
+      };
+      subs.add(syncFromPeer(peer, chain, options).subscribe({ next: (p) => subscriber.next(p), error: done, complete: done }));
+    };
+    subs.add(set.peers$.subscribe((e) => (e.type === 'added' ? next() : undefined)));
+    next();
+    return subs;
+  });
+}
+
+function syncFromPeer(source: Peer, chain: HeaderChain, options: SyncHeadersOptions): Observable<SyncProgress> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const maxUnconnecting = options.maxUnconnecting ?? 10;
   return new Observable<SyncProgress>((subscriber) => {

@@ -1,0 +1,32 @@
+import { lookup } from 'node:dns/promises';
+import type { KnownAddress } from './address-book.js';
+
+/** Resolves a DNS seed's name to IP addresses. */
+export type Resolver = (host: string) => Promise<string[]>;
+
+/** The system resolver (`node:dns` lookup, IPv4 and IPv6). */
+export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+
+/**
+ * Ask each DNS seed for addresses, in parallel; a seed that fails is
+ * skipped (reported in `failed`).
+ * @param seeds - seed host names (a network's `dnsSeeds`)
+ * @param port - the network's default port
+ * @param resolver - how to resolve names
+ * @param nowSeconds - timestamp given to the addresses
+ */
+export async function querySeeds(
+  seeds: readonly string[],
+  port: number,
+  resolver: Resolver,
+  nowSeconds: number,
+): Promise<{ addresses: KnownAddress[]; failed: { seed: string; error: unknown }[] }> {
+  const results = await Promise.allSettled(seeds.map((s) => resolver(s)));
+  const addresses: KnownAddress[] = [];
+  const failed: { seed: string; error: unknown }[] = [];
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') failed.push({ seed: seeds[i]!, error: r.reason });
+    else for (const host of r.value) addresses.push({ host, port, services: 0n, timestamp: nowSeconds });
+  });
+  return { addresses, failed };
+}

@@ -1,0 +1,494 @@
+import { Observable, Subject, Subscription, asyncScheduler, concat, defer, from, share, type SchedulerLike } from 'rxjs';
+import type { Connection } from '../transport/connection.js';
+import type { PeerConfig } from '../peer/config.js';
+import { connectPeer } from '../peer/connect-peer.js';
+import { MruSet } from '../peer/mru-set.js';
+import { createPeer, type Peer } from '../peer/peer.js';
+import type { Message } from '../wire/message.js';
+import { MAX_ADDR_PER_MESSAGE } from '../wire/messages/addr.js';
+import type { Network } from '../wire/networks.js';
+import type { Transaction } from '../wire/transaction.js';
+import { AddressBook, type AddressEntry, type KnownAddress } from './address-book.js';
+import { loadAddressBook, saveAddressBook } from './address-book-file.js';
+import { addrEntries, addrV2Entries, addressesFromAddr, addressesFromAddrV2 } from './address-messages.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { BanList, DEFAULT_BAN_DURATION, type Ban } from './ban-list.js';
+import { Broadcaster, type Broadcast } from './broadcast.js';
+import { querySeeds, systemResolver, type Resolver } from './dns-seeds.js';
+import { endpointKey, parseEndpoint, type Endpoint } from './endpoint.js';
+import { PoolError, PoolErrorCode } from './errors.js';
+import { floodGuard, type FloodLimits } from './flood-guard.js';
+import { misbehaviour } from './misbehaviour.js';
+import { netgroup } from './netgroup.js';
+
+/** Default outbound connections (Bitcoin Core's full-relay outbound count). */
+export const DEFAULT_OUTBOUND = 8;
+/** Default inbound limit (Core's 125 connections less the 8 outbound). */
+export const DEFAULT_MAX_INBOUND = 117;
+/** Default inbound connections from one netgroup. */
+export const DEFAULT_MAX_INBOUND_PER_NETGROUP = 8;
+/** DNS seeds are asked only while the address book holds fewer addresses than this. */
+export const DEFAULT_SEED_BELOW = 100;
+/** Least time between two rounds of DNS seed queries, ms. */
+export const SEED_INTERVAL = 10 * 60 * 1000;
+/** How often the address book is saved, ms (Core's 15 minutes). */
+export const DEFAULT_SAVE_INTERVAL = 15 * 60 * 1000;
+/** When nothing can be dialled and nothing is pending, look again after this long, ms. */
+const IDLE_RECHECK = 30_000;
+
+/** Peer settings the pool passes to each of its peers (the pool sets network, direction, transport, scheduler and nonces). */
+export type PoolPeerConfig = Omit<PeerConfig, 'network' | 'inbound' | 'transport' | 'scheduler' | 'sentNonces'>;
+
+/**
+ * Opens an outbound connection and returns the handshaken peer; calls
+ * `onPeer` as soon as each peer object exists (before its handshake).
+ */
+export type Dialer = (target: Endpoint, onPeer: (peer: Peer) => void) => Promise<Peer>;
+
+/** Options of {@link createPool}. */
+export interface PoolOptions {
+  /** The network. */
+  network: Network;
+  /** `HOST[:PORT]` addresses to start from; kept in the book for ever (never evicted). */
+  connect?: readonly string[];
+  /** Ask the network's DNS seeds when the book is short. @default true when `connect` is empty */
+  dnsSeeds?: boolean;
+  /** Resolves DNS seed names. @default {@link systemResolver} (node:dns) */
+  resolver?: Resolver;
+  /** Ask DNS seeds only while the book holds fewer addresses than this. @default 100 */
+  seedBelow?: number;
+  /** Also dial addresses learned from `addr`/`addrv2` (else only `connect` and seeds). @default true */
+  discover?: boolean;
+  /** Outbound connections to keep. @default 8 */
+  outbound?: number;
+  /** Inbound connections accepted at most. @default 117 */
+  maxInbound?: number;
+  /** Inbound connections accepted from one netgroup. @default 8 */
+  maxInboundPerNetgroup?: number;
+  /** Where inbound connections come from (e.g. `listenTcp()`); none when absent. */
+  listen?: { readonly connections$: Observable<Connection> };
+  /** A file to load the book from and save it to, or a book to use as it is. @default a fresh in-memory book */
+  addressBook?: string | AddressBook;
+  /** Outbound transport (see `connectPeer`). @default 'auto' */
+  transport?: 'auto' | 'v2' | 'v1';
+  /** SOCKS5 proxy for outbound connections (needed for `.onion` and `.i2p` addresses, which are skipped without it). */
+  proxy?: string;
+  /** Settings for every peer (user agent, services, timeouts…). */
+  peer?: PoolPeerConfig;
+  /** How outbound connections are made. @default `connectPeer` with the options above */
+  dial?: Dialer;
+  /** Every timer of the pool and its peers. @default asyncScheduler */
+  scheduler?: SchedulerLike;
+  /** How long a misbehaving peer is banned, ms. @default 86400000 (24 h) */
+  banDuration?: number;
+  /** Redial delays after failures. */
+  backoff?: BackoffOptions;
+  /** Message-rate limit per peer; beyond it the peer is banned for flooding. */
+  flood?: FloodLimits;
+  /** How often the book is saved when `addressBook` is a path, ms. @default 900000 */
+  saveInterval?: number;
+  /** Randomness (address selection, jitter). @default Math.random */
+  random?: () => number;
+}
+
+/** A peer in the pool. */
+export interface PoolPeer {
+  /** The peer (handshaken). */
+  readonly peer: Peer;
+  /** Its address: the dialled endpoint, or the remote address of an inbound connection. */
+  readonly address: Endpoint;
+  /** Whether it connected to us. */
+  readonly inbound: boolean;
+  /** Its {@link netgroup}. */
+  readonly netgroup: string;
+}
+
+/** A peer joined (handshake done) or left the pool. */
+export type PoolPeerEvent = ({ type: 'added' } & PoolPeer) | ({ type: 'removed'; reason: string; error?: Error } & PoolPeer);
+
+/** Everything the pool does, for logs and dashboards. */
+export type PoolEvent =
+  | PoolPeerEvent
+  | { type: 'dial-failed'; address: Endpoint; error: unknown; retryIn: number }
+  | { type: 'banned'; host: string; reason: string; until: number }
+  | { type: 'refused'; address: string; reason: string }
+  | { type: 'seeded'; addresses: number; failed: string[] }
+  | { type: 'warning'; message: string };
+
+/** A message with the peer it came from. */
+export interface PoolMessage {
+  /** The sender. */
+  readonly peer: Peer;
+  /** The message. */
+  readonly message: Message;
+}
+
+/** Many peers kept connected. See {@link createPool}. */
+export interface Pool {
+  /** Peers as they join and leave; a subscriber first gets an `added` for each current peer. */
+  readonly peers$: Observable<PoolPeerEvent>;
+  /** Every message of every peer, tagged with the peer. Hot. */
+  readonly messages$: Observable<PoolMessage>;
+  /** Peers joining and leaving, failed dials, bans, refusals, seed queries, warnings. Hot. */
+  readonly events$: Observable<PoolEvent>;
+  /** Resolves once the address book is loaded and the first dials started. */
+  readonly ready: Promise<void>;
+  /** The address book. */
+  readonly addressBook: AddressBook;
+  /** The handshaken peers now. */
+  peers(): PoolPeer[];
+  /** The peer to sync from: the highest claimed height, then outbound before inbound, then the lowest ping; undefined when none. */
+  bestPeer(): Peer | undefined;
+  /** Announce a transaction to every peer (and to peers that join later) and serve it on request, until `stop()`. */
+  broadcast(tx: Transaction): Broadcast;
+  /** Disconnect and ban a peer (or a host) for `duration` ms (default: `banDuration`). */
+  ban(target: Peer | string, reason: string, duration?: number): void;
+  /** Lift a ban. */
+  unban(host: string): void;
+  /** Bans in force. */
+  bans(): Ban[];
+  /** Disconnect every peer, stop dialling and listening, save the book; idempotent. */
+  close(): Promise<void>;
+}
+
+/** The host of a `host:port` or `[v6]:port` remote address. */
+function hostOf(remote: string): Endpoint {
+  const v6 = /^\[?(.*?)\]?:(\d+)$/.exec(remote);
+  return v6 ? { host: v6[1]!.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1'), port: Number(v6[2]) } : { host: remote, port: 0 };
+}
+
+const isOverlay = (host: string): boolean => /\.(onion|i2p)$/i.test(host);
+
+/**
+ * Keep a set of peers: `outbound` connections (at most one per netgroup)
+ * chosen from an address book learned from `addr`/`addrv2` (and DNS seeds
+ * when it is short), redialled with exponential backoff and jitter;
+ * inbound connections within limits; misbehaving peers banned at once
+ * (Bitcoin Core's rule since v28, see {@link misbehaviour}); transactions
+ * broadcast and served.
+ * @example
+ * ```ts
+ * const pool = createPool({ network: networks.mainnet, addressBook: 'peers.json' });
+ * pool.peers$.subscribe((e) => console.log(e.type, e.peer.stats().address));
+ * syncHeaders(pool, chain).subscribe((p) => console.log(p.height));
+ * ```
+ */
+export function createPool(options: PoolOptions): Pool {
+  const { network } = options;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const random = options.random ?? Math.random;
+  const target = options.outbound ?? DEFAULT_OUTBOUND;
+  const maxInbound = options.maxInbound ?? DEFAULT_MAX_INBOUND;
+  const maxPerGroup = options.maxInboundPerNetgroup ?? DEFAULT_MAX_INBOUND_PER_NETGROUP;
+  const banDuration = options.banDuration ?? DEFAULT_BAN_DURATION;
+  const connectList = (options.connect ?? []).map((c) => parseEndpoint(c, network.port));
+  const useSeeds = options.dnsSeeds ?? connectList.length === 0;
+  const resolver = options.resolver ?? systemResolver;
+  const seedBelow = options.seedBelow ?? DEFAULT_SEED_BELOW;
+  const discover = options.discover ?? true;
+  const sentNonces = new MruSet<bigint>(50); // the pool's own: a version carrying one of them is a connection to ourselves
+  const peerConfig = { ...options.peer, network, scheduler, sentNonces };
+  const dial: Dialer =
+    options.dial ??
+    ((t, onPeer) =>
+      connectPeer({
+        ...peerConfig,
+        host: t.host,
+        port: t.port,
+        transport: options.transport ?? 'auto',
+        ...(options.proxy ? { proxy: options.proxy } : {}),
+        onPeer,
+      }));
+
+  let book = typeof options.addressBook === 'object' ? options.addressBook : new AddressBook({}, random);
+  let bans = new BanList();
+  const bookPath = typeof options.addressBook === 'string' ? options.addressBook : undefined;
+  const events = new Subject<PoolEvent>();
+  const messages = new Subject<PoolMessage>();
+  const broadcaster = new Broadcaster();
+  const subs = new Subscription();
+  /** Every peer object of the pool, handshaken or not. */
+  const live = new Set<Peer>();
+  /** Handshaken peers. */
+  const members = new Map<Peer, PoolPeer>();
+  /** Outbound dials in progress, by endpoint key. */
+  const dialing = new Set<string>();
+  /** Netgroups of outbound peers and dials in progress, with counts. */
+  const outboundGroups = new Map<string, number>();
+  /** Connected endpoints (outbound), by key. */
+  const connectedKeys = new Set<string>();
+  let inboundCount = 0;
+  const inboundGroups = new Map<string, number>();
+  let closed = false;
+  let wake: Subscription | undefined;
+  let wakeAt = Infinity;
+  let lastSeed = -Infinity;
+  let seeding = false;
+
+  const now = (): number => scheduler.now();
+  const count = (m: Map<string, number>, key: string, delta: number): void => {
+    const n = (m.get(key) ?? 0) + delta;
+    if (n > 0) m.set(key, n);
+    else m.delete(key);
+  };
+  const outboundCount = (): number => [...members.values()].filter((m) => !m.inbound).length;
+
+  const eligible = (e: AddressEntry): boolean =>
+    !dialing.has(endpointKey(e)) &&
+    !connectedKeys.has(endpointKey(e)) &&
+    !outboundGroups.has(netgroup(e.host)) &&
+    e.nextAttempt <= now() &&
+    (options.proxy !== undefined || !isOverlay(e.host)) &&
+    bans.get(e.host, now()) === undefined;
+
+  const scheduleWake = (at: number): void => {
+    if (closed || at >= wakeAt) return;
+    wake?.unsubscribe();
+    wakeAt = at;
+    wake = scheduler.schedule(() => {
+      wakeAt = Infinity;
+      wake = undefined;
+      fill();
+    }, Math.max(0, at - now()));
+    subs.add(wake);
+  };
+
+  const seed = (): void => {
+    if (!useSeeds || seeding || network.dnsSeeds.length === 0 || book.size >= seedBelow || now() - lastSeed < SEED_INTERVAL) return;
+    seeding = true;
+    lastSeed = now();
+    void querySeeds(network.dnsSeeds, network.port, resolver, Math.floor(now() / 1000)).then(({ addresses, failed }) => {
+      seeding = false;
+      if (closed) return;
+      book.add(addresses, 'dns');
+      events.next({ type: 'seeded', addresses: addresses.length, failed: failed.map((f) => f.seed) });
+      fill();
+    });
+  };
+
+  /** Dial until `outbound` connections are made or dialling; then sleep until the next backoff ends. */
+  const fill = (): void => {
+    if (closed) return;
+    while (outboundCount() + dialing.size < target) {
+      const entry = book.select(eligible, now());
+      if (!entry) break;
+      startDial(entry);
+    }
+    if (outboundCount() + dialing.size < target) {
+      seed();
+      const next = book.nextRetry((e) => eligible(e), now());
+      scheduleWake(next ?? now() + IDLE_RECHECK);
+    }
+  };
+
+  const startDial = (entry: AddressEntry): void => {
+    const address: Endpoint = { host: entry.host, port: entry.port };
+    const key = endpointKey(address);
+    const group = netgroup(address.host);
+    dialing.add(key);
+    count(outboundGroups, group, 1);
+    book.attempt(address, now());
+    dial(address, (peer) => watchPeer(peer, address)).then(
+      (peer) => {
+        dialing.delete(key);
+        if (closed || !peer.connected) {
+          count(outboundGroups, group, -1);
+          peer.disconnect(closed ? 'pool closed' : 'disconnected during the handshake');
+          if (!closed) fill();
+          return;
+        }
+        connectedKeys.add(key);
+        book.good(address, now());
+        join(peer, address, false, group);
+        peer.send({ command: 'getaddr' }).catch(() => undefined); // once per outbound peer, as Core does
+      },
+      (error: unknown) => {
+        dialing.delete(key);
+        count(outboundGroups, group, -1);
+        if (closed) return;
+        const bad = misbehaviour(error instanceof Error ? error : undefined);
+        if (bad) banHost(address.host, bad);
+        const retryIn = backoffDelay((book.get(address)?.attempts ?? 0) + 1, options.backoff, random);
+        book.failed(address, now(), retryIn);
+        events.next({ type: 'dial-failed', address, error, retryIn });
+        fill();
+      },
+    );
+  };
+
+  /** Subscribe to a peer's messages from its creation on: flood guard, address learning, getaddr and getdata service, messages$. */
+  const watchPeer = (peer: Peer, address: Endpoint): void => {
+    let answeredGetaddr = false;
+    live.add(peer);
+    void peer.closed.then(() => live.delete(peer));
+    subs.add(
+      peer.messages$.pipe(floodGuard<Message>(options.flood, scheduler)).subscribe({
+        next: (message) => {
+          if (discover && (message.command === 'addr' || message.command === 'addrv2')) {
+            const learned: KnownAddress[] =
+              message.command === 'addr' ? addressesFromAddr(message.addresses) : addressesFromAddrV2(message.addresses);
+            book.add(learned, address.host);
+          } else if (message.command === 'getaddr' && peer.stats().inbound && !answeredGetaddr) {
+            answeredGetaddr = true; // Core answers one getaddr per connection, and only inbound ones
+            const sample = book.all().filter((e) => e.lastSuccess > 0 || e.attempts === 0);
+            const some = sample.sort(() => random() - 0.5).slice(0, MAX_ADDR_PER_MESSAGE);
+            (peer.stats().wantsAddrV2 ? peer.pushAddrV2(addrV2Entries(some)) : peer.pushAddr(addrEntries(some))).catch(() => undefined);
+          } else if (message.command === 'getdata') {
+            broadcaster.serve(peer, message.items);
+          }
+          messages.next({ peer, message });
+        },
+        error: (e: unknown) => peer.disconnect(e instanceof Error ? e.message : String(e), e instanceof Error ? e : undefined),
+      }),
+    );
+  };
+
+  const join = (peer: Peer, address: Endpoint, inbound: boolean, group: string): void => {
+    const member: PoolPeer = { peer, address, inbound, netgroup: group };
+    members.set(peer, member);
+    events.next({ type: 'added', ...member });
+    broadcaster.announceAll(peer);
+    void peer.closed.then(({ reason, error }) => {
+      members.delete(peer);
+      if (inbound) {
+        inboundCount--;
+        count(inboundGroups, group, -1);
+      } else {
+        connectedKeys.delete(endpointKey(address));
+        count(outboundGroups, group, -1);
+        // Try another address first: this one only after the first backoff step.
+        book.defer(address, now(), backoffDelay(1, options.backoff, random));
+      }
+      const bad = misbehaviour(error);
+      if (bad) banHost(address.host, bad);
+      events.next({ type: 'removed', ...member, reason, ...(error ? { error } : {}) });
+      fill();
+    });
+  };
+
+  const banHost = (host: string, reason: string, duration = banDuration): void => {
+    const ban = bans.ban(host, now() + duration, reason);
+    events.next({ type: 'banned', host: ban.host, reason, until: ban.until });
+    for (const m of members.values()) {
+      if (m.address.host.toLowerCase() === ban.host) m.peer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
+    }
+  };
+
+  const accept = (connection: Connection): void => {
+    const address = hostOf(connection.remoteAddress);
+    const group = netgroup(address.host);
+    const refuse = (reason: string): void => {
+      events.next({ type: 'refused', address: connection.remoteAddress, reason });
+      connection.close();
+    };
+    if (closed) return refuse('pool closed');
+    if (bans.get(address.host, now())) return refuse('banned');
+    if (inboundCount >= maxInbound) return refuse(`inbound limit (${maxInbound}) reached`);
+    if ((inboundGroups.get(group) ?? 0) >= maxPerGroup) return refuse(`inbound limit per netgroup (${maxPerGroup}) reached`);
+    inboundCount++;
+    count(inboundGroups, group, 1);
+    const peer = createPeer(connection, { ...peerConfig, inbound: true });
+    watchPeer(peer, address);
+    peer.handshake.then(
+      () => (closed ? peer.disconnect('pool closed') : join(peer, address, true, group)),
+      () => {
+        inboundCount--;
+        count(inboundGroups, group, -1);
+        void peer.closed.then(({ error }) => {
+          const bad = misbehaviour(error);
+          if (bad) banHost(address.host, bad);
+        });
+      },
+    );
+  };
+
+  const save = async (): Promise<void> => {
+    if (bookPath === undefined) return;
+    try {
+      await saveAddressBook(bookPath, network.name, book, bans, now());
+    } catch (e) {
+      events.next({ type: 'warning', message: `cannot save the address book ${bookPath}: ${(e as Error).message}` });
+    }
+  };
+
+  const ready = (async () => {
+    if (bookPath !== undefined) {
+      const loaded = await loadAddressBook(bookPath, network.name, now());
+      book = loaded.book;
+      bans = loaded.bans;
+      if (loaded.warning) events.next({ type: 'warning', message: loaded.warning });
+      const interval = options.saveInterval ?? DEFAULT_SAVE_INTERVAL;
+      subs.add(scheduler.schedule(function (this: { schedule(s?: unknown, d?: number): void }) {
+        void save();
+        this.schedule(undefined, interval);
+      }, interval));
+    }
+    book.add(
+      connectList.map((e) => ({ ...e, services: 0n, timestamp: Math.floor(now() / 1000) })),
+      'self',
+      true,
+    );
+    if (options.listen) subs.add(options.listen.connections$.subscribe(accept));
+    fill();
+  })();
+
+  const peers$ = defer(() =>
+    concat(
+      from([...members.values()].map((m): PoolPeerEvent => ({ type: 'added', ...m }))),
+      new Observable<PoolPeerEvent>((subscriber) =>
+        events.subscribe({
+          next: (e) => (e.type === 'added' || e.type === 'removed' ? subscriber.next(e) : undefined),
+          complete: () => subscriber.complete(),
+        }),
+      ),
+    ),
+  );
+
+  return {
+    peers$,
+    messages$: messages.pipe(share()),
+    events$: events.asObservable(),
+    ready,
+    get addressBook() {
+      return book;
+    },
+    peers: () => [...members.values()],
+    bestPeer() {
+      let best: PoolPeer | undefined;
+      const height = (p: PoolPeer): number => Math.max(p.peer.stats().startHeight, p.peer.stats().lastBlock);
+      for (const m of members.values()) {
+        if (!m.peer.connected) continue;
+        if (
+          !best ||
+          height(m) > height(best) ||
+          (height(m) === height(best) &&
+            (Number(best.inbound) - Number(m.inbound) > 0 ||
+              (m.inbound === best.inbound && m.peer.stats().lastPingMicros < best.peer.stats().lastPingMicros)))
+        )
+          best = m;
+      }
+      return best?.peer;
+    },
+    broadcast: (tx) => broadcaster.add(tx, [...members.keys()]),
+    ban(targetPeer, reason, duration) {
+      const host = typeof targetPeer === 'string' ? targetPeer : (members.get(targetPeer)?.address.host ?? hostOf(targetPeer.stats().address).host);
+      banHost(host, reason, duration);
+      if (typeof targetPeer !== 'string') targetPeer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
+    },
+    unban: (host) => void bans.unban(host),
+    bans: () => bans.active(now()),
+    async close() {
+      if (closed) return;
+      await ready.catch(() => undefined);
+      closed = true;
+      subs.unsubscribe();
+      broadcaster.close();
+      const all = [...live];
+      for (const p of all) p.disconnect('pool closed', new PoolError(PoolErrorCode.Closed, 'the pool was closed'));
+      await Promise.all(all.map((p) => p.closed));
+      await save();
+      events.complete();
+      messages.complete();
+    },
+  };
+}

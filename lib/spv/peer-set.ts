@@ -1,0 +1,20 @@
+import type { Observable } from 'rxjs';
+import type { Peer } from '../peer/peer.js';
+
+/**
+ * Several peers behind one handle, as a pool (`createPool`) offers them: what
+ * `syncHeaders` and `watch` need to choose a peer and to switch when it goes.
+ */
+export interface PeerSet {
+  /** Peers joining (`added`, current ones first) and leaving (`removed`). */
+  readonly peers$: Observable<{ readonly type: 'added' | 'removed'; readonly peer: Peer }>;
+  /** The peer to sync from now, if any. */
+  bestPeer(): Peer | undefined;
+  /** The handshaken peers now. */
+  peers(): readonly { readonly peer: Peer }[];
+}
+
+/** Whether a source is a set of peers rather than one peer or a list. */
+export function isPeerSet(source: unknown): source is PeerSet {
+  return typeof source === 'object' && source !== null && typeof (source as Partial<PeerSet>).bestPeer === 'function';
+}
