@@ -62,7 +62,12 @@ function banFrom(v: unknown): Ban | undefined {
  * @param now - ms since 1970, to drop expired bans
  * @param limits - table sizes of the new book
  */
-export async function loadAddressBook(path: string, network: string, now: number, limits: AddressBookLimits = {}): Promise<LoadedAddressBook> {
+export async function loadAddressBook(
+  path: string,
+  network: string,
+  now: number,
+  limits: AddressBookLimits = {},
+): Promise<LoadedAddressBook> {
   const book = new AddressBook(limits);
   const bans = new BanList();
   let text: string;
@@ -94,7 +99,9 @@ export async function loadAddressBook(path: string, network: string, now: number
     const ban = banFrom(raw);
     if (ban && ban.until > now) bans.ban(ban.host, ban.until, ban.reason);
   }
-  return skipped > 0 ? { book, bans, warning: `the address book ${path} had ${skipped} malformed entries; they were skipped` } : { book, bans };
+  return skipped > 0
+    ? { book, bans, warning: `the address book ${path} had ${skipped} malformed entries; they were skipped` }
+    : { book, bans };
 }
 
 /**

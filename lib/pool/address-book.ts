@@ -242,7 +242,8 @@ export class AddressBook {
   nextRetry(eligible: (entry: AddressEntry) => boolean, now: number): number | undefined {
     let soonest: number | undefined;
     for (const e of this.entries.values()) {
-      if (e.nextAttempt > now && (soonest === undefined || e.nextAttempt < soonest) && eligible({ ...e, nextAttempt: 0 })) soonest = e.nextAttempt;
+      if (e.nextAttempt > now && (soonest === undefined || e.nextAttempt < soonest) && eligible({ ...e, nextAttempt: 0 }))
+        soonest = e.nextAttempt;
     }
     return soonest;
   }

@@ -74,7 +74,11 @@ export function addrV2Entries(addresses: readonly KnownAddress[]): AddrV2Entry[]
     if (i2p) return [{ ...base, network: AddrV2Network.I2P, address: base32nopad.decode(i2p[1]!.toUpperCase()) }];
     try {
       const ip = ipFromString(a.host);
-      return [isIpv4Mapped(ip) ? { ...base, network: AddrV2Network.IPv4, address: ip.slice(12) } : { ...base, network: AddrV2Network.IPv6, address: ip }];
+      return [
+        isIpv4Mapped(ip)
+          ? { ...base, network: AddrV2Network.IPv4, address: ip.slice(12) }
+          : { ...base, network: AddrV2Network.IPv6, address: ip },
+      ];
     } catch {
       return [];
     }

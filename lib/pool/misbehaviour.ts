@@ -41,7 +41,8 @@ const BAD_PEER = new Set<string>([PeerErrorCode.ProtocolViolation, PeerErrorCode
 export function misbehaviour(error: Error | undefined): string | undefined {
   if (error instanceof ChainError) return BAD_HEADERS.has(error.code) ? `invalid headers (${error.code})` : undefined;
   if (error instanceof CompactFilterError) return BAD_FILTERS.has(error.code) ? `bad compact filters (${error.code})` : undefined;
-  if (error instanceof MerkleProofError) return error.code === MerkleProofErrorCode.UnknownBlock ? undefined : `bad merkle proof (${error.code})`;
+  if (error instanceof MerkleProofError)
+    return error.code === MerkleProofErrorCode.UnknownBlock ? undefined : `bad merkle proof (${error.code})`;
   if (error instanceof ProtocolError) return error.code === ProtocolErrorCode.Truncated ? undefined : `malformed message (${error.code})`;
   if (error instanceof PoolError) return error.code === PoolErrorCode.Flood ? 'flood' : undefined;
   if (error instanceof PeerError) return BAD_PEER.has(error.code) ? `protocol violation (${error.code})` : undefined;

@@ -245,11 +245,14 @@ export function createPool(options: PoolOptions): Pool {
     if (closed || at >= wakeAt) return;
     wake?.unsubscribe();
     wakeAt = at;
-    wake = scheduler.schedule(() => {
-      wakeAt = Infinity;
-      wake = undefined;
-      fill();
-    }, Math.max(0, at - now()));
+    wake = scheduler.schedule(
+      () => {
+        wakeAt = Infinity;
+        wake = undefined;
+        fill();
+      },
+      Math.max(0, at - now()),
+    );
     subs.add(wake);
   };
 
@@ -327,7 +330,7 @@ export function createPool(options: PoolOptions): Pool {
           if (discover && (message.command === 'addr' || message.command === 'addrv2')) {
             const learned: KnownAddress[] =
               message.command === 'addr' ? addressesFromAddr(message.addresses) : addressesFromAddrV2(message.addresses);
-            book.add(learned, address.host);
+            if (book.add(learned, address.host) > 0 && outboundCount() + dialing.size < target) fill();
           } else if (message.command === 'getaddr' && peer.stats().inbound && !answeredGetaddr) {
             answeredGetaddr = true; // Core answers one getaddr per connection, and only inbound ones
             const sample = book.all().filter((e) => e.lastSuccess > 0 || e.attempts === 0);
@@ -418,10 +421,12 @@ export function createPool(options: PoolOptions): Pool {
       bans = loaded.bans;
       if (loaded.warning) events.next({ type: 'warning', message: loaded.warning });
       const interval = options.saveInterval ?? DEFAULT_SAVE_INTERVAL;
-      subs.add(scheduler.schedule(function (this: { schedule(s?: unknown, d?: number): void }) {
-        void save();
-        this.schedule(undefined, interval);
-      }, interval));
+      subs.add(
+        scheduler.schedule(function (this: { schedule(s?: unknown, d?: number): void }) {
+          void save();
+          this.schedule(undefined, interval);
+        }, interval),
+      );
     }
     book.add(
       connectList.map((e) => ({ ...e, services: 0n, timestamp: Math.floor(now() / 1000) })),
@@ -471,7 +476,8 @@ export function createPool(options: PoolOptions): Pool {
     },
     broadcast: (tx) => broadcaster.add(tx, [...members.keys()]),
     ban(targetPeer, reason, duration) {
-      const host = typeof targetPeer === 'string' ? targetPeer : (members.get(targetPeer)?.address.host ?? hostOf(targetPeer.stats().address).host);
+      const host =
+        typeof targetPeer === 'string' ? targetPeer : (members.get(targetPeer)?.address.host ?? hostOf(targetPeer.stats().address).host);
       banHost(host, reason, duration);
       if (typeof targetPeer !== 'string') targetPeer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
     },

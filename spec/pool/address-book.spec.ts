@@ -1,6 +1,11 @@
 import { AddressBook, netgroup, type KnownAddress } from '../../lib/index.js';
 
-const at = (host: string, port = 8333, timestamp = Math.floor(Date.now() / 1000)): KnownAddress => ({ host, port, services: 1n, timestamp });
+const at = (host: string, port = 8333, timestamp = Math.floor(Date.now() / 1000)): KnownAddress => ({
+  host,
+  port,
+  services: 1n,
+  timestamp,
+});
 const hosts = (n: number, prefix = 10): KnownAddress[] => Array.from({ length: n }, (_, i) => at(`${prefix + (i >> 8)}.${i & 255}.0.1`)); // each its own /16
 
 describe('AddressBook', () => {
@@ -32,7 +37,10 @@ describe('AddressBook', () => {
     const book = new AddressBook({ maxNew: 16 }, () => 0.5);
     const old = Math.floor(Date.now() / 1000) - 60 * 86400;
     book.add([at('1.1.1.1', 1, old)], 'self', true);
-    book.add(Array.from({ length: 15 }, (_, i) => at(`2.${i}.0.1`)), 'self');
+    book.add(
+      Array.from({ length: 15 }, (_, i) => at(`2.${i}.0.1`)),
+      'self',
+    );
     for (let i = 0; i < 40; i++) book.add([at(`3.${i}.0.1`)], `${i}.7.0.1`);
     expect(book.get({ host: '1.1.1.1', port: 1 })).toBeDefined();
     expect(book.size).toBe(16);
@@ -41,7 +49,12 @@ describe('AddressBook', () => {
   it('selects only eligible addresses, and still finds the one eligible address among many', () => {
     const book = new AddressBook();
     book.add(hosts(500), 'self');
-    const used = new Set(book.all().slice(0, 499).map((e) => netgroup(e.host)));
+    const used = new Set(
+      book
+        .all()
+        .slice(0, 499)
+        .map((e) => netgroup(e.host)),
+    );
     const pick = book.select((e) => !used.has(netgroup(e.host)), 0);
     expect(pick).toBeDefined();
     expect(used.has(netgroup(pick!.host))).toBe(false);
