@@ -38,16 +38,18 @@ export interface RegtestNode {
 export interface RegtestNodeOptions {
   /** Blocks to mine before resolving. @default 0 */
   blocks?: number;
+  /** Loopback address to listen on (127.0.0.0/8: 127.2.0.1 is another /16 netgroup than 127.1.0.1). @default '127.0.0.1' */
+  host?: string;
 }
 
 const hexBytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
 
 /** A free TCP port on 127.0.0.1 (bcoin refuses port 0). */
-async function freePort(): Promise<number> {
+async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
@@ -67,12 +69,13 @@ export async function startRegtestNode(options: RegtestNodeOptions = {}): Promis
   // ESM sees CommonJS bcoin as `default`; jest's CommonJS transform sees it bare.
   type Bcoin = typeof import('bcoin');
   const bcoin = ((loaded as { default?: Bcoin }).default ?? loaded) as Bcoin;
-  const port = await freePort();
+  const host = options.host ?? '127.0.0.1';
+  const port = await freePort(host);
   const node = new bcoin.FullNode({
     network: 'regtest',
     memory: true,
     listen: true,
-    host: '127.0.0.1',
+    host,
     port,
     httpHost: '127.0.0.1',
     httpPort: await freePort(),
