@@ -1,3 +1,4 @@
+import { parseEndpoint } from '../pool/endpoint.js';
 import { parseArgs } from 'node:util';
 import { findNetwork, type Network } from '../wire/networks.js';
 import type { HeadersCommand } from './headers-command.js';
@@ -9,7 +10,7 @@ export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
 Usage:
   rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--transport v2|v1|auto] [--json]
   rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
-  rxbtc headers HOST[:PORT]... [--network NAME] [--datadir DIR] [--json]
+  rxbtc headers [HOST[:PORT]...] [--peers N] [--dns-seed] [--network NAME] [--datadir DIR] [--json]
   rxbtc watch HOST[:PORT]... --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
               [--from HEIGHT] [--network NAME] [--datadir DIR] [--json]
   rxbtc --help | --version
@@ -18,9 +19,10 @@ connect and listen print the handshake, then every message received, one
 line each (JSON lines with --json), with ping latency. Ctrl-C disconnects.
 
 headers downloads and verifies the block headers of the peers' best chain
-(proof of work, retargets, timestamps, checkpoints), trying the peers in
-turn, and ends with a "synced" line; with --datadir it keeps them in
-DIR/NETWORK-headers.dat and resumes from there next time.
+(proof of work, retargets, timestamps, checkpoints) through a pool of peers:
+the best one first, the next when one fails or stalls; a peer serving invalid
+headers is banned (a "banned" line). It ends with a "synced" line; with
+--datadir it keeps them in DIR/NETWORK-headers.dat and resumes from there.
 
 watch follows the chain and prints one line per change to a transaction
 paying (or spending from) the addresses and scripts: mempool, confirmed (with
@@ -34,6 +36,8 @@ Options:
                    remote drops the key exchange); listen serves v1 and v2 on one port
   --port PORT      listen port (default: the network's port; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1)
+  --peers N        headers: peers to keep connected (default: one per HOST up to 8; 8 with --dns-seed)
+  --dns-seed       headers: also find peers through the network's DNS seeds and addr messages
   --datadir DIR    where headers and watch keep the verified chain (default: memory only)
   --address ADDR   an address to watch (repeatable); --script HEX for any output script
   --method M       bip158, bip37 or auto (default auto)
@@ -73,18 +77,13 @@ function parsePort(text: string, allowZero = false): number {
   return port;
 }
 
-/** Split `HOST`, `HOST:PORT`, `[IPv6]` or `[IPv6]:PORT`. */
+/** Split `HOST`, `HOST:PORT`, `[IPv6]` or `[IPv6]:PORT` ({@link parseEndpoint}), as a usage error when malformed. */
 export function parseHostPort(target: string, defaultPort: number): { host: string; port: number } {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
-  if (bracketed) return { host: bracketed[1]!, port: bracketed[2] ? parsePort(bracketed[2]) : defaultPort };
-  const colons = target.split(':').length - 1;
-  if (colons === 1) {
-    const [host, port] = target.split(':') as [string, string];
-    if (!host) throw new UsageError(`missing host in ${target}`);
-    return { host, port: parsePort(port) };
+  try {
+    return parseEndpoint(target, defaultPort);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  if (!target) throw new UsageError('missing HOST');
-  return { host: target, port: defaultPort }; // a bare IPv6 address has several colons and no port
 }
 
 /**
@@ -111,6 +110,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
         method: { type: 'string', default: 'auto' },
         from: { type: 'string', default: '0' },
         json: { type: 'boolean', default: false },
+        peers: { type: 'string' },
+        'dns-seed': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -147,17 +148,23 @@ export function parseCli(argv: readonly string[]): CliCommand {
         network,
         json: values.json,
       };
-    case 'headers':
-      if (!target) throw new UsageError('headers needs at least one HOST[:PORT]');
+    case 'headers': {
+      if (!target && !values['dns-seed']) throw new UsageError('headers needs at least one HOST[:PORT], or --dns-seed');
+      const outbound = values.peers === undefined ? undefined : Number(values.peers);
+      if (outbound !== undefined && !(Number.isSafeInteger(outbound) && outbound >= 1 && outbound <= 125))
+        throw new UsageError(`--peers takes a number of peers from 1 to 125: ${values.peers}`);
       if (values.port !== undefined || values.proxy !== undefined)
         throw new UsageError('headers takes HOST:PORT arguments, not --port or --proxy');
       return {
         kind: 'headers',
-        peers: [target, ...rest].map((t) => parseHostPort(t, network.port)),
+        peers: (target ? [target, ...rest] : []).map((t) => parseHostPort(t, network.port)),
+        outbound,
+        dnsSeed: values['dns-seed'],
         network,
         datadir: values.datadir,
         json: values.json,
       };
+    }
     case 'watch': {
       if (!target) throw new UsageError('watch needs at least one HOST[:PORT]');
       if (values.address.length + values.script.length === 0) throw new UsageError('watch needs --address or --script');

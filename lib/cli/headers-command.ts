@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { filter, firstValueFrom, share } from 'rxjs';
+import { Subscription, filter, race, switchMap, take, timer } from 'rxjs';
 import { fileHeaderStore } from '../chain/file-header-store.js';
 import { createHeaderChain, type HeaderChain } from '../chain/header-chain.js';
-import { connectPeer } from '../peer/connect-peer.js';
+import { endpointKey } from '../pool/endpoint.js';
+import { DEFAULT_OUTBOUND, createPool } from '../pool/pool.js';
 import { syncHeaders, type SyncProgress } from '../spv/sync-headers.js';
 import type { Network } from '../wire/networks.js';
 import type { CliIO } from './main.js';
@@ -12,8 +13,12 @@ import { ProgressBar, type ProgressOutput } from './progress-bar.js';
 
 /** Options of {@link runHeaders}. */
 export interface HeadersCommand {
-  /** Peers to try, in order. */
+  /** Peers to start from (may be empty with `dnsSeed`). */
   peers: { host: string; port: number }[];
+  /** Peers to keep connected (`--peers`). @default 8 with DNS seeds, else one per named peer up to 8 */
+  outbound?: number | undefined;
+  /** Also find peers through the network's DNS seeds and their addr messages (`--dns-seed`). */
+  dnsSeed: boolean;
   /** Network. */
   network: Network;
   /** Folder of the header file, or undefined for memory only. */
@@ -29,13 +34,18 @@ export function openChain(cmd: Pick<HeadersCommand, 'datadir' | 'network'>): Hea
   return createHeaderChain({ network: cmd.network, store: fileHeaderStore(join(cmd.datadir, `${cmd.network.name}-headers.dat`)) });
 }
 
+/** How long `headers` waits for its peers to answer before it picks the best one, ms. */
+const START_GRACE_MS = 5000;
+
 /** Chain work as Core prints it: 64 hex digits. */
 const workHex = (w: bigint): string => w.toString(16).padStart(64, '0');
 
 /**
- * `rxbtc headers HOST[:PORT]...`: sync and verify headers from the peers in
- * turn (the next one when a peer fails or serves an invalid header) until
- * one has no more, then print `synced`. Resolves with the exit code.
+ * `rxbtc headers HOST[:PORT]... [--peers N] [--dns-seed]`: sync and verify
+ * headers through a pool of peers (the best one first; the next when a peer
+ * fails, stalls or serves an invalid header, which gets it banned) until
+ * the chain is caught up, then print `synced`. Exits 1 when no peer is left
+ * to try. Resolves with the exit code.
  */
 export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOutput = process.stderr): Promise<number> {
   const chain = openChain(cmd);
@@ -43,24 +53,52 @@ export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOu
     cmd.json ? io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields })) : io.out(text);
   if (chain.height > chain.root.height)
     emit('resumed', `resuming at height ${chain.height} (${chain.tip.hashHex})`, { height: chain.height, hash: chain.tip.hashHex });
+  const target = cmd.outbound ?? (cmd.dnsSeed ? DEFAULT_OUTBOUND : Math.min(cmd.peers.length, DEFAULT_OUTBOUND));
+  const pool = createPool({
+    network: cmd.network,
+    connect: cmd.peers.map(endpointKey),
+    outbound: target,
+    dnsSeeds: cmd.dnsSeed,
+    discover: cmd.dnsSeed, // with named peers only, talk to those
+    backoff: { base: 1000, max: 10_000 },
+  });
+  const progress = new ProgressBar('headers', 1, bar);
+  const failed = new Set<string>();
   try {
-    for (const { host, port } of cmd.peers) {
-      if (io.signal?.aborted) return 1;
-      const label = `${host}:${port}`;
-      let peer;
-      try {
-        peer = await connectPeer({ host, port, network: cmd.network }); // BIP324 v2, else v1 (Core's downgrade)
-      } catch (e) {
-        emit('peer-failed', `${label}: ${explainError(e, cmd.network)}`, { peer: label, error: explainError(e, cmd.network) });
-        continue;
-      }
-      const onAbort = (): void => peer.disconnect('interrupted');
-      io.signal?.addEventListener('abort', onAbort, { once: true });
-      const progress = new ProgressBar('headers', 1, bar);
+    return await new Promise<number>((resolve) => {
+      const subs = new Subscription();
+      const finish = (code: number): void => {
+        subs.unsubscribe();
+        resolve(code);
+      };
+      const giveUpIfNobodyLeft = (): void => {
+        // Named peers only: once each has failed (or is banned) and none is connected, there is nobody left.
+        if (!cmd.dnsSeed && pool.peers().length === 0 && cmd.peers.every((p) => failed.has(endpointKey(p)))) {
+          emit('failed', 'no peer could complete the sync', { height: chain.height });
+          finish(1);
+        }
+      };
+      subs.add(
+        pool.events$.subscribe((e) => {
+          if (e.type === 'dial-failed' || (e.type === 'removed' && e.error)) {
+            const label = endpointKey(e.address);
+            const why = explainError(e.type === 'dial-failed' ? e.error : e.error, cmd.network);
+            failed.add(label);
+            emit('peer-failed', `${label}: ${why}; ${chain.height} headers kept`, { peer: label, error: why, height: chain.height });
+            giveUpIfNobodyLeft();
+          } else if (e.type === 'added') {
+            failed.delete(endpointKey(e.address));
+          } else if (e.type === 'banned') {
+            emit('banned', `${e.host} banned: ${e.reason}`, { peer: e.host, reason: e.reason, until: new Date(e.until).toISOString() });
+          } else if (e.type === 'seeded') {
+            emit('seeded', `${e.addresses} addresses from DNS seeds`, { addresses: e.addresses, failedSeeds: e.failed });
+          }
+        }),
+      );
       const show = (p: SyncProgress): void => {
         if (cmd.json) {
           emit('progress', '', {
-            peer: label,
+            peer: p.peer.stats().address,
             height: p.height,
             best: p.bestKnownHeight,
             headersPerSecond: Math.round(p.headersPerSecond),
@@ -72,29 +110,40 @@ export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOu
           io.out(`Synchronizing blockheaders, height: ${p.height} (~${((100 * p.height) / Math.max(1, p.bestKnownHeight)).toFixed(2)}%)`);
         }
       };
-      const sync$ = syncHeaders(peer, chain).pipe(share());
-      try {
-        const done = await firstValueFrom(sync$.pipe(filter((p) => (show(p), p.synced))));
-        const tip = done.tip;
-        emit('synced', `synced: height ${tip.height}, hash ${tip.hashHex}, chainwork ${workHex(tip.chainWork)} (from ${label})`, {
-          height: tip.height,
-          hash: tip.hashHex,
-          chainwork: workHex(tip.chainWork),
-          peer: label,
-        });
-        peer.disconnect('synced');
-        return 0;
-      } catch (e) {
-        const why = explainError((await peer.closed).error ?? e, cmd.network);
-        emit('peer-failed', `${label}: ${why}; ${chain.height} headers kept`, { peer: label, error: why, height: chain.height });
-      } finally {
-        io.signal?.removeEventListener('abort', onAbort);
-        peer.disconnect();
-      }
-    }
-    emit('failed', 'no peer could complete the sync', { height: chain.height });
-    return 1;
+      // Choose the best peer among all that answer: start once every named peer joined or failed (at most 5 s).
+      const allAnswered = (): boolean =>
+        pool.peers().length >= Math.max(1, target) ||
+        (!cmd.dnsSeed &&
+          cmd.peers.every((p) => failed.has(endpointKey(p)) || pool.peers().some((m) => endpointKey(m.address) === endpointKey(p))));
+      const start$ = race(
+        pool.events$.pipe(
+          filter(() => allAnswered()),
+          take(1),
+        ),
+        timer(START_GRACE_MS),
+      );
+      subs.add(
+        start$.pipe(switchMap(() => syncHeaders(pool, chain))).subscribe((p) => {
+          show(p);
+          if (!p.synced) return;
+          const tip = p.tip;
+          const label = p.peer.stats().address;
+          emit('synced', `synced: height ${tip.height}, hash ${tip.hashHex}, chainwork ${workHex(tip.chainWork)} (from ${label})`, {
+            height: tip.height,
+            hash: tip.hashHex,
+            chainwork: workHex(tip.chainWork),
+            peer: label,
+          });
+          finish(0);
+        }),
+      );
+      const onAbort = (): void => finish(1);
+      if (io.signal?.aborted) return finish(1);
+      io.signal?.addEventListener('abort', onAbort, { once: true });
+      subs.add(() => io.signal?.removeEventListener('abort', onAbort));
+    });
   } finally {
+    await pool.close();
     await chain.close();
   }
 }

@@ -21,6 +21,8 @@ export interface SyncProgress {
   synced: boolean;
   /** The tip. */
   tip: ChainEntry;
+  /** The peer this batch came from. */
+  peer: Peer;
 }
 
 /** Options of {@link syncHeaders}. */
@@ -124,6 +126,7 @@ function syncFromPeer(source: Peer, chain: HeaderChain, options: SyncHeadersOpti
         headersPerSecond: now > t0 ? ((chain.height - h0) * 1000) / (now - t0) : 0,
         synced,
         tip: chain.tip,
+        peer: source,
       };
     };
     const fail = (error: ChainError): void => {

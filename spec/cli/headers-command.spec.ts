@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli } from '../../lib/cli/args.js';
 import { runCli } from '../../lib/cli/main.js';
-import { hashToHex } from '../../lib/index.js';
+import { MruSet, createPeer, genesisHashBytes, hashToHex, listenTcp, networks } from '../../lib/index.js';
 import { capture } from '../helpers/cli-io.js';
 import { useRegtestNode } from '../helpers/regtest.js';
 
@@ -67,5 +67,60 @@ describe('rxbtc headers', () => {
     });
     expect(() => parseCli(['headers'])).toThrow('at least one');
     expect(() => parseCli(['connect', '127.0.0.1', '--datadir', 'x'])).toThrow('--datadir is for headers');
+  });
+});
+
+describe('rxbtc headers through a pool', () => {
+  it('syncs from three peers of which one serves invalid headers: reaches bcoin’s tip and reports the ban', async () => {
+    const liar = await listenTcp({ host: '127.77.0.1' });
+    let accepted = 0;
+    liar.connections$.subscribe((c) => {
+      accepted++;
+      const p = createPeer(c, {
+        network: networks.regtest,
+        inbound: true,
+        sentNonces: new MruSet(50),
+        newestBlock: () => ({ hash: genesisHashBytes(networks.regtest), height: 99_999 }), // claims the best chain
+      });
+      p.handshake.catch(() => undefined);
+      p.on('getheaders').subscribe(() => {
+        const bad = {
+          version: 4,
+          prevBlock: genesisHashBytes(networks.regtest),
+          merkleRoot: new Uint8Array(32),
+          timestamp: 1_296_688_700,
+          bits: 0x1d00ffff,
+          nonce: 7,
+        };
+        p.send({ command: 'headers', headers: [bad] }).catch(() => undefined);
+      });
+    });
+    const refused = createServer();
+    await new Promise<void>((r) => refused.listen(0, '127.78.0.1', r));
+    const deadPort = (refused.address() as { port: number }).port;
+    await new Promise((r) => refused.close(r));
+    const io = capture();
+    const code = await runCli(
+      ['headers', `127.77.0.1:${liar.port}`, `127.78.0.1:${deadPort}`, `127.0.0.1:${regtest().port}`, '--network', 'regtest', '--json'],
+      io,
+    );
+    await liar.close();
+    expect(code).toBe(0);
+    const all = events(io.lines);
+    expect(all).toContainEqual(
+      expect.objectContaining({ event: 'banned', peer: '127.77.0.1', reason: expect.stringMatching(/invalid headers/) }),
+    );
+    expect(all).toContainEqual(expect.objectContaining({ event: 'peer-failed', peer: `127.78.0.1:${deadPort}` }));
+    expect(all.pop()).toMatchObject({
+      event: 'synced',
+      height: regtest().height,
+      hash: hashToHex(await regtest().blockHash(regtest().height)),
+    });
+    expect(accepted).toBe(1);
+  });
+
+  it('parses --peers and --dns-seed', () => {
+    expect(parseCli(['headers', '--dns-seed', '--peers', '4'])).toMatchObject({ kind: 'headers', peers: [], outbound: 4, dnsSeed: true });
+    expect(() => parseCli(['headers', '127.0.0.1', '--peers', '0'])).toThrow('--peers');
   });
 });
