@@ -188,11 +188,15 @@ export class AddressBook {
     if (e) e.nextAttempt = Math.max(e.nextAttempt, now + delay);
   }
 
-  /** A handshake succeeded: reset the attempts and move the entry to the tried table. */
-  good(address: Endpoint, now: number): void {
+  /**
+   * A handshake succeeded: reset the attempts, record the services the peer
+   * announced in its version, and move the entry to the tried table.
+   */
+  good(address: Endpoint, now: number, services?: bigint): void {
     const key = endpointKey(address);
     const e = this.entries.get(key);
     if (!e) return;
+    if (services !== undefined) e.services = services;
     e.attempts = 0;
     e.nextAttempt = 0;
     e.lastSuccess = now;

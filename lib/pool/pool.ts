@@ -7,6 +7,7 @@ import { createPeer, type Peer } from '../peer/peer.js';
 import type { Message } from '../wire/message.js';
 import { MAX_ADDR_PER_MESSAGE } from '../wire/messages/addr.js';
 import type { Network } from '../wire/networks.js';
+import { ServiceFlag, hasService } from '../wire/services.js';
 import type { Transaction } from '../wire/transaction.js';
 import { AddressBook, type AddressEntry, type KnownAddress } from './address-book.js';
 import { loadAddressBook, saveAddressBook } from './address-book-file.js';
@@ -43,7 +44,7 @@ export type PoolPeerConfig = Omit<PeerConfig, 'network' | 'inbound' | 'transport
  * Opens an outbound connection and returns the handshaken peer; calls
  * `onPeer` as soon as each peer object exists (before its handshake).
  */
-export type Dialer = (target: Endpoint, onPeer: (peer: Peer) => void) => Promise<Peer>;
+export type Dialer = (target: Endpoint, onPeer: (peer: Peer) => void, transport: 'auto' | 'v2' | 'v1') => Promise<Peer>;
 
 /** Options of {@link createPool}. */
 export interface PoolOptions {
@@ -69,7 +70,11 @@ export interface PoolOptions {
   listen?: { readonly connections$: Observable<Connection> };
   /** A file to load the book from and save it to, or a book to use as it is. @default a fresh in-memory book */
   addressBook?: string | AddressBook;
-  /** Outbound transport (see `connectPeer`). @default 'auto' */
+  /**
+   * Outbound transport (see `connectPeer`). With `auto`, an address whose
+   * last handshake showed no NODE_P2P_V2 is dialled with v1 directly.
+   * @default 'auto'
+   */
   transport?: 'auto' | 'v2' | 'v1';
   /** SOCKS5 proxy for outbound connections (needed for `.onion` and `.i2p` addresses, which are skipped without it). */
   proxy?: string;
@@ -190,12 +195,12 @@ export function createPool(options: PoolOptions): Pool {
   const peerConfig = { ...options.peer, network, scheduler, sentNonces };
   const dial: Dialer =
     options.dial ??
-    ((t, onPeer) =>
+    ((t, onPeer, transport) =>
       connectPeer({
         ...peerConfig,
         host: t.host,
         port: t.port,
-        transport: options.transport ?? 'auto',
+        transport,
         ...(options.proxy ? { proxy: options.proxy } : {}),
         onPeer,
       }));
@@ -291,7 +296,10 @@ export function createPool(options: PoolOptions): Pool {
     dialing.add(key);
     count(outboundGroups, group, 1);
     book.attempt(address, now());
-    dial(address, (peer) => watchPeer(peer, address)).then(
+    // As Core: v2 first only when the address is not known to lack NODE_P2P_V2 (a v1 node scores our 64 bytes as garbage).
+    const knownV1 = entry.lastSuccess > 0 && !hasService(entry.services, ServiceFlag.P2PV2);
+    const transport = options.transport === 'auto' || options.transport === undefined ? (knownV1 ? 'v1' : 'auto') : options.transport;
+    dial(address, (peer) => watchPeer(peer, address), transport).then(
       (peer) => {
         dialing.delete(key);
         if (closed || !peer.connected) {
@@ -301,7 +309,7 @@ export function createPool(options: PoolOptions): Pool {
           return;
         }
         connectedKeys.add(key);
-        book.good(address, now());
+        book.good(address, now(), peer.stats().services);
         join(peer, address, false, group);
         peer.send({ command: 'getaddr' }).catch(() => undefined); // once per outbound peer, as Core does
       },

@@ -1,6 +1,7 @@
-import { EMPTY, Observable, defer, from, merge, mergeMap } from 'rxjs';
+import { EMPTY, Observable, defer, filter, from, ignoreElements, map, merge, mergeMap, repeat, retry, take, timer } from 'rxjs';
 import type { Peer } from '../peer/peer.js';
 import { ServiceFlag, hasService } from '../wire/services.js';
+import { isPeerSet, type PeerSet } from './peer-set.js';
 import { syncHeaders } from './sync-headers.js';
 import type { WalletEvent } from './wallet-tracker.js';
 import { watchBip37, type WatchSourceOptions } from './watch-bip37.js';
@@ -11,8 +12,13 @@ export type WatchMethod = 'bip158' | 'bip37';
 
 /** Options of {@link watch}. */
 export interface WatchOptions extends Omit<WatchSourceOptions, 'source'> {
-  /** The peer, or several (BIP158 cross-checks filter headers between them; BIP37 uses the first). */
-  source: Peer | readonly Peer[];
+  /**
+   * The peer, several (BIP158 cross-checks filter headers between them;
+   * BIP37 uses the first), or a pool: its peers at the time, and again with
+   * the pool's peers then whenever the watch fails (a peer lied, stalled or
+   * left), without repeating an event already emitted.
+   */
+  source: Peer | readonly Peer[] | PeerSet;
   /**
    * `bip158` (compact filters: private, verifiable) or `bip37` (bloom
    * filters: the peer learns the scripts). Default: BIP158 when the peer
@@ -51,6 +57,8 @@ export function watchMethodFor(services: bigint): WatchMethod | undefined {
  * ```
  */
 export function watch(options: WatchOptions): Observable<WalletEvent> {
+  const source = options.source;
+  if (isPeerSet(source)) return watchSet(source, options);
   const peers = Array.isArray(options.source) ? (options.source as readonly Peer[]) : [options.source as Peer];
   const first = peers[0];
   if (!first) throw new RangeError('watch needs at least one peer');
@@ -72,4 +80,44 @@ export function watch(options: WatchOptions): Observable<WalletEvent> {
     ),
   );
   return merge(events$, sync$);
+}
+
+/** Attempts in a row (each with the pool's peers of the moment) before a pool watch gives up. */
+const POOL_WATCH_ATTEMPTS = 20;
+/** Pause before the next attempt, ms. */
+const POOL_WATCH_RETRY_MS = 1000;
+
+/** The pool's connected peers, those offering compact filters first, then bloom: once it has one. */
+function currentPeers(set: PeerSet): Observable<Peer[]> {
+  const rank = (p: Peer): number => {
+    const method = watchMethodFor(p.stats().services);
+    return method === 'bip158' ? 0 : method === 'bip37' ? 1 : 2;
+  };
+  return set.peers$.pipe(
+    filter((e) => e.type === 'added'),
+    take(1),
+    map(() =>
+      set
+        .peers()
+        .map((m) => m.peer)
+        .filter((p) => p.connected)
+        .sort((a, b) => rank(a) - rank(b)),
+    ),
+  );
+}
+
+function watchSet(set: PeerSet, options: WatchOptions): Observable<WalletEvent> {
+  const seen = new Set<string>();
+  const events$ = defer(() => currentPeers(set)).pipe(
+    mergeMap((peers) => watch({ ...options, source: peers, syncChain: false })),
+    repeat({ delay: () => timer(POOL_WATCH_RETRY_MS) }), // the peers left: again with the pool's peers then
+    retry({ count: POOL_WATCH_ATTEMPTS, delay: () => timer(POOL_WATCH_RETRY_MS), resetOnSuccess: true }),
+    filter((e) => {
+      const key = `${e.txid}:${e.status}:${e.blockHash ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
+  );
+  return options.syncChain === false ? events$ : merge(events$, syncHeaders(set, options.chain).pipe(ignoreElements()));
 }

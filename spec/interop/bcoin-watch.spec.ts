@@ -6,6 +6,8 @@ import {
   connectTcp,
   createHeaderChain,
   createPeer,
+  createPool,
+  watch,
   hashToHex,
   hasService,
   networks,
@@ -123,5 +125,27 @@ describe('watchBip37 across a reorganisation between two bcoin nodes', () => {
     ]);
     peer.disconnect();
     fromB.disconnect();
+  });
+});
+
+describe('watch through a pool against bcoin', () => {
+  const node = useRegtestNode({ blocks: 105, host: '127.103.0.1' });
+
+  it('syncs the chain from the pool and reports a payment once, confirmed at its height', async () => {
+    const script = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
+    const pool = createPool({ network, connect: [`127.103.0.1:${node().port}`], outbound: 1 });
+    const chain = createHeaderChain({ network });
+    const all: WalletEvent[] = [];
+    const sub = watch({ chain, source: pool, scripts: [script] }).subscribe({ next: (e) => all.push(e) });
+    await eventually(() => chain.height === 105, within);
+    await new Promise((r) => setTimeout(r, 300)); // let the filterload land
+    const paid = hashToHex(await node().pay([{ script, value: 10_000_000 }]));
+    await node().mine(1);
+    await eventually(() => all.some((e) => e.txid === paid && e.status === 'confirmed'), within);
+    sub.unsubscribe();
+    await pool.close();
+    const keys = all.map((e) => `${e.txid}:${e.status}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(all.find((e) => e.status === 'confirmed')).toMatchObject({ txid: paid, height: 106, proof: { kind: 'merkleblock' } });
   });
 });
