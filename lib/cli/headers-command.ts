@@ -138,7 +138,10 @@ export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOu
         }),
       );
       const onAbort = (): void => finish(1);
-      if (io.signal?.aborted) return finish(1);
+      if (io.signal?.aborted) {
+        finish(1);
+        return;
+      }
       io.signal?.addEventListener('abort', onAbort, { once: true });
       subs.add(() => io.signal?.removeEventListener('abort', onAbort));
     });

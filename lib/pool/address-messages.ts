@@ -1,6 +1,6 @@
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { base32nopad } from '@scure/base';
-import { MAX_ADDR_PER_MESSAGE, type TimedNetAddress } from '../wire/messages/addr.js';
+import type { TimedNetAddress } from '../wire/messages/addr.js';
 import { AddrV2Network, type AddrV2Entry } from '../wire/messages/addrv2.js';
 import { ipFromString, ipToString, isIpv4Mapped } from '../wire/netaddress.js';
 import type { KnownAddress } from './address-book.js';
@@ -53,7 +53,7 @@ export function addressesFromAddrV2(entries: readonly AddrV2Entry[]): KnownAddre
   return out;
 }
 
-/** Our addresses as `addr` entries: only IP hosts can be carried (at most {@link MAX_ADDR_PER_MESSAGE}). */
+/** Our addresses as `addr` entries: only IP hosts can be carried. */
 export function addrEntries(addresses: readonly KnownAddress[]): TimedNetAddress[] {
   return addresses.flatMap((a) => {
     try {

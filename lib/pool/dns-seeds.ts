@@ -7,6 +7,22 @@ export type Resolver = (host: string) => Promise<string[]>;
 /** The system resolver (`node:dns` lookup, IPv4 and IPv6). */
 export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
+/** A seed that did not answer. */
+export interface SeedFailure {
+  /** Its name. */
+  seed: string;
+  /** The resolver's error. */
+  error: unknown;
+}
+
+/** What the DNS seeds said. */
+export interface SeedAnswers {
+  /** Every address given, with the network's port. */
+  addresses: KnownAddress[];
+  /** Seeds that failed. */
+  failed: SeedFailure[];
+}
+
 /**
  * Ask each DNS seed for addresses, in parallel; a seed that fails is
  * skipped (reported in `failed`).
@@ -15,15 +31,10 @@ export const systemResolver: Resolver = async (host) => (await lookup(host, { al
  * @param resolver - how to resolve names
  * @param nowSeconds - timestamp given to the addresses
  */
-export async function querySeeds(
-  seeds: readonly string[],
-  port: number,
-  resolver: Resolver,
-  nowSeconds: number,
-): Promise<{ addresses: KnownAddress[]; failed: { seed: string; error: unknown }[] }> {
+export async function querySeeds(seeds: readonly string[], port: number, resolver: Resolver, nowSeconds: number): Promise<SeedAnswers> {
   const results = await Promise.allSettled(seeds.map((s) => resolver(s)));
   const addresses: KnownAddress[] = [];
-  const failed: { seed: string; error: unknown }[] = [];
+  const failed: SeedFailure[] = [];
   results.forEach((r, i) => {
     if (r.status === 'rejected') failed.push({ seed: seeds[i]!, error: r.reason });
     else for (const host of r.value) addresses.push({ host, port, services: 0n, timestamp: nowSeconds });

@@ -67,7 +67,7 @@ export interface PoolOptions {
   /** Inbound connections accepted from one netgroup. @default 8 */
   maxInboundPerNetgroup?: number;
   /** Where inbound connections come from (e.g. `listenTcp()`); none when absent. */
-  listen?: { readonly connections$: Observable<Connection> };
+  listen?: ConnectionSource;
   /** A file to load the book from and save it to, or a book to use as it is. @default a fresh in-memory book */
   addressBook?: string | AddressBook;
   /**
@@ -108,17 +108,85 @@ export interface PoolPeer {
   readonly netgroup: string;
 }
 
+/** A peer joined the pool (its handshake is done). */
+export interface PeerAdded extends PoolPeer {
+  /** Discriminant. */
+  readonly type: 'added';
+}
+
+/** A peer left the pool. */
+export interface PeerRemoved extends PoolPeer {
+  /** Discriminant. */
+  readonly type: 'removed';
+  /** Why it disconnected. */
+  readonly reason: string;
+  /** The error it was disconnected with, if any (misbehaviour is judged from it). */
+  readonly error?: Error;
+}
+
 /** A peer joined (handshake done) or left the pool. */
-export type PoolPeerEvent = ({ type: 'added' } & PoolPeer) | ({ type: 'removed'; reason: string; error?: Error } & PoolPeer);
+export type PoolPeerEvent = PeerAdded | PeerRemoved;
+
+/** An outbound connection could not be made. */
+export interface DialFailed {
+  /** Discriminant. */
+  readonly type: 'dial-failed';
+  /** Where. */
+  readonly address: Endpoint;
+  /** Why. */
+  readonly error: unknown;
+  /** The address is not dialled again for this many ms. */
+  readonly retryIn: number;
+}
+
+/** A host was banned. */
+export interface HostBanned {
+  /** Discriminant. */
+  readonly type: 'banned';
+  /** The host (every port). */
+  readonly host: string;
+  /** The misbehaviour, or the caller's reason. */
+  readonly reason: string;
+  /** Banned until, ms since 1970 on the pool's clock. */
+  readonly until: number;
+}
+
+/** An inbound connection was refused. */
+export interface InboundRefused {
+  /** Discriminant. */
+  readonly type: 'refused';
+  /** Its remote address. */
+  readonly address: string;
+  /** Banned, or a limit reached. */
+  readonly reason: string;
+}
+
+/** The DNS seeds were asked. */
+export interface SeedsQueried {
+  /** Discriminant. */
+  readonly type: 'seeded';
+  /** Addresses they gave. */
+  readonly addresses: number;
+  /** Seeds that failed to answer. */
+  readonly failed: string[];
+}
+
+/** Something went wrong that the pool survived (an unreadable address book…). */
+export interface PoolWarning {
+  /** Discriminant. */
+  readonly type: 'warning';
+  /** What. */
+  readonly message: string;
+}
 
 /** Everything the pool does, for logs and dashboards. */
-export type PoolEvent =
-  | PoolPeerEvent
-  | { type: 'dial-failed'; address: Endpoint; error: unknown; retryIn: number }
-  | { type: 'banned'; host: string; reason: string; until: number }
-  | { type: 'refused'; address: string; reason: string }
-  | { type: 'seeded'; addresses: number; failed: string[] }
-  | { type: 'warning'; message: string };
+export type PoolEvent = PoolPeerEvent | DialFailed | HostBanned | InboundRefused | SeedsQueried | PoolWarning;
+
+/** Where inbound connections come from: a `Listener` from `listenTcp`, or any stream of connections. */
+export interface ConnectionSource {
+  /** Accepted connections. */
+  readonly connections$: Observable<Connection>;
+}
 
 /** A message with the peer it came from. */
 export interface PoolMessage {
@@ -392,10 +460,19 @@ export function createPool(options: PoolOptions): Pool {
       events.next({ type: 'refused', address: connection.remoteAddress, reason });
       connection.close();
     };
-    if (closed) return refuse('pool closed');
-    if (bans.get(address.host, now())) return refuse('banned');
-    if (inboundCount >= maxInbound) return refuse(`inbound limit (${maxInbound}) reached`);
-    if ((inboundGroups.get(group) ?? 0) >= maxPerGroup) return refuse(`inbound limit per netgroup (${maxPerGroup}) reached`);
+    const refusal = closed
+      ? 'pool closed'
+      : bans.get(address.host, now())
+        ? 'banned'
+        : inboundCount >= maxInbound
+          ? `inbound limit (${maxInbound}) reached`
+          : (inboundGroups.get(group) ?? 0) >= maxPerGroup
+            ? `inbound limit per netgroup (${maxPerGroup}) reached`
+            : undefined;
+    if (refusal !== undefined) {
+      refuse(refusal);
+      return;
+    }
     inboundCount++;
     count(inboundGroups, group, 1);
     const peer = createPeer(connection, { ...peerConfig, inbound: true });

@@ -1,17 +1,31 @@
 import type { Observable } from 'rxjs';
 import type { Peer } from '../peer/peer.js';
 
+/** A peer joining or leaving a {@link PeerSet}. */
+export interface PeerSetChange {
+  /** Joined (handshake done) or left. */
+  readonly type: 'added' | 'removed';
+  /** The peer. */
+  readonly peer: Peer;
+}
+
+/** A member of a {@link PeerSet}. */
+export interface PeerSetMember {
+  /** The peer. */
+  readonly peer: Peer;
+}
+
 /**
  * Several peers behind one handle, as a pool (`createPool`) offers them: what
  * `syncHeaders` and `watch` need to choose a peer and to switch when it goes.
  */
 export interface PeerSet {
   /** Peers joining (`added`, current ones first) and leaving (`removed`). */
-  readonly peers$: Observable<{ readonly type: 'added' | 'removed'; readonly peer: Peer }>;
+  readonly peers$: Observable<PeerSetChange>;
   /** The peer to sync from now, if any. */
   bestPeer(): Peer | undefined;
   /** The handshaken peers now. */
-  peers(): readonly { readonly peer: Peer }[];
+  peers(): readonly PeerSetMember[];
 }
 
 /** Whether a source is a set of peers rather than one peer or a list. */

@@ -136,7 +136,6 @@ describe('createPool against rxbtc listeners and real bcoin nodes on loopback', 
     expect(pool.peers()).toHaveLength(8);
     expect(new Set(pool.peers().map((p) => p.netgroup)).size).toBe(8);
     expect(longest).toBeLessThan(1000); // the default first backoff step
-    // eslint-disable-next-line no-console
     console.log(`flapping: ${below} samples below target, longest stretch ${longest} ms`);
   });
 
