@@ -542,7 +542,7 @@ export function createPool(options: PoolOptions): Pool {
     get addressBook() {
       return book;
     },
-    peers: () => [...members.values()],
+    peers: () => [...members.values()].filter((m) => m.peer.connected),
     bestPeer() {
       let best: PoolPeer | undefined;
       const height = (p: PoolPeer): number => Math.max(p.peer.stats().startHeight, p.peer.stats().lastBlock);

@@ -44,7 +44,8 @@ const RATE_WINDOW = 5000;
  * `headers` and block `inv` announcements. A peer that sends an invalid,
  * unconnected or low-work header is disconnected with the {@link ChainError}
  * as the reason, and the Observable errors with it; the peer's own stall
- * rules (getheaders → headers in 30 s) apply. Completes when the peer
+ * rules (getheaders → headers in 30 s) apply. A peer whose version claims
+ * no more blocks than the chain has is not asked, only followed. Completes when the peer
  * disconnects after catching up; errors if it disconnects before.
  *
  * With a set of peers (a pool), syncs from its best peer and switches to
@@ -198,7 +199,16 @@ function syncFromPeer(source: Peer, chain: HeaderChain, options: SyncHeadersOpti
       }),
     );
     source.handshake.then(
-      () => request(),
+      () => {
+        // A peer that claims no more than we have is followed, not asked: some nodes (bcoin) do not answer a
+        // getheaders they have nothing for, and the stall rule would then drop them after 30 s.
+        if (chain.height > chain.root.height && source.stats().startHeight <= chain.height) {
+          caughtUp();
+          if (!subscriber.closed) subscriber.next(progress());
+        } else {
+          request();
+        }
+      },
       (e: unknown) => subscriber.error(e),
     );
     return subs;

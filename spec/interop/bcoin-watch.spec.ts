@@ -131,21 +131,32 @@ describe('watchBip37 across a reorganisation between two bcoin nodes', () => {
 describe('watch through a pool against bcoin', () => {
   const node = useRegtestNode({ blocks: 105, host: '127.103.0.1' });
 
-  it('syncs the chain from the pool and reports a payment once, confirmed at its height', async () => {
+  it('reports payments, keeps watching when its peer is lost and the pool reconnects, and never repeats an event', async () => {
     const script = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
-    const pool = createPool({ network, connect: [`127.103.0.1:${node().port}`], outbound: 1 });
+    const pool = createPool({ network, connect: [`127.103.0.1:${node().port}`], outbound: 1, backoff: { base: 200, max: 400 } });
     const chain = createHeaderChain({ network });
     const all: WalletEvent[] = [];
     const sub = watch({ chain, source: pool, scripts: [script] }).subscribe({ next: (e) => all.push(e) });
     await eventually(() => chain.height === 105, within);
     await new Promise((r) => setTimeout(r, 300)); // let the filterload land
-    const paid = hashToHex(await node().pay([{ script, value: 10_000_000 }]));
+    const first = hashToHex(await node().pay([{ script, value: 10_000_000 }]));
     await node().mine(1);
-    await eventually(() => all.some((e) => e.txid === paid && e.status === 'confirmed'), within);
+    await eventually(() => all.some((e) => e.txid === first && e.status === 'confirmed'), within);
+
+    const lost = pool.peers()[0]!.peer;
+    lost.disconnect('lost'); // the pool redials after its backoff; the watch starts again with the new peer
+    await eventually(() => pool.peers().length === 1 && pool.peers()[0]!.peer !== lost, within);
+    await new Promise((r) => setTimeout(r, 1500)); // the watch's pause before it starts again, and its filterload
+    const second = hashToHex(await node().pay([{ script, value: 20_000_000 }]));
+    await node().mine(1);
+    await eventually(() => all.some((e) => e.txid === second && e.status === 'confirmed'), within);
+    await eventually(() => chain.height === 107, within);
     sub.unsubscribe();
     await pool.close();
     const keys = all.map((e) => `${e.txid}:${e.status}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(all.find((e) => e.status === 'confirmed')).toMatchObject({ txid: paid, height: 106, proof: { kind: 'merkleblock' } });
+    expect(keys).toEqual(expect.arrayContaining([`${first}:confirmed`, `${second}:confirmed`]));
+    expect(all.find((e) => e.txid === first && e.status === 'confirmed')).toMatchObject({ height: 106, proof: { kind: 'merkleblock' } });
+    expect(all.find((e) => e.txid === second && e.status === 'confirmed')).toMatchObject({ height: 107, proof: { kind: 'merkleblock' } });
   });
 });

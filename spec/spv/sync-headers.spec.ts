@@ -107,4 +107,28 @@ describe('syncHeaders, rxbtc against rxbtc', () => {
     const chain = createHeaderChain({ network });
     await expect(lastValueFrom(syncHeaders(client, chain))).rejects.toThrow();
   });
+
+  it('does not ask a peer that claims no more blocks than the chain has: it is followed (sendheaders) and its new tip arrives', async () => {
+    const served = await servingChain(list.slice(0, 100));
+    const [a, b] = memoryPair();
+    const client = createPeer(a, { network, sentNonces: new MruSet(50) });
+    const server = createPeer(b, {
+      network,
+      inbound: true,
+      sentNonces: new MruSet(50),
+      newestBlock: () => ({ hash: served.tip.hash, height: served.height }),
+    });
+    const asked: number[] = [];
+    server.on('getheaders').subscribe(() => asked.push(served.height)); // nobody answers: as bcoin when it has nothing newer
+    const chain = await servingChain(list.slice(0, 100));
+    const seen: boolean[] = [];
+    syncHeaders(client, chain).subscribe((p) => seen.push(p.synced));
+    await eventually(() => server.stats().wantsHeaders);
+    expect(asked).toEqual([]);
+    expect(seen).toEqual([true]);
+    await served.add(list.slice(100, 101));
+    await server.send({ command: 'headers', headers: list.slice(100, 101) }); // the announcement a sendheaders peer makes
+    await eventually(() => chain.height === 101);
+    client.disconnect();
+  });
 });
