@@ -11,8 +11,8 @@ Usage:
   rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--transport v2|v1|auto] [--json]
   rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
   rxbtc headers [HOST[:PORT]...] [--peers N] [--dns-seed] [--network NAME] [--datadir DIR] [--json]
-  rxbtc watch HOST[:PORT]... --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
-              [--from HEIGHT] [--network NAME] [--datadir DIR] [--json]
+  rxbtc watch [HOST[:PORT]...] --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
+              [--from HEIGHT] [--peers N] [--dns-seed] [--network NAME] [--datadir DIR] [--json]
   rxbtc --help | --version
 
 connect and listen print the handshake, then every message received, one
@@ -36,8 +36,9 @@ Options:
                    remote drops the key exchange); listen serves v1 and v2 on one port
   --port PORT      listen port (default: the network's port; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1)
-  --peers N        headers: peers to keep connected (default: one per HOST up to 8; 8 with --dns-seed)
-  --dns-seed       headers: also find peers through the network's DNS seeds and addr messages
+  --peers N        headers, watch: peers to keep connected through a pool (headers default: one per
+                   HOST up to 8, 8 with --dns-seed; watch uses a pool only with --peers or --dns-seed)
+  --dns-seed       headers, watch: also find peers through the network's DNS seeds and addr messages
   --datadir DIR    where headers and watch keep the verified chain (default: memory only)
   --address ADDR   an address to watch (repeatable); --script HEX for any output script
   --method M       bip158, bip37 or auto (default auto)
@@ -75,6 +76,14 @@ function parsePort(text: string, allowZero = false): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port < (allowZero ? 0 : 1) || port > 65535) throw new UsageError(`not a TCP port: ${text}`);
   return port;
+}
+
+/** `--peers N`: 1 to 125, or undefined when absent. */
+function parsePeers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(Number.isSafeInteger(n) && n >= 1 && n <= 125)) throw new UsageError(`--peers takes a number of peers from 1 to 125: ${text}`);
+  return n;
 }
 
 /** Split `HOST`, `HOST:PORT`, `[IPv6]` or `[IPv6]:PORT` ({@link parseEndpoint}), as a usage error when malformed. */
@@ -150,9 +159,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       };
     case 'headers': {
       if (!target && !values['dns-seed']) throw new UsageError('headers needs at least one HOST[:PORT], or --dns-seed');
-      const outbound = values.peers === undefined ? undefined : Number(values.peers);
-      if (outbound !== undefined && !(Number.isSafeInteger(outbound) && outbound >= 1 && outbound <= 125))
-        throw new UsageError(`--peers takes a number of peers from 1 to 125: ${values.peers}`);
+      const outbound = parsePeers(values.peers);
       if (values.port !== undefined || values.proxy !== undefined)
         throw new UsageError('headers takes HOST:PORT arguments, not --port or --proxy');
       return {
@@ -166,7 +173,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       };
     }
     case 'watch': {
-      if (!target) throw new UsageError('watch needs at least one HOST[:PORT]');
+      if (!target && !values['dns-seed']) throw new UsageError('watch needs at least one HOST[:PORT], or --dns-seed');
       if (values.address.length + values.script.length === 0) throw new UsageError('watch needs --address or --script');
       if (!['bip158', 'bip37', 'auto'].includes(values.method))
         throw new UsageError(`--method is bip158, bip37 or auto, not ${values.method}`);
@@ -175,7 +182,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
       if (!Number.isSafeInteger(from) || from < 0) throw new UsageError(`--from takes a height: ${values.from}`);
       return {
         kind: 'watch',
-        peers: [target, ...rest].map((t) => parseHostPort(t, network.port)),
+        peers: (target ? [target, ...rest] : []).map((t) => parseHostPort(t, network.port)),
+        outbound: parsePeers(values.peers),
+        dnsSeed: values['dns-seed'],
         network,
         datadir: values.datadir,
         json: values.json,

@@ -1,5 +1,7 @@
 import { MruSet } from '../peer/mru-set.js';
 import { connectPeer } from '../peer/connect-peer.js';
+import { endpointKey } from '../pool/endpoint.js';
+import { DEFAULT_OUTBOUND, createPool } from '../pool/pool.js';
 import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../spv/address.js';
 import type { WalletEvent } from '../spv/wallet-tracker.js';
@@ -28,6 +30,10 @@ export interface WatchCommand {
   method: 'bip158' | 'bip37' | 'auto';
   /** Rescan from. */
   from: number;
+  /** Through a pool keeping this many peers (`--peers`); without it and `dnsSeed`, the named peers directly. */
+  outbound?: number | undefined;
+  /** Through a pool that also finds peers with the network's DNS seeds (`--dns-seed`). */
+  dnsSeed: boolean;
 }
 
 const value = (sats: bigint): string => `${sats / 100_000_000n}.${(sats % 100_000_000n).toString().padStart(8, '0')}`;
@@ -43,9 +49,10 @@ function line(e: WalletEvent): string {
 }
 
 /**
- * `rxbtc watch HOST[:PORT]... --address A...`: sync the headers and follow
- * the wallet's transactions until Ctrl-C, one line per change. Resolves with
- * the exit code.
+ * `rxbtc watch HOST[:PORT]... --address A... [--peers N] [--dns-seed]`: sync
+ * the headers and follow the wallet's transactions until Ctrl-C, one line
+ * per change; with `--peers` or `--dns-seed` through a pool (banned peers
+ * reported). Resolves with the exit code.
  */
 export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   let scripts: Uint8Array[];
@@ -57,8 +64,23 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   }
   const chain = openChain(cmd);
   const peers: Peer[] = [];
+  const out = (event: string, text: string, fields: Record<string, unknown>): void =>
+    cmd.json ? io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields })) : io.out(text);
+  const pool =
+    cmd.outbound !== undefined || cmd.dnsSeed
+      ? createPool({
+          network: cmd.network,
+          connect: cmd.peers.map(endpointKey),
+          outbound: cmd.outbound ?? DEFAULT_OUTBOUND,
+          dnsSeeds: cmd.dnsSeed,
+          discover: cmd.dnsSeed,
+        })
+      : undefined;
+  pool?.events$.subscribe((e) => {
+    if (e.type === 'banned') out('banned', `${e.host} banned: ${e.reason}`, { peer: e.host, reason: e.reason });
+  });
   try {
-    for (const { host, port } of cmd.peers) {
+    for (const { host, port } of pool ? [] : cmd.peers) {
       try {
         // BIP324 v2 where the peer speaks it (the wallet's traffic is then unreadable on the path), else v1.
         peers.push(await connectPeer({ host, port, network: cmd.network, sentNonces: new MruSet(50) }));
@@ -66,12 +88,10 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
         io.err(`${host}:${port}: ${explainError(e, cmd.network)}`);
       }
     }
-    if (peers.length === 0) return 1;
-    const out = (event: string, text: string, fields: Record<string, unknown>): void =>
-      cmd.json ? io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields })) : io.out(text);
+    if (!pool && peers.length === 0) return 1;
     const method = cmd.method === 'auto' ? undefined : cmd.method;
     return await new Promise<number>((resolve) => {
-      const sub = watch({ chain, source: peers, scripts, from: cmd.from, ...(method ? { method } : {}) }).subscribe({
+      const sub = watch({ chain, source: pool ?? peers, scripts, from: cmd.from, ...(method ? { method } : {}) }).subscribe({
         next: (e) =>
           out('tx', line(e), {
             txid: e.txid,
@@ -96,6 +116,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     });
   } finally {
     for (const p of peers) p.disconnect('watch finished');
+    await pool?.close();
     await chain.close();
   }
 }

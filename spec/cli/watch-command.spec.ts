@@ -61,3 +61,33 @@ describe('rxbtc watch', () => {
     expect(io.errors.join('\n')).toMatch(/prefix bc, not bcrt/);
   });
 });
+
+describe('rxbtc watch through a pool', () => {
+  it('with --peers: syncs through the pool and prints the confirmation', async () => {
+    const io = capture();
+    const done = runCli(
+      ['watch', `127.0.0.1:${regtest().port}`, '--peers', '1', '--network', 'regtest', '--address', address, '--json'],
+      io,
+    );
+    await new Promise((r) => setTimeout(r, 800)); // pool dial, handshake, filterload
+    const txid = hashToHex(await regtest().pay([{ script, value: 3_000_000 }]));
+    await regtest().mine(1);
+    await io.until(new RegExp(`"txid":"${txid}","status":"confirmed"`));
+    io.stop();
+    expect(await done).toBe(0);
+    const confirmed = io.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e['txid'] === txid && e['status'] === 'confirmed');
+    expect(confirmed).toMatchObject({ height: regtest().height, proof: 'merkleblock' });
+  });
+
+  it('parses --peers and --dns-seed', () => {
+    expect(parseCli(['watch', '--dns-seed', '--address', 'x', '--network', 'regtest'])).toMatchObject({
+      kind: 'watch',
+      peers: [],
+      dnsSeed: true,
+    });
+    expect(parseCli(['watch', '127.0.0.1', '--peers', '3', '--address', 'x'])).toMatchObject({ outbound: 3, dnsSeed: false });
+    expect(() => parseCli(['watch', '--address', 'x'])).toThrow('or --dns-seed');
+  });
+});
