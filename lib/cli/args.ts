@@ -13,6 +13,7 @@ Usage:
   rxbtc headers [HOST[:PORT]...] [--peers N] [--dns-seed] [--network NAME] [--datadir DIR] [--json]
   rxbtc watch [HOST[:PORT]...] --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
               [--from HEIGHT] [--peers N] [--dns-seed] [--network NAME] [--datadir DIR] [--json]
+  rxbtc bridge --allow HOST:PORT... [--port PORT] [--host HOST] [--origin URL...] [--max-per-ip N] [--json]
   rxbtc --help | --version
 
 connect and listen print the handshake, then every message received, one
@@ -29,12 +30,17 @@ paying (or spending from) the addresses and scripts: mempool, confirmed (with
 a verified proof), reorged. auto uses BIP158 compact filters when the first
 peer offers them, else BIP37 bloom filters; --from rescans from a height.
 
+bridge relays WebSocket ↔ TCP for pages in a browser (ws://HOST:PORT/TARGET),
+only to the --allow targets, only for pages of the --origin origins when given,
+at most --max-per-ip connections per address (default 4); refusals are logged.
+
 Options:
   --network NAME   mainnet (default), testnet3, testnet4, signet or regtest
   --proxy URL      connect through a SOCKS5 proxy such as Tor (hostnames resolved by the proxy)
   --transport T    connect: v2 (BIP324 encryption), v1, or auto (default: v2, then v1 once if the
                    remote drops the key exchange); listen serves v1 and v2 on one port
-  --port PORT      listen port (default: the network's port; 0 picks a free one)
+  --allow T        bridge: a HOST:PORT a browser may reach (repeatable); --origin URL limits pages
+  --port PORT      listen port (bridge: default 8080) (default: the network's port; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1)
   --peers N        headers, watch: peers to keep connected through a pool (headers default: one per
                    HOST up to 8, 8 with --dns-seed; watch uses a pool only with --peers or --dns-seed)
@@ -69,6 +75,7 @@ export type CliCommand =
       transport: 'auto' | 'v2' | 'v1';
     }
   | { kind: 'listen'; host: string; port: number; network: Network; json: boolean }
+  | { kind: 'bridge'; host: string; port: number; allow: string[]; origins: string[]; maxPerIp: number | undefined; json: boolean }
   | ({ kind: 'headers' } & HeadersCommand)
   | ({ kind: 'watch' } & WatchCommand);
 
@@ -120,6 +127,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
         from: { type: 'string', default: '0' },
         json: { type: 'boolean', default: false },
         peers: { type: 'string' },
+        allow: { type: 'string', multiple: true, default: [] },
+        origin: { type: 'string', multiple: true, default: [] },
+        'max-per-ip': { type: 'string' },
         'dns-seed': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -146,6 +156,24 @@ export function parseCli(argv: readonly string[]): CliCommand {
       if (transport !== 'auto' && transport !== 'v2' && transport !== 'v1')
         throw new UsageError(`--transport must be v2, v1 or auto, got ${transport}`);
       return { kind: 'connect', ...parseHostPort(target, network.port), network, proxy: values.proxy, json: values.json, transport };
+    }
+    case 'bridge': {
+      if (target) throw new UsageError(`unexpected argument ${target}`);
+      if (values.allow.length === 0) throw new UsageError('bridge needs at least one --allow HOST:PORT (it is never an open proxy)');
+      const allow = values.allow.map((a) => {
+        const e = parseHostPort(a, 0);
+        if (e.port === 0) throw new UsageError(`--allow needs HOST:PORT: ${a}`);
+        return e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
+      });
+      return {
+        kind: 'bridge',
+        host: values.host,
+        port: values.port === undefined ? 8080 : parsePort(values.port, true),
+        allow,
+        origins: values.origin,
+        maxPerIp: parsePeers(values['max-per-ip']),
+        json: values.json,
+      };
     }
     case 'listen':
       if (target) throw new UsageError(`unexpected argument ${target}`);

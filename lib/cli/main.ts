@@ -8,6 +8,7 @@ import type { Network } from '../wire/networks.js';
 import { serviceNames } from '../wire/services.js';
 import { USAGE, UsageError, parseCli } from './args.js';
 import { explainError } from './explain-error.js';
+import { startBridge } from '../transport/websocket-bridge.js';
 import { runHeaders } from './headers-command.js';
 import { runWatch } from './watch-command.js';
 import { formatMessage, messageToJson } from './format-message.js';
@@ -138,6 +139,35 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return runHeaders(command, io);
     case 'watch':
       return runWatch(command, io);
+    case 'bridge': {
+      const line = (event: string, text: string, fields: Record<string, unknown> = {}): void =>
+        io.out(command.json ? JSON.stringify({ time: new Date().toISOString(), event, ...fields }) : text);
+      let bridge;
+      try {
+        bridge = await startBridge({
+          host: command.host,
+          port: command.port,
+          allow: command.allow,
+          ...(command.origins.length > 0 ? { origins: command.origins } : {}),
+          ...(command.maxPerIp === undefined ? {} : { maxPerIp: command.maxPerIp }),
+          log: (l) => line('log', l, { message: l }),
+        });
+      } catch (e) {
+        io.err(`cannot listen on ${command.host}:${command.port}: ${e instanceof Error ? e.message : String(e)}`);
+        return 1;
+      }
+      line('listening', `bridge on ws://${command.host}:${bridge.port}/ to ${command.allow.join(', ')}; Ctrl-C to stop`, {
+        host: command.host,
+        port: bridge.port,
+        allow: command.allow,
+      });
+      await new Promise<void>((resolve) => {
+        if (io.signal?.aborted) resolve();
+        io.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await bridge.close();
+      return 0;
+    }
     case 'listen': {
       const { host, port, network, json } = command;
       let listener;
