@@ -6,10 +6,11 @@
  * in a child process and all in one process; min/median/max per side and a
  * MET/MISS line per target. v2: BIP324 against v1 on the same streams. chain: header validation and sync. spv: BIP158
  * matching, bloom tests and merkle proofs against bcoin's golomb and bfilter. pool: cold start, memory per peer
- * with 125 held, event-loop lag under churn. scale: 1,000 peers on loopback (see scale.ts).
+ * with 125 held, event-loop lag under churn. bundle: min+gzip size of a browser bundle. scale: 1,000 peers on loopback (see scale.ts).
  */
 import { parseArgs } from 'node:util';
 import { calibrate, formatCalibration } from './calibrate.js';
+import { runBundle } from './bundle-run.js';
 import { runChain } from './chain.js';
 import { runCodec, type CodecMode } from './codec/run.js';
 import { runPool } from './pool.js';
@@ -17,7 +18,7 @@ import { runScale } from './scale.js';
 import { runSpv } from './spv.js';
 import { runV2 } from './v2.js';
 
-const SECTIONS = ['codec', 'v2', 'chain', 'spv', 'pool', 'scale'] as const;
+const SECTIONS = ['codec', 'v2', 'chain', 'spv', 'pool', 'bundle', 'scale'] as const;
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -40,7 +41,7 @@ if (
   !(soakSeconds >= 0)
 ) {
   console.error(
-    'usage: npm run bench -- [--only codec,v2,chain,spv,pool,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
+    'usage: npm run bench -- [--only codec,v2,chain,spv,pool,bundle,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
   );
   process.exit(2);
 }
@@ -50,4 +51,5 @@ if (only.includes('v2')) for (const { met, line } of await runV2(rounds)) consol
 if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('spv')) for (const { met, line } of runSpv(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('pool')) for (const { met, line } of await runPool(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+if (only.includes('bundle')) for (const { met, line } of await runBundle()) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('scale')) await runScale({ peers, soakSeconds });
