@@ -1,4 +1,4 @@
-import { parseEndpoint } from '../pool/endpoint.js';
+import { endpointKey, parseEndpoint } from '../pool/endpoint.js';
 import { parseArgs } from 'node:util';
 import { findNetwork, type Network } from '../wire/networks.js';
 import type { HeadersCommand } from './headers-command.js';
@@ -163,7 +163,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       const allow = values.allow.map((a) => {
         const e = parseHostPort(a, 0);
         if (e.port === 0) throw new UsageError(`--allow needs HOST:PORT: ${a}`);
-        return e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
+        return endpointKey(e);
       });
       return {
         kind: 'bridge',

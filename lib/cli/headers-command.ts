@@ -4,7 +4,9 @@ import { Subscription, filter, race, switchMap, take, timer } from 'rxjs';
 import { fileHeaderStore } from '../chain/file-header-store.js';
 import { createHeaderChain, type HeaderChain } from '../chain/header-chain.js';
 import { endpointKey } from '../pool/endpoint.js';
-import { DEFAULT_OUTBOUND, createPool } from '../pool/pool.js';
+import { DEFAULT_OUTBOUND } from '../pool/pool.js';
+import { cliPool } from './cli-pool.js';
+import { eventWriter } from './output.js';
 import { syncHeaders, type SyncProgress } from '../spv/sync-headers.js';
 import type { Network } from '../wire/networks.js';
 import type { CliIO } from './main.js';
@@ -49,19 +51,11 @@ const workHex = (w: bigint): string => w.toString(16).padStart(64, '0');
  */
 export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOutput = process.stderr): Promise<number> {
   const chain = openChain(cmd);
-  const emit = (event: string, text: string, fields: Record<string, unknown>): void =>
-    cmd.json ? io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields })) : io.out(text);
+  const emit = eventWriter(io, cmd.json);
   if (chain.height > chain.root.height)
     emit('resumed', `resuming at height ${chain.height} (${chain.tip.hashHex})`, { height: chain.height, hash: chain.tip.hashHex });
   const target = cmd.outbound ?? (cmd.dnsSeed ? DEFAULT_OUTBOUND : Math.min(cmd.peers.length, DEFAULT_OUTBOUND));
-  const pool = createPool({
-    network: cmd.network,
-    connect: cmd.peers.map(endpointKey),
-    outbound: target,
-    dnsSeeds: cmd.dnsSeed,
-    discover: cmd.dnsSeed, // with named peers only, talk to those
-    backoff: { base: 1000, max: 10_000 },
-  });
+  const pool = cliPool(cmd, emit, target);
   const progress = new ProgressBar('headers', 1, bar);
   const failed = new Set<string>();
   try {
@@ -88,8 +82,6 @@ export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOu
             giveUpIfNobodyLeft();
           } else if (e.type === 'added') {
             failed.delete(endpointKey(e.address));
-          } else if (e.type === 'banned') {
-            emit('banned', `${e.host} banned: ${e.reason}`, { peer: e.host, reason: e.reason, until: new Date(e.until).toISOString() });
           } else if (e.type === 'seeded') {
             emit('seeded', `${e.addresses} addresses from DNS seeds`, { addresses: e.addresses, failedSeeds: e.failed });
           }

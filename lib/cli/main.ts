@@ -10,6 +10,7 @@ import { USAGE, UsageError, parseCli } from './args.js';
 import { explainError } from './explain-error.js';
 import { startBridge } from '../transport/websocket-bridge.js';
 import { runHeaders } from './headers-command.js';
+import { eventWriter, untilAborted } from './output.js';
 import { runWatch } from './watch-command.js';
 import { formatMessage, messageToJson } from './format-message.js';
 
@@ -140,8 +141,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     case 'watch':
       return runWatch(command, io);
     case 'bridge': {
-      const line = (event: string, text: string, fields: Record<string, unknown> = {}): void =>
-        io.out(command.json ? JSON.stringify({ time: new Date().toISOString(), event, ...fields }) : text);
+      const line = eventWriter(io, command.json);
       let bridge;
       try {
         bridge = await startBridge({
@@ -161,10 +161,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         port: bridge.port,
         allow: command.allow,
       });
-      await new Promise<void>((resolve) => {
-        if (io.signal?.aborted) resolve();
-        io.signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilAborted(io);
       await bridge.close();
       return 0;
     }
@@ -186,10 +183,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         watching.add(done);
         void done.finally(() => watching.delete(done));
       });
-      await new Promise<void>((resolve) => {
-        if (io.signal?.aborted) resolve();
-        io.signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await untilAborted(io);
       accepting.unsubscribe();
       await listener.close();
       await Promise.all(watching);

@@ -1,7 +1,5 @@
 import { MruSet } from '../peer/mru-set.js';
 import { connectPeer } from '../peer/connect-peer.js';
-import { endpointKey } from '../pool/endpoint.js';
-import { DEFAULT_OUTBOUND, createPool } from '../pool/pool.js';
 import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../spv/address.js';
 import type { WalletEvent } from '../spv/wallet-tracker.js';
@@ -9,7 +7,9 @@ import { watch } from '../spv/watch.js';
 import { fromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
 import { explainError } from './explain-error.js';
+import { cliPool } from './cli-pool.js';
 import { openChain } from './headers-command.js';
+import { eventWriter } from './output.js';
 import type { CliIO } from './main.js';
 
 /** Options of {@link runWatch}. */
@@ -64,21 +64,8 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   }
   const chain = openChain(cmd);
   const peers: Peer[] = [];
-  const out = (event: string, text: string, fields: Record<string, unknown>): void =>
-    cmd.json ? io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields })) : io.out(text);
-  const pool =
-    cmd.outbound !== undefined || cmd.dnsSeed
-      ? createPool({
-          network: cmd.network,
-          connect: cmd.peers.map(endpointKey),
-          outbound: cmd.outbound ?? DEFAULT_OUTBOUND,
-          dnsSeeds: cmd.dnsSeed,
-          discover: cmd.dnsSeed,
-        })
-      : undefined;
-  pool?.events$.subscribe((e) => {
-    if (e.type === 'banned') out('banned', `${e.host} banned: ${e.reason}`, { peer: e.host, reason: e.reason });
-  });
+  const out = eventWriter(io, cmd.json);
+  const pool = cmd.outbound !== undefined || cmd.dnsSeed ? cliPool(cmd, out) : undefined;
   try {
     for (const { host, port } of pool ? [] : cmd.peers) {
       try {
