@@ -284,12 +284,8 @@ export function createPool(options: PoolOptions): Pool {
   const live = new Set<Peer>();
   /** Handshaken peers. */
   const members = new Map<Peer, PoolPeer>();
-  /** Outbound dials in progress, by endpoint key. */
-  const dialing = new Set<string>();
-  /** Netgroups of outbound peers and dials in progress, with counts. */
-  const outboundGroups = new Map<string, number>();
-  /** Connected endpoints (outbound), by key. */
-  const connectedKeys = new Set<string>();
+  /** Outbound dials in progress: endpoint key → netgroup. */
+  const dialing = new Map<string, string>();
   let inboundCount = 0;
   const inboundGroups = new Map<string, number>();
   let closed = false;
@@ -306,10 +302,20 @@ export function createPool(options: PoolOptions): Pool {
   };
   const outboundCount = (): number => [...members.values()].filter((m) => !m.inbound).length;
 
-  const eligible = (e: AddressEntry): boolean =>
-    !dialing.has(endpointKey(e)) &&
-    !connectedKeys.has(endpointKey(e)) &&
-    !outboundGroups.has(netgroup(e.host)) &&
+  /** Endpoints and netgroups taken by outbound peers and dials in progress (derived, a few dozen at most). */
+  const busy = (): { keys: Set<string>; groups: Set<string> } => {
+    const keys = new Set(dialing.keys());
+    const groups = new Set(dialing.values());
+    for (const m of members.values()) {
+      if (m.inbound) continue;
+      keys.add(endpointKey(m.address));
+      groups.add(m.netgroup);
+    }
+    return { keys, groups };
+  };
+  const eligible = (e: AddressEntry, taken: { keys: Set<string>; groups: Set<string> }): boolean =>
+    !taken.keys.has(endpointKey(e)) &&
+    !taken.groups.has(netgroup(e.host)) &&
     e.nextAttempt <= now() &&
     (options.proxy !== undefined || !isOverlay(e.host)) &&
     bans.get(e.host, now()) === undefined;
@@ -346,13 +352,15 @@ export function createPool(options: PoolOptions): Pool {
   const fill = (): void => {
     if (closed) return;
     while (outboundCount() + dialing.size < target) {
-      const entry = book.select(eligible, now());
+      const taken = busy();
+      const entry = book.select((e) => eligible(e, taken), now());
       if (!entry) break;
       startDial(entry);
     }
     if (outboundCount() + dialing.size < target) {
       seed();
-      const next = book.nextRetry((e) => eligible(e), now());
+      const taken = busy();
+      const next = book.nextRetry((e) => eligible(e, taken), now());
       scheduleWake(next ?? now() + IDLE_RECHECK);
     }
   };
@@ -361,8 +369,7 @@ export function createPool(options: PoolOptions): Pool {
     const address: Endpoint = { host: entry.host, port: entry.port };
     const key = endpointKey(address);
     const group = netgroup(address.host);
-    dialing.add(key);
-    count(outboundGroups, group, 1);
+    dialing.set(key, group);
     book.attempt(address, now());
     // As Core: v2 first only when the address is not known to lack NODE_P2P_V2 (a v1 node scores our 64 bytes as garbage).
     const knownV1 = entry.lastSuccess > 0 && !hasService(entry.services, ServiceFlag.P2PV2);
@@ -371,19 +378,16 @@ export function createPool(options: PoolOptions): Pool {
       (peer) => {
         dialing.delete(key);
         if (closed || !peer.connected) {
-          count(outboundGroups, group, -1);
           peer.disconnect(closed ? 'pool closed' : 'disconnected during the handshake');
           if (!closed) fill();
           return;
         }
-        connectedKeys.add(key);
         book.good(address, now(), peer.stats().services);
         join(peer, address, false, group);
         peer.send({ command: 'getaddr' }).catch(() => undefined); // once per outbound peer, as Core does
       },
       (error: unknown) => {
         dialing.delete(key);
-        count(outboundGroups, group, -1);
         if (closed) return;
         const bad = misbehaviour(error instanceof Error ? error : undefined);
         if (bad) banHost(address.host, bad);
@@ -433,8 +437,6 @@ export function createPool(options: PoolOptions): Pool {
         inboundCount--;
         count(inboundGroups, group, -1);
       } else {
-        connectedKeys.delete(endpointKey(address));
-        count(outboundGroups, group, -1);
         // Try another address first: this one only after the first backoff step.
         book.defer(address, now(), backoffDelay(1, options.backoff, random));
       }
