@@ -1,9 +1,9 @@
 /**
  * rxbtc for browsers (the package's `browser` export): the codec, the
  * stream operators, BIP324, peers over any {@link Connection} (WebSocket,
- * memory pair), the header chain with a memory store, and the SPV tools —
- * nothing that needs TCP, files or DNS (`connectTcp`, `listenTcp`,
- * `connectPeer`, `peer$`, the file header store, the pool and the bridge are
+ * memory pair; `peer$` takes a WebSocket `url`), the header chain with a
+ * memory store, and the SPV tools — nothing that needs TCP, files or DNS
+ * (`connectTcp`, `listenTcp`, `connectPeer`, the file header store, the pool and the bridge are
  * Node only). SHA-256 and ChaCha20 take their `node:crypto` fast paths only
  * where Node offers them at run time.
  */
@@ -31,6 +31,10 @@ export * from './peer/stats.js';
 export * from './peer/select-addresses.js';
 export * from './peer/version-message.js';
 export * from './peer/peer.js';
+export * from './peer/open-peer.js';
+export * from './peer/connect-websocket-peer.js';
+export * from './peer/peer-resource.js';
+export * from './peer/websocket-peer-observable.js';
 export * from './chain/errors.js';
 export * from './chain/compact.js';
 export * from './chain/params.js';

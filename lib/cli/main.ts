@@ -1,6 +1,7 @@
 import { listenTcp } from '../transport/listen-tcp.js';
 import { randomNonce } from '../peer/nonce.js';
-import { connectPeer, keyExchangeFailed } from '../peer/connect-peer.js';
+import { connectPeer } from '../peer/connect-peer.js';
+import { keyExchangeFailed } from '../peer/open-peer.js';
 import { createPeer, type Peer } from '../peer/peer.js';
 import { RXBTC_USER_AGENT } from '../peer/user-agent.js';
 import type { Message } from '../wire/message.js';

@@ -6,10 +6,13 @@ import {
   connectWebSocket,
   createPeer,
   listenTcp,
+  keyExchangeFailed,
   networks,
+  peer$,
   startBridge,
   type Bridge,
   type Listener,
+  type Peer,
   type WebSocketConstructor,
 } from '../../lib/index.js';
 import { parseCli } from '../../lib/cli/args.js';
@@ -129,6 +132,24 @@ describe('rxbtc bridge (startBridge)', () => {
     });
     expect((await headers).headers).toHaveLength(2); // bcoin's two regtest blocks, through the bridge
     bcoin.disconnect();
+  });
+
+  it('peer$({ url }) opens a peer through it: v2 with rxbtc, v2 then v1 with bcoin (auto), unsubscribing disconnects', async () => {
+    const rx = await firstValueFrom(
+      peer$({ url: `ws://127.0.0.1:${bridge.port}/127.0.0.1:${listener.port}`, ...origin, network, sentNonces: new MruSet(50) }),
+    );
+    expect(rx.stats().transport).toBe('v2');
+    expect((await rx.closed).reason).toBe('unsubscribed'); // firstValueFrom unsubscribed after the peer
+
+    const opened: Peer[] = [];
+    const url = `ws://127.0.0.1:${bridge.port}/127.0.0.1:${node().port}`;
+    const bcoin = await firstValueFrom(peer$({ url, ...origin, network, sentNonces: new MruSet(50), onPeer: (p) => opened.push(p) }));
+    expect(opened).toHaveLength(2); // bcoin 1.0.2 speaks v1 only: the v2 attempt failed before its key exchange
+    expect(keyExchangeFailed(opened[0]!)).toBe(true);
+    expect(opened[1]).toBe(bcoin);
+    expect(bcoin.stats().transport).toBe('v1');
+    expect((await bcoin.handshake).remote.userAgent).toMatch(/bcoin/);
+    await bcoin.closed;
   });
 
   it('refuses a target not allowed with 1008, a log line, and no TCP connection', async () => {
