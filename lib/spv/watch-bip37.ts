@@ -75,7 +75,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
         const entry = chain.header(h);
         if (entry) items.push({ type: InvType.WitnessFilteredBlock, hash: entry.hash });
       }
-      scanned = chain.height;
+      scanned = Math.max(scanned, chain.height); // a chain still below the birthday keeps the birthday
       for (let i = 0; i < items.length; i += FILTERED_BATCH) peer.queue({ command: 'getdata', items: items.slice(i, i + FILTERED_BATCH) });
     };
 

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
 /** Options of {@link startBridge}. */
@@ -8,6 +8,12 @@ export interface BridgeOptions {
   port?: number;
   /** Address to listen on. @default '127.0.0.1' */
   host?: string;
+  /**
+   * An HTTP server already listening (a page's own server): the bridge
+   * takes its WebSocket upgrades instead of listening itself (`port` and
+   * `host` are then unused, and `close` leaves the server open).
+   */
+  server?: Server;
   /** The only `HOST:PORT` targets a client may reach (never an open proxy). */
   allow: readonly string[];
   /** When given, only pages from these origins (`Origin` header, e.g. `http://127.0.0.1:8000`) may connect. */
@@ -65,11 +71,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const log = options.log ?? (() => undefined);
   const perIp = new Map<string, number>();
   const sockets = new Set<Socket>();
-  const server = new WebSocketServer({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1', maxPayload: MAX_MESSAGE });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  const server = options.server
+    ? new WebSocketServer({ server: options.server, maxPayload: MAX_MESSAGE })
+    : new WebSocketServer({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1', maxPayload: MAX_MESSAGE });
+  if (!options.server)
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
 
   server.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const ip = req.socket.remoteAddress ?? 'unknown';

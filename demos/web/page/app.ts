@@ -1,0 +1,223 @@
+/**
+ * The web dashboard's page: everything it shows comes from rxbtc
+ * Observables over two peers opened through `rxbtc bridge` — one that
+ * syncs and verifies the header chain and shows blocks, transactions and
+ * the message timeline, one that watches an address with a BIP37 bloom
+ * filter (a filter makes a peer relay only matching transactions, so the
+ * chain peer stays unfiltered). Bundled by esbuild from `lib/browser.ts`.
+ */
+import { Observable, defer, filter, ignoreElements, merge, mergeMap, retry, switchMap, tap, throttleTime, timer } from 'rxjs';
+import {
+  InvType,
+  addressToScript,
+  blockHash,
+  bytesEqual,
+  createHeaderChain,
+  hashToHex,
+  merkleRoot,
+  networks,
+  peer$,
+  serviceNames,
+  shortHash,
+  syncHeaders,
+  txid,
+  watch,
+  type Message,
+  type Peer,
+  type Transaction,
+  type WalletEvent,
+} from '../../../lib/browser.js';
+import type { DashboardConfig } from './config.js';
+
+const network = networks.regtest;
+const MAX_ROWS = { blocks: 8, txs: 12, timeline: 150 } as const;
+
+const el = (id: string): HTMLElement => {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} missing from the page`);
+  return found;
+};
+const show = (id: string, text: string): void => {
+  el(id).textContent = text;
+};
+const btc = (sats: bigint): string => `${(Number(sats) / 1e8).toFixed(8)} BTC`;
+const invNames = new Map<number, string>(Object.entries(InvType).map(([name, value]) => [value, name]));
+const clock = (): string => new Date().toLocaleTimeString([], { hour12: false });
+
+/** Put a row at the top of a list (or replace the row with the same key), keeping at most `max`. */
+function prepend(list: string, html: string, max: number, key?: string): void {
+  const ul = el(list);
+  const old = key === undefined ? null : ul.querySelector(`li[data-key="${key}"]`);
+  const li = document.createElement('li');
+  li.innerHTML = html;
+  li.className = 'fresh';
+  if (key !== undefined) li.dataset['key'] = key;
+  if (old) old.replaceWith(li);
+  else ul.prepend(li);
+  while (ul.children.length > max) ul.lastElementChild?.remove();
+}
+
+const states = new Map<string, { text: string; ok: boolean }>();
+/** Say how one peer (`chain`, `wallet`, or `page`) is doing; the header shows them all. */
+function status(role: string, text: string, ok = false): void {
+  states.set(role, { text, ok });
+  const s = el('status');
+  s.textContent = [...states].map(([r, v]) => `${r}: ${v.text}`).join(' · ');
+  s.className = [...states.values()].every((v) => v.ok) ? 'ok' : 'warn';
+}
+
+/** One line about a received message. */
+function summary(m: Message): string {
+  switch (m.command) {
+    case 'version':
+      return `${m.userAgent} height ${m.startHeight}`;
+    case 'headers':
+      return `${m.headers.length} headers`;
+    case 'inv':
+    case 'getdata':
+    case 'notfound':
+      return m.items.map((i) => `${invNames.get(i.type) ?? i.type} ${shortHash(i.hash)}`).join(', ');
+    case 'tx':
+      return shortHash(txid(m.tx));
+    case 'block':
+      return `${shortHash(blockHash(m.block.header))} · ${m.block.transactions.length} txs`;
+    case 'merkleblock':
+      return `${shortHash(blockHash(m.header))} · ${m.totalTransactions} txs`;
+    case 'ping':
+    case 'pong':
+      return `nonce ${m.nonce}`;
+    default:
+      return '';
+  }
+}
+
+const counts = new Map<string, number>();
+/** Add a received message to the timeline (the newest MAX_ROWS.timeline) and to the per-command counts. */
+function timeline(role: string, m: Message): void {
+  counts.set(m.command, (counts.get(m.command) ?? 0) + 1);
+  show('counts', [...counts].map(([command, n]) => `${command} ${n}`).join(' · '));
+  prepend('timeline', `<span class="tag">${clock()} ${role} ←</span> <b>${m.command}</b> ${summary(m)}`, MAX_ROWS.timeline);
+}
+
+/** The chain peer: handshake, stats, header sync, blocks and transactions as the node announces them. */
+function chainPeer(peer: Peer, chain: ReturnType<typeof createHeaderChain>): Observable<never> {
+  let synced = false;
+  const started = performance.now(); // peer$ emits the peer once handshaken: the sync starts now
+  const handshake$ = defer(() => peer.handshake).pipe(
+    tap(({ remote, protocolVersion }) => {
+      const { transport, sessionId } = peer.stats();
+      show('peer-agent', remote.userAgent);
+      show('transport', transport);
+      el('transport').title = sessionId ? `BIP324 session ${sessionId}` : 'plaintext v1 (the node does not speak BIP324)';
+      show('protocol', `${protocolVersion} (theirs ${remote.version})`);
+      show('services', serviceNames(remote.services).join(' ') || 'none');
+      status('chain', `connected (${transport})`, true);
+    }),
+  );
+  const stats$ = peer.stats$.pipe(
+    tap((s) => {
+      show('ping', s.lastPingMicros > 0 ? `${(s.lastPingMicros / 1000).toFixed(2)} ms` : '…');
+      show('bytes', `${s.bytesReceived.toLocaleString()} / ${s.bytesSent.toLocaleString()}`);
+    }),
+  );
+  const sync$ = syncHeaders(peer, chain).pipe(
+    tap((p) => {
+      const bar = el('sync-progress') as HTMLProgressElement;
+      bar.max = Math.max(1, p.bestKnownHeight);
+      bar.value = p.height;
+      if (p.synced && !synced)
+        show('sync-rate', `${p.height.toLocaleString()} headers verified in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      else if (!p.synced) show('sync-rate', `${Math.round(p.headersPerSecond).toLocaleString()} headers/s`);
+      synced ||= p.synced;
+      show('sync-label', p.synced ? '✓ synced' : `of ${p.bestKnownHeight}`);
+    }),
+  );
+  // Each new tip after the initial sync: fetch its block and check the merkle root against the verified header.
+  const blocks$ = chain.tip$.pipe(
+    filter(() => synced),
+    tap((tip) => peer.queue({ command: 'getdata', items: [{ type: InvType.WitnessBlock, hash: tip.hash }] })),
+  );
+  const block$ = peer.on('block').pipe(
+    tap(({ block }) => {
+      const hash = blockHash(block.header);
+      const entry = chain.header(hash);
+      const ok = bytesEqual(merkleRoot(block.transactions.map(txid)), block.header.merkleRoot);
+      const height = entry?.height ?? '?';
+      prepend(
+        'blocks',
+        `<b>${height}</b> ${shortHash(hash)} · ${block.transactions.length} txs · ${ok ? '<span class="confirmed">merkle root ✓</span>' : 'BAD merkle root'}`,
+        MAX_ROWS.blocks,
+        String(height),
+      );
+    }),
+  );
+  // Transactions the node announces: ask for each, show what came.
+  const txInv$ = peer.on('inv').pipe(
+    mergeMap((inv) => inv.items.filter((i) => i.type === InvType.Tx || i.type === InvType.WitnessTx)),
+    tap((item) => peer.queue({ command: 'getdata', items: [{ type: InvType.WitnessTx, hash: item.hash }] })),
+  );
+  const tx$ = peer.on('tx').pipe(tap(({ tx }) => prepend('txs', txLine(tx), MAX_ROWS.txs)));
+  const timeline$ = peer.messages$.pipe(tap((m) => timeline('chain', m)));
+  return merge(handshake$, stats$, sync$, blocks$, block$, txInv$, tx$, timeline$).pipe(ignoreElements());
+}
+
+function txLine(tx: Transaction): string {
+  const out = tx.outputs.reduce((sum, o) => sum + o.value, 0n);
+  return `${shortHash(txid(tx))} · ${tx.inputs.length} in → ${tx.outputs.length} out · ${btc(out)}`;
+}
+
+/** The wallet peer: watch the address (BIP37), list its payments with their proofs, total them. */
+function walletPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof createHeaderChain>): Observable<never> {
+  const script = addressToScript(config.address, network);
+  const payments = new Map<string, WalletEvent>();
+  const render = (e: WalletEvent): void => {
+    payments.set(e.txid, e);
+    const value = e.received.reduce((sum, r) => sum + r.value, 0n);
+    const proof = e.proof?.kind === 'merkleblock' ? ` · merkle proof ${e.proof.index + 1}/${e.proof.totalTransactions}` : '';
+    const where = e.height === undefined ? '' : ` · block ${e.height}`;
+    prepend('payments', `<span class="${e.status}">${e.status}</span> ${btc(value)} · ${e.txid.slice(0, 12)}…${where}${proof}`, 50, e.txid);
+    let confirmed = 0n;
+    let pending = 0n;
+    for (const p of payments.values()) {
+      const v = p.received.reduce((sum, r) => sum + r.value, 0n);
+      if (p.status === 'confirmed') confirmed += v;
+      else if (p.status === 'mempool') pending += v;
+    }
+    show('balance', btc(confirmed));
+    show('pending', btc(pending));
+  };
+  const ready$ = defer(() => peer.handshake).pipe(tap(() => status('wallet', `watching (${peer.stats().transport}, bloom filter)`, true)));
+  const events$ = watch({ chain, source: peer, scripts: [script], from: config.birthday, method: 'bip37', syncChain: false });
+  return merge(ready$, events$.pipe(tap(render)), peer.messages$.pipe(tap((m) => timeline('wallet', m)))).pipe(ignoreElements());
+}
+
+async function main(): Promise<void> {
+  const config = (await (await fetch('/config.json')).json()) as DashboardConfig;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${config.target}`;
+  show('via', `${url} → ${config.target}`);
+  show('watch-address', config.address);
+  const chain = createHeaderChain({ network }); // one verified chain for the page's life, across reconnects
+  chain.tip$.pipe(throttleTime(50, undefined, { leading: true, trailing: true })).subscribe((tip) => {
+    show('tip-height', String(tip.height));
+    show('tip-hash', hashToHex(tip.hash));
+    show('chain-work', tip.chainWork.toString());
+  });
+  const options = { url, network, transport: config.transport, pingInterval: 5000, userAgent: { name: 'rxbtc-web', version: '0.1.0' } };
+  /** A peer for the life of the page: a dropped one is dialled again after 2 s. */
+  const session = (role: string, use: (peer: Peer) => Observable<never>): Observable<never> =>
+    peer$({ ...options, onPeer: (p) => status(role, `connecting (${p.stats().transport})…`) }).pipe(
+      switchMap(use),
+      retry({
+        delay: (error: unknown) => {
+          status(role, `${error instanceof Error ? error.message : String(error)} · again in 2 s`);
+          return timer(2000);
+        },
+      }),
+    );
+  merge(
+    session('chain', (peer) => chainPeer(peer, chain)),
+    session('wallet', (peer) => walletPeer(peer, config, chain)),
+  ).subscribe();
+}
+
+main().catch((e: unknown) => status('page', `failed: ${e instanceof Error ? e.message : String(e)}`));
