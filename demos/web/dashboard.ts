@@ -15,11 +15,15 @@ export interface DashboardOptions {
   port?: number;
   /** Blocks the node mines before the page opens (at least 101, so coinbases can be spent). @default 300 */
   blocks?: number;
-  /** A block every this many ms while running (0: none). @default 4000 */
+  /**
+   * A block every this many ms while running (0: none). Longer than bcoin's
+   * 5 s transaction-announcement flush, so most transactions are seen in the
+   * mempool before a block takes them. @default 10000
+   */
   blockEvery?: number;
-  /** A transaction every this many ms (0: none). @default 1500 */
+  /** A transaction every this many ms (0: none). @default 2000 */
   txEvery?: number;
-  /** A payment to the watched address every this many ms (0: none). @default 6000 */
+  /** A payment to the watched address every this many ms (0: none). @default 15000 */
   payEvery?: number;
   /** The repository's root (where `demos/web/page` is). @default process.cwd() */
   root?: string;
@@ -108,9 +112,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 
   const quietly = (work: () => Promise<unknown>) => () => void work().catch(() => undefined);
   const timers = [
-    [options.blockEvery ?? 4000, quietly(() => regtest.mine(1))],
-    [options.txEvery ?? 1500, quietly(() => regtest.sendTransaction())],
-    [options.payEvery ?? 6000, quietly(() => regtest.pay([{ script, value: PAYMENT }]))],
+    [options.blockEvery ?? 10_000, quietly(() => regtest.mine(1))],
+    [options.txEvery ?? 2000, quietly(() => regtest.sendTransaction())],
+    [options.payEvery ?? 15_000, quietly(() => regtest.pay([{ script, value: PAYMENT }]))],
   ] as const;
   const intervals = timers.filter(([ms]) => ms > 0).map(([ms, work]) => setInterval(work, ms));
 

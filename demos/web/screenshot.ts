@@ -10,12 +10,13 @@ import { startDashboard } from './dashboard.js';
 
 async function main(): Promise<void> {
   const out = process.argv[2] ?? 'dashboard.png';
-  const dashboard = await startDashboard({ port: 0, blockEvery: 2500, txEvery: 900, payEvery: 3000 });
+  const dashboard = await startDashboard({ port: 0, blockEvery: 8000, txEvery: 1000, payEvery: 5000 });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     await page.goto(dashboard.url);
-    await page.locator('#blocks li').nth(3).waitFor({ timeout: 30_000 });
+    await page.locator('#blocks li').nth(2).waitFor({ timeout: 60_000 });
+    await page.locator('#payments li', { hasText: 'mempool' }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: out });
     console.log(`wrote ${out}`);
   } finally {
