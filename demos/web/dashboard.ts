@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { networks, scriptToAddress, startBridge } from '../../lib/index.js';
 import { startRegtestNode, type RegtestNode } from '../regtest-node.js';
+import { startFilterServer } from './filter-server.js';
 import type { DashboardConfig } from './page/config.js';
 
 export type { DashboardConfig };
@@ -46,10 +47,11 @@ export interface Dashboard {
 const PAYMENT = 50_000; // satoshis per payment to the watched address
 
 /**
- * The web demo's server: an embedded bcoin regtest node, one HTTP server on
+ * The web demo's server: an embedded bcoin regtest node, an rxbtc node
+ * serving it compact filters over BIP324 (`startFilterServer`), one HTTP server on
  * 127.0.0.1 serving the page (its TypeScript bundled by esbuild for the
  * browser, from `lib/browser.ts`), `/config.json`, and `rxbtc bridge` on the
- * same port (WebSocket upgrades; only the node is allowed, only from the
+ * same port (WebSocket upgrades; only the two nodes are allowed, only from the
  * page's origin). It keeps the node mining blocks, relaying transactions
  * and paying a watched address, so the page has something live to show.
  */
@@ -76,9 +78,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     await regtest.pay([{ script, value: PAYMENT * (i + 1) }]);
     await regtest.mine(1);
   }
+  const filters = await startFilterServer(regtest);
   const config: DashboardConfig = {
     network: 'regtest',
     target: `127.0.0.1:${regtest.port}`,
+    filterTarget: `127.0.0.1:${filters.port}`,
     transport: 'auto',
     address: scriptToAddress(script, networks.regtest)!,
     birthday,
@@ -105,7 +109,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const url = `http://127.0.0.1:${port}/`;
   const bridge = await startBridge({
     server,
-    allow: [config.target],
+    allow: [config.target, config.filterTarget],
     origins: [url.slice(0, -1), `http://localhost:${port}`],
     ...(options.log ? { log: options.log } : {}),
   });
@@ -125,6 +129,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     async close() {
       intervals.forEach(clearInterval);
       await bridge.close();
+      await filters.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await regtest.close();

@@ -46,9 +46,11 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
 
     const scan = async (): Promise<void> => {
       clients = await syncFilterHeaders(clients, chain, state);
-      for (let start = scanned + 1; start <= chain.height; start += MAX_GETCFILTERS) {
+      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
+      const top = Math.min(chain.height, state.height);
+      for (let start = scanned + 1; start <= top; start += MAX_GETCFILTERS) {
         const entries = [];
-        for (let h = start; h <= Math.min(chain.height, start + MAX_GETCFILTERS - 1); h++) entries.push(chain.header(h)!);
+        for (let h = start; h <= Math.min(top, start + MAX_GETCFILTERS - 1); h++) entries.push(chain.header(h)!);
         const client = clients[0];
         if (!client) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
         const filters = await client.filters(entries);

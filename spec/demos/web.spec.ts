@@ -56,6 +56,12 @@ describeWithChromium('npm run web: the dashboard in headless Chromium', () => {
     expect(await text('services')).toMatch(/Network.*Bloom/);
   });
 
+  it('speaks BIP324 in the page: the filter peer (rxbtc) is v2, with a session id', async () => {
+    await until('filter-transport', /^v2$/);
+    expect(await text('filter-agent')).toMatch(/rxbtc-filter-server:0\.1\.0/);
+    expect(await text('session-id')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it("syncs and verifies headers in the page until #tip-height is bcoin's tip", async () => {
     const tip = dashboard.regtest.height; // 150 mined + 2 blocks confirming the watched address's first payments
     expect(tip).toBe(152);
@@ -79,6 +85,7 @@ describeWithChromium('npm run web: the dashboard in headless Chromium', () => {
 
   it('finds the watched address’s earlier payments with merkle proofs, then a new one in the mempool and confirmed', async () => {
     await until('balance', /^0\.00150000 BTC$/); // 50,000 + 100,000 sat paid before the page opened
+    await until('balance-158', /^0\.00150000 BTC$/); // the same, found by compact filters over v2
     expect(await text('watch-address')).toBe(dashboard.config.address);
     const script = addressToScript(dashboard.config.address, networks.regtest);
     const txid = Buffer.from(await dashboard.regtest.pay([{ script, value: 70_000 }]))
@@ -92,6 +99,10 @@ describeWithChromium('npm run web: the dashboard in headless Chromium', () => {
     expect(await row.innerText()).toMatch(/block 153 · merkle proof 2\/2/);
     await until('balance', /^0\.00220000 BTC$/);
     expect(await text('pending')).toBe('0.00000000 BTC');
+    const filtered = page.locator(`#payments-158 li[data-key="${txid}"]`); // compact filters see it once mined, in the whole block
+    await filtered.waitFor({ timeout: 30_000 });
+    expect(await filtered.innerText()).toMatch(/^confirmed 0\.00070000 BTC · .* · block 153 · whole block, tx 1$/);
+    await until('balance-158', /^0\.00220000 BTC$/);
   });
 
   it('shows a block mined during the test, its merkle root checked, and a relayed transaction', async () => {

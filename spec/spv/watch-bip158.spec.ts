@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { filter, firstValueFrom, share, timeout } from 'rxjs';
+import { filter, firstValueFrom, tap, share, timeout } from 'rxjs';
 import {
   ByteReader,
   CompactFilterError,
@@ -48,7 +48,10 @@ beforeAll(async () => {
 });
 
 /** An rxbtc server of headers, filters and blocks built from `blocks`, optionally lying at one height. */
-async function server(lieAt?: number): Promise<{ listener: Listener; index: FilterIndex; cfheadersFrom: number[] }> {
+async function server(
+  lieAt?: number,
+  onGetCfHeaders?: () => void,
+): Promise<{ listener: Listener; index: FilterIndex; cfheadersFrom: number[] }> {
   const cfheadersFrom: number[] = [];
   const index = new FilterIndex();
   const chain = createHeaderChain({ network });
@@ -71,7 +74,10 @@ async function server(lieAt?: number): Promise<{ listener: Listener; index: Filt
     });
     serveHeaders(peer, chain);
     serveCompactFilters(peer, index);
-    peer.on('getcfheaders').subscribe((m) => cfheadersFrom.push(m.startHeight));
+    peer.on('getcfheaders').subscribe((m) => {
+      cfheadersFrom.push(m.startHeight);
+      onGetCfHeaders?.();
+    });
   });
   return { listener, index, cfheadersFrom };
 }
@@ -97,6 +103,35 @@ describe('watchBip158, rxbtc ↔ rxbtc over TCP on real regtest blocks', () => {
     expect(events[0]!.proof).toMatchObject({ kind: 'block' });
     expect(events[0]!.blockHash).toBe(hashToHex(blockHash(blocks[111]!.header)));
     expect(events[0]!.received).toEqual([{ index: 0, value: 42_000_000n }]);
+    peer.disconnect();
+    await listener.close();
+  });
+
+  it('scans only as far as the filter headers reached while the chain grew under a scan (found by the web dashboard)', async () => {
+    const chain = createHeaderChain({ network });
+    await chain.add(blocks.slice(1, 101).map((b) => b.header)); // the chain is at 100 when the watch starts
+    // The first getcfheaders (to 100) reaches the server; the chain reaches 114 before the answer is back.
+    let grown: Promise<unknown> | undefined;
+    const { listener } = await server(undefined, () => {
+      grown ??= chain.add(blocks.slice(101).map((b) => b.header));
+    });
+    const peer = createPeer(await connectTcp({ host: '127.0.0.1', port: listener.port, timeout: within }), {
+      network,
+      sentNonces: new MruSet(50),
+    });
+    await peer.handshake;
+    const errors: unknown[] = [];
+    const found = firstValueFrom(
+      watchBip158({ chain, source: peer, scripts: [watched], from: 100 }).pipe(
+        tap({ error: (e: unknown) => errors.push(e) }),
+        filter((e) => e.status === 'confirmed'),
+        timeout(within),
+      ),
+    );
+    const event = await found;
+    await grown;
+    expect([event.txid, event.height]).toEqual([paid, 111]);
+    expect(errors).toEqual([]);
     peer.disconnect();
     await listener.close();
   });

@@ -1,10 +1,15 @@
 /**
  * The web dashboard's page: everything it shows comes from rxbtc
- * Observables over two peers opened through `rxbtc bridge` — one that
- * syncs and verifies the header chain and shows blocks, transactions and
- * the message timeline, one that watches an address with a BIP37 bloom
- * filter (a filter makes a peer relay only matching transactions, so the
- * chain peer stays unfiltered). Bundled by esbuild from `lib/browser.ts`.
+ * Observables over three peers opened through `rxbtc bridge`:
+ * - chain: bcoin (v1); syncs and verifies the header chain, shows blocks,
+ *   transactions and the message timeline;
+ * - bloom: bcoin (v1); watches the address with a BIP37 bloom filter and
+ *   merkle proofs (a filter makes a peer relay only matching transactions,
+ *   so the chain peer stays unfiltered);
+ * - filters: an rxbtc node over BIP324 (v2, encrypted in this page);
+ *   watches the same address with BIP157/158 compact filters against a
+ *   second header chain verified from that peer's own headers.
+ * Bundled by esbuild from `lib/browser.ts`.
  */
 import { Observable, defer, filter, ignoreElements, merge, mergeMap, retry, switchMap, tap, throttleTime, timer } from 'rxjs';
 import {
@@ -166,35 +171,64 @@ function txLine(tx: Transaction): string {
   return `${shortHash(txid(tx))} · ${tx.inputs.length} in → ${tx.outputs.length} out · ${btc(out)}`;
 }
 
-/** The wallet peer: watch the address (BIP37), list its payments with their proofs, total them. */
-function walletPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof createHeaderChain>): Observable<never> {
-  const script = addressToScript(config.address, network);
+const received = (e: WalletEvent): bigint => e.received.reduce((sum, r) => sum + r.value, 0n);
+
+/** A renderer of wallet events into `#payments<suffix>`, `#balance<suffix>` and `#pending<suffix>`. */
+function paymentsView(suffix: string): (e: WalletEvent) => void {
   const payments = new Map<string, WalletEvent>();
-  const render = (e: WalletEvent): void => {
+  return (e) => {
     payments.set(e.txid, e);
-    const value = e.received.reduce((sum, r) => sum + r.value, 0n);
-    const proof = e.proof?.kind === 'merkleblock' ? ` · merkle proof ${e.proof.index + 1}/${e.proof.totalTransactions}` : '';
+    const proof =
+      e.proof?.kind === 'merkleblock'
+        ? ` · merkle proof ${e.proof.index + 1}/${e.proof.totalTransactions}`
+        : e.proof?.kind === 'block'
+          ? ` · whole block, tx ${e.proof.index}`
+          : '';
     const where = e.height === undefined ? '' : ` · block ${e.height}`;
-    prepend('payments', `<span class="${e.status}">${e.status}</span> ${btc(value)} · ${e.txid.slice(0, 12)}…${where}${proof}`, 50, e.txid);
-    let confirmed = 0n;
-    let pending = 0n;
-    for (const p of payments.values()) {
-      const v = p.received.reduce((sum, r) => sum + r.value, 0n);
-      if (p.status === 'confirmed') confirmed += v;
-      else if (p.status === 'mempool') pending += v;
-    }
-    show('balance', btc(confirmed));
-    show('pending', btc(pending));
+    const line = `<span class="${e.status}">${e.status}</span> ${btc(received(e))} · ${e.txid.slice(0, 12)}…${where}${proof}`;
+    prepend(`payments${suffix}`, line, 50, e.txid);
+    const total = (status: WalletEvent['status']): bigint =>
+      [...payments.values()].filter((p) => p.status === status).reduce((sum, p) => sum + received(p), 0n);
+    show(`balance${suffix}`, btc(total('confirmed')));
+    if (suffix === '') show('pending', btc(total('mempool'))); // compact filters see blocks only
   };
-  const ready$ = defer(() => peer.handshake).pipe(tap(() => status('wallet', `watching (${peer.stats().transport}, bloom filter)`, true)));
-  const events$ = watch({ chain, source: peer, scripts: [script], from: config.birthday, method: 'bip37', syncChain: false });
-  return merge(ready$, events$.pipe(tap(render)), peer.messages$.pipe(tap((m) => timeline('wallet', m)))).pipe(ignoreElements());
+}
+
+/** The bloom peer: watch the address with BIP37 against the chain peer's verified chain. */
+function bloomPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof createHeaderChain>): Observable<never> {
+  const ready$ = defer(() => peer.handshake).pipe(tap(() => status('bloom', `watching (${peer.stats().transport})`, true)));
+  const scripts = [addressToScript(config.address, network)];
+  const events$ = watch({ chain, source: peer, scripts, from: config.birthday, method: 'bip37', syncChain: false });
+  return merge(ready$, events$.pipe(tap(paymentsView(''))), peer.messages$.pipe(tap((m) => timeline('bloom', m)))).pipe(ignoreElements());
+}
+
+/**
+ * The filters peer: BIP158 over BIP324. Its own header chain, synced and
+ * verified from this peer (`watch` does it), so a filter is never asked for
+ * a block this peer has not announced yet.
+ */
+function filtersPeer(peer: Peer, config: DashboardConfig): Observable<never> {
+  const chain = createHeaderChain({ network });
+  const ready$ = defer(() => peer.handshake).pipe(
+    tap(({ remote }) => {
+      const { transport, sessionId } = peer.stats();
+      show('filter-agent', remote.userAgent);
+      show('filter-transport', transport);
+      show('session-id', sessionId ?? '(none: v1)');
+      status('filters', `watching (${transport})`, true);
+    }),
+  );
+  const scripts = [addressToScript(config.address, network)];
+  const events$ = watch({ chain, source: peer, scripts, from: config.birthday, method: 'bip158' });
+  return merge(ready$, events$.pipe(tap(paymentsView('-158'))), peer.messages$.pipe(tap((m) => timeline('filters', m)))).pipe(
+    ignoreElements(),
+  );
 }
 
 async function main(): Promise<void> {
   const config = (await (await fetch('/config.json')).json()) as DashboardConfig;
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${config.target}`;
-  show('via', `${url} → ${config.target}`);
+  const urlOf = (target: string): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${target}`;
+  show('via', urlOf(config.target));
   show('watch-address', config.address);
   const chain = createHeaderChain({ network }); // one verified chain for the page's life, across reconnects
   chain.tip$.pipe(throttleTime(50, undefined, { leading: true, trailing: true })).subscribe((tip) => {
@@ -202,10 +236,10 @@ async function main(): Promise<void> {
     show('tip-hash', hashToHex(tip.hash));
     show('chain-work', tip.chainWork.toString());
   });
-  const options = { url, network, transport: config.transport, pingInterval: 5000, userAgent: { name: 'rxbtc-web', version: '0.1.0' } };
+  const options = { network, transport: config.transport, pingInterval: 5000, userAgent: { name: 'rxbtc-web', version: '0.1.0' } };
   /** A peer for the life of the page: a dropped one is dialled again after 2 s. */
-  const session = (role: string, use: (peer: Peer) => Observable<never>): Observable<never> =>
-    peer$({ ...options, onPeer: (p) => status(role, `connecting (${p.stats().transport})…`) }).pipe(
+  const session = (role: string, target: string, use: (peer: Peer) => Observable<never>): Observable<never> =>
+    peer$({ ...options, url: urlOf(target), onPeer: (p) => status(role, `connecting (${p.stats().transport})…`) }).pipe(
       switchMap(use),
       retry({
         delay: (error: unknown) => {
@@ -215,8 +249,9 @@ async function main(): Promise<void> {
       }),
     );
   merge(
-    session('chain', (peer) => chainPeer(peer, chain)),
-    session('wallet', (peer) => walletPeer(peer, config, chain)),
+    session('chain', config.target, (peer) => chainPeer(peer, chain)),
+    session('bloom', config.target, (peer) => bloomPeer(peer, config, chain)),
+    session('filters', config.filterTarget, (peer) => filtersPeer(peer, config)),
   ).subscribe();
 }
 
