@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
@@ -195,6 +196,30 @@ describe('rxbtc bridge (startBridge)', () => {
     const dead = await startBridge({ port: 0, allow: ['127.79.0.1:9'] });
     expect((await closeOf(`ws://127.0.0.1:${dead.port}/`)).code).toBe(1011);
     await dead.close();
+  });
+});
+
+describe('startBridge on an existing HTTP server (one port for a page and its bridge)', () => {
+  it('takes the WebSocket upgrades, leaves plain requests to the server, and close() leaves the server listening', async () => {
+    const listener = await listenTcp({ host: '127.0.0.1' });
+    listener.connections$.subscribe(
+      (c) => void createPeer(c, { network, inbound: true, sentNonces: new MruSet(50) }).handshake.catch(() => undefined),
+    );
+    const http = createServer((_, res) => res.end('page'));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const port = (http.address() as { port: number }).port;
+    const bridge = await startBridge({ server: http, allow: [`127.0.0.1:${listener.port}`] });
+    expect(bridge.port).toBe(port);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('page');
+    const peer = createPeer(await connectWebSocket(`ws://127.0.0.1:${port}/`), { network, transport: 'v2', sentNonces: new MruSet(50) });
+    expect((await peer.handshake).transport).toBe('v2');
+    expect((await closeOf(`ws://127.0.0.1:${port}/127.0.0.1:1`)).code).toBe(1008); // its refusals are the same
+    await bridge.close();
+    expect((await peer.closed).error).toBeInstanceOf(TransportError); // bridged connections are closed…
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('page'); // …and the page is still served
+    http.closeAllConnections();
+    await new Promise((r) => http.close(r));
+    await listener.close();
   });
 });
 
