@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { buildForBrowser } from '../demos/web/browser-build.js';
 
 /** The four names a small browser app imports: decode, peer, WebSocket transport, header chain. */
 export const BUNDLE_NAMES = ['decodeMessages', 'createPeer', 'connectWebSocket', 'createHeaderChain'] as const;
@@ -15,15 +15,17 @@ export const BUNDLE_TARGET = 60 * 1024;
  */
 export async function browserBundle(libDir: string): Promise<{ code: string; bytes: number; gzipBytes: number }> {
   const entry = `export { ${BUNDLE_NAMES.join(', ')} } from ${JSON.stringify(`${libDir}/browser.js`)};`;
-  const result = await build({
-    stdin: { contents: entry, resolveDir: libDir, loader: 'ts' },
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]!.text;
+  const code = await buildForBrowser({ contents: entry, resolveDir: libDir });
   return { code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+/**
+ * The web dashboard's page (`demos/web/page/app.ts`: three peers, two header
+ * chains, BIP37 and BIP158 watching, BIP324) bundled as `npm run web`
+ * serves it: what a whole app built on rxbtc weighs.
+ * @param rootDir - the repository's root
+ */
+export async function dashboardBundle(rootDir: string): Promise<{ bytes: number; gzipBytes: number }> {
+  const code = await buildForBrowser({ file: `${rootDir}/demos/web/page/app.ts` });
+  return { bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
 }

@@ -51,5 +51,6 @@ if (only.includes('v2')) for (const { met, line } of await runV2(rounds)) consol
 if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('spv')) for (const { met, line } of runSpv(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('pool')) for (const { met, line } of await runPool(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
-if (only.includes('bundle')) for (const { met, line } of await runBundle()) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+if (only.includes('bundle'))
+  for (const { met, line } of await runBundle()) console.log(`${met === undefined ? '    ' : met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('scale')) await runScale({ peers, soakSeconds });

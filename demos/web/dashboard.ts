@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { networks, scriptToAddress, startBridge } from '../../lib/index.js';
 import { startRegtestNode, type RegtestNode } from '../regtest-node.js';
+import { buildForBrowser } from './browser-build.js';
 import { startFilterServer } from './filter-server.js';
 import type { DashboardConfig } from './page/config.js';
 
@@ -58,16 +58,7 @@ const PAYMENT = 50_000; // satoshis per payment to the watched address
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const root = options.root ?? process.cwd();
   const pageDir = join(root, 'demos', 'web', 'page');
-  const bundled = await build({
-    entryPoints: [join(pageDir, 'app.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const app = bundled.outputFiles[0]!.text;
+  const app = await buildForBrowser({ file: join(pageDir, 'app.ts') });
   const html = await readFile(join(pageDir, 'index.html'), 'utf8');
 
   const regtest = await startRegtestNode({ blocks: Math.max(101, options.blocks ?? 300) });
