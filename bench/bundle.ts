@@ -15,7 +15,7 @@ export const BUNDLE_TARGET = 60 * 1024;
  */
 export async function browserBundle(libDir: string): Promise<{ code: string; bytes: number; gzipBytes: number }> {
   const entry = `export { ${BUNDLE_NAMES.join(', ')} } from ${JSON.stringify(`${libDir}/browser.js`)};`;
-  const code = await buildForBrowser({ contents: entry, resolveDir: libDir });
+  const { code } = await buildForBrowser({ contents: entry, resolveDir: libDir });
   return { code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
 }
 
@@ -26,6 +26,6 @@ export async function browserBundle(libDir: string): Promise<{ code: string; byt
  * @param rootDir - the repository's root
  */
 export async function dashboardBundle(rootDir: string): Promise<{ bytes: number; gzipBytes: number }> {
-  const code = await buildForBrowser({ file: `${rootDir}/demos/web/page/app.ts` });
+  const { code } = await buildForBrowser({ file: `${rootDir}/demos/web/page/app.ts` });
   return { bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
 }

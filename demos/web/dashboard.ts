@@ -58,7 +58,7 @@ const PAYMENT = 50_000; // satoshis per payment to the watched address
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const root = options.root ?? process.cwd();
   const pageDir = join(root, 'demos', 'web', 'page');
-  const app = await buildForBrowser({ file: join(pageDir, 'app.ts') });
+  const { code: app } = await buildForBrowser({ file: join(pageDir, 'app.ts') });
   const html = await readFile(join(pageDir, 'index.html'), 'utf8');
 
   const regtest = await startRegtestNode({ blocks: Math.max(101, options.blocks ?? 300) });
