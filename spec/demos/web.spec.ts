@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { BcoinPeer } from 'bcoin';
 import type { Browser, Page } from 'playwright-core';
 import { addressToScript, networks } from '../../lib/index.js';
 import { existsSync } from 'node:fs';
@@ -117,6 +118,25 @@ describeWithChromium('npm run web: the dashboard in headless Chromium', () => {
     const block = page.locator(`#blocks li[data-key="${height}"]`);
     await block.waitFor({ timeout: 30_000 });
     expect(await block.innerText()).toBe(`${height} ${hex.slice(0, 8)}…${hex.slice(-8)} · 2 txs · merkle root ✓`);
+  });
+
+  it('redials when bcoin drops both its peers (retry in the page), keeps its chain, and counts no payment twice', async () => {
+    const before = await text('balance');
+    const dropped: BcoinPeer[] = [];
+    for (let p = dashboard.regtest.node.pool.peers.head(); p; p = p.next) dropped.push(p);
+    expect(dropped).toHaveLength(2); // the page's chain and bloom peers (the filter peer talks to rxbtc)
+    for (const p of dropped) p.destroy();
+    await until('status', /again in 2 s/);
+    await until('status', /^chain: connected \(v1\) · bloom: watching \(v1\) · filters: watching \(v2\)$/);
+    await dashboard.regtest.waitForPeers(2);
+    const [hash] = await dashboard.regtest.mine(1);
+    const height = dashboard.regtest.height;
+    await until('tip-height', new RegExp(`^${height}$`)); // the same chain, extended by the new peer
+    await page.locator(`#blocks li[data-key="${height}"]`).waitFor({ timeout: 30_000 });
+    expect(await page.locator(`#blocks li[data-key="${height}"]`).innerText()).toContain(
+      Buffer.from(hash!).reverse().toString('hex').slice(0, 8),
+    );
+    expect(await text('balance')).toBe(before); // the rescan after the redial found the same payments, counted once
   });
 
   it('logged no page error', () => {
