@@ -49,6 +49,10 @@ const btc = (sats: bigint): string => `${(Number(sats) / 1e8).toFixed(8)} BTC`;
 const invNames = new Map<number, string>(Object.entries(InvType).map(([name, value]) => [value, name]));
 const clock = (): string => new Date().toLocaleTimeString([], { hour12: false });
 
+/** Text made safe for innerHTML: a peer chooses its user agent and more; it must not choose the page's markup. */
+const escape = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
 /** Put a row at the top of a list (or replace the row with the same key), keeping at most `max`. */
 function prepend(list: string, html: string, max: number, key?: string): void {
   const ul = el(list);
@@ -101,7 +105,7 @@ const counts = new Map<string, number>();
 function timeline(role: string, m: Message): void {
   counts.set(m.command, (counts.get(m.command) ?? 0) + 1);
   show('counts', [...counts].map(([command, n]) => `${command} ${n}`).join(' · '));
-  prepend('timeline', `<span class="tag">${clock()} ${role} ←</span> <b>${m.command}</b> ${summary(m)}`, MAX_ROWS.timeline);
+  prepend('timeline', `<span class="tag">${clock()} ${role} ←</span> <b>${escape(m.command)}</b> ${escape(summary(m))}`, MAX_ROWS.timeline);
 }
 
 /** The chain peer: handshake, stats, header sync, blocks and transactions as the node announces them. */
