@@ -22,11 +22,8 @@ import { peerResource } from './peer-resource.js';
  * ```
  */
 export function peer$(options: ConnectPeerOptions | WebSocketPeerOptions): Observable<Peer> {
-  return peerResource((onPeer) => {
-    const reported = (p: Peer): void => {
-      onPeer(p);
-      options.onPeer?.(p);
-    };
-    return 'url' in options ? connectWebSocketPeer({ ...options, onPeer: reported }) : connectPeer({ ...options, onPeer: reported });
-  });
+  return peerResource(
+    (onPeer) => ('url' in options ? connectWebSocketPeer({ ...options, onPeer }) : connectPeer({ ...options, onPeer })),
+    options.onPeer,
+  );
 }

@@ -7,15 +7,17 @@ import type { Peer } from './peer.js';
  * handshaken Peer; unsubscribing disconnects it (also while it is still
  * connecting: `open` reports each peer it creates through `onPeer`); the
  * Observable completes when the peer closes cleanly and errors with the
- * typed error that closed it otherwise. `peer$` is this over
+ * typed error that closed it otherwise. `onPeer` (the caller's) hears of
+ * each peer too, as soon as it exists. `peer$` is this over
  * {@link connectPeer} or {@link connectWebSocketPeer}.
  */
-export function peerResource(open: (onPeer: (peer: Peer) => void) => Promise<Peer>): Observable<Peer> {
+export function peerResource(open: (onPeer: (peer: Peer) => void) => Promise<Peer>, onPeer?: (peer: Peer) => void): Observable<Peer> {
   return new Observable<Peer>((subscriber) => {
     let current: Peer | undefined;
     let unsubscribed = false;
     open((p) => {
       current = p;
+      onPeer?.(p);
       if (unsubscribed) p.disconnect('unsubscribed');
     }).then(
       (peer) => {

@@ -16,13 +16,5 @@ import { peerResource } from './peer-resource.js';
  * ```
  */
 export function peer$(options: WebSocketPeerOptions): Observable<Peer> {
-  return peerResource((onPeer) =>
-    connectWebSocketPeer({
-      ...options,
-      onPeer: (p) => {
-        onPeer(p);
-        options.onPeer?.(p);
-      },
-    }),
-  );
+  return peerResource((onPeer) => connectWebSocketPeer({ ...options, onPeer }), options.onPeer);
 }
