@@ -32,6 +32,15 @@ function closeOf(url: string, headers: Record<string, string> = {}): Promise<{ c
   });
 }
 
+/** An rxbtc node on 127.0.0.1 that handshakes with whoever connects (v1 or v2, detected). */
+async function rxbtcListener(): Promise<Listener> {
+  const listener = await listenTcp({ host: '127.0.0.1' });
+  listener.connections$.subscribe(
+    (c) => void createPeer(c, { network, inbound: true, sentNonces: new MruSet(50) }).handshake.catch(() => undefined),
+  );
+  return listener;
+}
+
 describe('connectWebSocket against a ws server', () => {
   let server: WebSocketServer;
   let port: number;
@@ -201,10 +210,7 @@ describe('rxbtc bridge (startBridge)', () => {
 
 describe('startBridge on an existing HTTP server (one port for a page and its bridge)', () => {
   it('takes the WebSocket upgrades, leaves plain requests to the server, and close() leaves the server listening', async () => {
-    const listener = await listenTcp({ host: '127.0.0.1' });
-    listener.connections$.subscribe(
-      (c) => void createPeer(c, { network, inbound: true, sentNonces: new MruSet(50) }).handshake.catch(() => undefined),
-    );
+    const listener = await rxbtcListener();
     const http = createServer((_, res) => res.end('page'));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const port = (http.address() as { port: number }).port;
@@ -225,10 +231,7 @@ describe('startBridge on an existing HTTP server (one port for a page and its br
 
 describe('rxbtc bridge (the command)', () => {
   it('prints where it listens, bridges an allowed target, logs a refused one, and stops on Ctrl-C', async () => {
-    const listener = await listenTcp({ host: '127.0.0.1' });
-    listener.connections$.subscribe(
-      (c) => void createPeer(c, { network, inbound: true, sentNonces: new MruSet(50) }).handshake.catch(() => undefined),
-    );
+    const listener = await rxbtcListener();
     const io = capture();
     const done = runCli(['bridge', '--port', '0', '--allow', `127.0.0.1:${listener.port}`, '--json'], io);
     await io.until(/"event":"listening"/);
