@@ -16,8 +16,15 @@ export interface KeepAliveOptions {
   bip31?: () => boolean;
   /** Called when a ping is sent, with its nonce and the scheduler time. */
   onPing?: (nonce: bigint, at: number) => void;
-  /** Called when the pong for our last ping arrives, with the round trip in ms. */
+  /** Called when the pong for our last ping arrives, with the round trip in ms (fractional: see `clock`). */
   onPong?: (latency: number, nonce: bigint) => void;
+  /**
+   * The clock the round trip is measured on, ms. On loopback a round trip takes well under a
+   * millisecond, which the scheduler's `Date.now()` clock reads as 0 or 1.
+   * @default `performance.now()` on the real `asyncScheduler`; any other scheduler's own `now()`,
+   * so virtual time measures virtual latency
+   */
+  clock?: () => number;
   /** Nonce source. @default a CSPRNG */
   nonce?: () => bigint;
   /** Scheduler for the ping interval and idle timer. @default asyncScheduler */
@@ -38,12 +45,13 @@ export function keepAlive(options: KeepAliveOptions): MonoTypeOperatorFunction<M
   const scheduler = options.scheduler ?? asyncScheduler;
   const bip31 = options.bip31 ?? (() => true);
   const nextNonce = options.nonce ?? randomNonce;
+  const clock = options.clock ?? (scheduler === asyncScheduler ? () => performance.now() : () => scheduler.now());
   const ignore = (): void => undefined;
 
   return (source) =>
     new Observable<Message>((subscriber) => {
       let lastRecv = scheduler.now();
-      let pending: { nonce: bigint; at: number } | undefined;
+      let pending: { nonce: bigint; at: number; sent: number } | undefined;
 
       const idleCheck = scheduler.schedule(function (this: SchedulerAction<undefined>) {
         const quiet = scheduler.now() - lastRecv;
@@ -54,7 +62,7 @@ export function keepAlive(options: KeepAliveOptions): MonoTypeOperatorFunction<M
       const pinger = interval(pingEvery, scheduler).subscribe(() => {
         if (!bip31()) return;
         const nonce = nextNonce();
-        pending = { nonce, at: scheduler.now() };
+        pending = { nonce, at: scheduler.now(), sent: clock() };
         options.onPing?.(nonce, pending.at);
         options.send({ command: 'ping', nonce }).catch(ignore);
       });
@@ -65,7 +73,7 @@ export function keepAlive(options: KeepAliveOptions): MonoTypeOperatorFunction<M
           if (m.command === 'ping' && bip31()) {
             options.send({ command: 'pong', nonce: m.nonce }).catch(ignore);
           } else if (m.command === 'pong' && m.nonce === pending?.nonce) {
-            const latency = lastRecv - pending.at;
+            const latency = clock() - pending.sent;
             pending = undefined;
             options.onPong?.(latency, m.nonce);
           }

@@ -228,7 +228,7 @@ class RxPeer implements Peer {
         },
         onPong: (latency) => {
           this.state.lastPingNonce = 0n;
-          this.state.lastPingMicros = latency * 1000;
+          this.state.lastPingMicros = Math.round(latency * 1000);
         },
         scheduler,
       }),

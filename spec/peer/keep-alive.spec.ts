@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import type { Message } from '../../lib/index.js';
 import { PeerError, keepAlive } from '../../lib/index.js';
 import { marbles } from '../helpers/marbles.js';
@@ -70,6 +71,44 @@ describe('keepAlive (marbles)', () => {
       flush();
       ts.flush();
       expect(sent).toEqual([]);
+    });
+  });
+
+  it('measures the round trip on performance.now() under the real scheduler: a loopback pong takes under 1 ms', () => {
+    // The scheduler's clock is Date.now(), whole milliseconds: a 0.25 ms round trip would read 0 (or 1).
+    jest.useFakeTimers({ doNotFake: ['performance'] });
+    const now = jest.spyOn(performance, 'now');
+    try {
+      const source = new Subject<Message>();
+      const latencies: number[] = [];
+      const subscription = source
+        .pipe(keepAlive({ send: async () => undefined, nonce: () => 7n, onPong: (l) => latencies.push(l) }))
+        .subscribe();
+      now.mockReturnValue(5_000.125);
+      jest.advanceTimersByTime(120_000);
+      now.mockReturnValue(5_000.375);
+      source.next({ command: 'pong', nonce: 7n });
+      expect(latencies).toEqual([0.25]);
+      subscription.unsubscribe();
+    } finally {
+      now.mockRestore();
+      jest.useRealTimers();
+    }
+  });
+
+  it('measures on an injected clock when given one', () => {
+    const ts = marbles();
+    ts.run(({ cold, expectObservable, flush }) => {
+      const latencies: number[] = [];
+      let t = 0;
+      const clock = (): number => (t += 0.5);
+      const values: Record<string, Message> = { a: { command: 'pong', nonce: 1n } };
+      const out = cold<Message>('2m 250ms a', values).pipe(
+        keepAlive({ send: async () => undefined, nonce: () => 1n, onPong: (l) => latencies.push(l), clock, scheduler: ts }),
+      );
+      expectObservable(out, '^ 3m !').toBe('2m 250ms a', values);
+      flush();
+      expect(latencies).toEqual([0.5]);
     });
   });
 });
