@@ -9,6 +9,7 @@ import { filterHash } from './basic-filter.js';
 import { CompactFilterError, CompactFilterErrorCode, FilterClient } from './filter-client.js';
 import { FilterHeaderChain, syncFilterHeaders } from './filter-headers.js';
 import { GcsFilter } from './gcs-filter.js';
+import { ScanProgress } from './scan-progress.js';
 import { MAX_GETCFILTERS } from './serve-filters.js';
 import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
 import type { WatchSourceOptions } from './watch-bip37.js';
@@ -39,6 +40,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     const state = new FilterHeaderChain();
     let clients = peers.map((p) => new FilterClient(p, options.timeoutMs));
     let scanned = options.from === undefined ? chain.height : options.from - 1;
+    const progress = new ScanProgress(scanned, options.onScanned);
     const requested = new Set<string>();
     const emit = (e: WalletEvent | undefined): void => {
       if (e) subscriber.next(e);
@@ -74,7 +76,10 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
             if (e instanceof Error) client.peer.disconnect(`filter of ${entry.hashHex}: ${e.message}`, e);
             throw e;
           }
-          if (!matched) continue;
+          if (!matched) {
+            progress.advance(entry.height);
+            continue;
+          }
           const block = await client.block(entry);
           if (
             !bytesEqual(blockHash(block.header), entry.hash) ||
@@ -91,6 +96,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
           block.transactions.forEach((tx, index) =>
             emit(tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
           );
+          progress.advance(entry.height);
         }
         scanned = entries[entries.length - 1]!.height;
       }
@@ -107,6 +113,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) subscriber.next(e);
         state.truncate(r.forkHeight);
         scanned = Math.min(scanned, r.forkHeight);
+        progress.rewind(r.forkHeight);
       }),
     );
     subs.add(chain.tip$.pipe(skip(1)).subscribe(() => triggers.next()));

@@ -7,6 +7,7 @@ import { InvType, type InvVector } from '../wire/messages/inv.js';
 import { txid, type Transaction } from '../wire/transaction.js';
 import { BloomFilter } from './bloom-filter.js';
 import { MerkleProofError, verifyMerkleBlock } from './merkle-proof.js';
+import { ScanProgress } from './scan-progress.js';
 import { scriptPushes } from './script-pushes.js';
 import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
 
@@ -20,6 +21,12 @@ export interface WatchSourceOptions {
   scripts: readonly Uint8Array[];
   /** Rescan from this height (a wallet's birthday); default: only blocks after the current tip. */
   from?: number;
+  /**
+   * Told the height up to which every block of the best chain has been
+   * checked for the scripts, whenever it moves (down to the fork after a
+   * reorganisation). A wallet that stores it resumes with `from: height + 1`.
+   */
+  onScanned?: (height: number) => void;
 }
 
 /** Filtered blocks asked for in one `getdata`. */
@@ -48,6 +55,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     /** Merkleblocks whose matched transactions have not all arrived, oldest first. */
     const pending: { height: number; blockHash: string; total: number; waiting: Map<string, number>; got: Map<string, Transaction> }[] = [];
     let scanned = options.from === undefined ? chain.height : options.from - 1;
+    const progress = new ScanProgress(scanned, options.onScanned);
 
     const emit = (e: WalletEvent | undefined): void => {
       if (e) subscriber.next(e);
@@ -95,7 +103,9 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
         const height = chain.header(proof.blockHash)!.height;
         const waiting = new Map(proof.matched.map((h, i) => [hashToHex(h), proof.indexes[i]!]));
         const entry = { height, blockHash, total: m.totalTransactions, waiting, got: new Map<string, Transaction>() };
+        // Peers answer a getdata in order: every block below this one has been answered and finished.
         if (waiting.size > 0) pending.push(entry);
+        progress.advance(waiting.size > 0 ? height - 1 : height);
       }),
     );
     subs.add(
@@ -105,7 +115,11 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
         const owner = pending.find((p) => p.waiting.has(id) && !p.got.has(id));
         if (owner) {
           owner.got.set(id, tx);
-          while (pending.length > 0 && pending[0]!.got.size === pending[0]!.waiting.size) finish(pending.shift()!);
+          while (pending.length > 0 && pending[0]!.got.size === pending[0]!.waiting.size) {
+            const done = pending.shift()!;
+            finish(done);
+            progress.advance(done.height);
+          }
           return;
         }
         // Only transactions we asked for are mempool news; anything else is ignored, never reported.
@@ -123,6 +137,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
       chain.reorg$.subscribe((r) => {
         for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) subscriber.next(e);
         scanned = Math.min(scanned, r.forkHeight);
+        progress.rewind(r.forkHeight);
       }),
     );
     subs.add(chain.tip$.pipe(skip(1)).subscribe(() => request()));

@@ -16,7 +16,8 @@ export interface WatchOptions extends Omit<WatchSourceOptions, 'source'> {
    * The peer, several (BIP158 cross-checks filter headers between them;
    * BIP37 uses the first), or a pool: its peers at the time, and again with
    * the pool's peers then whenever the watch fails (a peer lied, stalled or
-   * left), without repeating an event already emitted.
+   * left), from the first block not yet checked (blocks found meanwhile are
+   * scanned too), without repeating an event already emitted.
    */
   source: Peer | readonly Peer[] | PeerSet;
   /**
@@ -72,7 +73,12 @@ export function watch(options: WatchOptions): Observable<WalletEvent> {
         const method = options.method ?? watchMethodFor(n.remote.services);
         if (method === undefined)
           throw new RangeError(`the peer offers neither compact filters (NODE_COMPACT_FILTERS) nor bloom filters (NODE_BLOOM)`);
-        const base = { chain: options.chain, scripts: options.scripts, ...(options.from === undefined ? {} : { from: options.from }) };
+        const base = {
+          chain: options.chain,
+          scripts: options.scripts,
+          ...(options.from === undefined ? {} : { from: options.from }),
+          ...(options.onScanned === undefined ? {} : { onScanned: options.onScanned }),
+        };
         return method === 'bip158'
           ? watchBip158({ ...base, source: peers, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
           : watchBip37({ ...base, source: first });
@@ -108,8 +114,18 @@ function currentPeers(set: PeerSet): Observable<Peer[]> {
 
 function watchSet(set: PeerSet, options: WatchOptions): Observable<WalletEvent> {
   const seen = new Set<string>();
+  // Each attempt goes on from the first block the ones before did not finish checking: blocks found while no peer
+  // was watching (the pool was redialling) are scanned too, not skipped.
+  let resume = options.from;
+  const onScanned = (height: number): void => {
+    resume = height + 1;
+    options.onScanned?.(height);
+  };
   const events$ = defer(() => currentPeers(set)).pipe(
-    mergeMap((peers) => watch({ ...options, source: peers, syncChain: false })),
+    mergeMap((peers) => {
+      resume ??= options.chain.height + 1;
+      return watch({ ...options, source: peers, syncChain: false, from: resume, onScanned });
+    }),
     repeat({ delay: () => timer(POOL_WATCH_RETRY_MS) }), // the peers left: again with the pool's peers then
     retry({ count: POOL_WATCH_ATTEMPTS, delay: () => timer(POOL_WATCH_RETRY_MS), resetOnSuccess: true }),
     filter((e) => {

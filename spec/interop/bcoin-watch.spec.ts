@@ -42,7 +42,8 @@ describe('watchBip37 against bcoin', () => {
     const { remote } = await peer.handshake;
     expect(hasService(remote.services, ServiceFlag.Bloom)).toBe(true);
     await eventually(() => chain.height === 110, within);
-    const events$ = watchBip37({ chain, source: peer, scripts: [p2wpkh, p2pkh] }).pipe(share());
+    const scanned: number[] = [];
+    const events$ = watchBip37({ chain, source: peer, scripts: [p2wpkh, p2pkh], onScanned: (h) => scanned.push(h) }).pipe(share());
     const all: WalletEvent[] = [];
     events$.subscribe({ next: (e) => all.push(e), error: () => undefined });
     await new Promise((r) => setTimeout(r, 300)); // let the filterload land before the payments
@@ -56,7 +57,8 @@ describe('watchBip37 against bcoin', () => {
     await eventually(() => all.some((e) => e.status === 'mempool'), within);
     await node().mine(1);
     await eventually(() => all.some((e) => e.status === 'confirmed'), within);
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(() => scanned.at(-1) === 111, within); // block 111 checked: its proof and every transaction it matched
+    expect(scanned).toEqual([111]);
     expect(all.map((e) => [e.txid, e.status])).toEqual([
       [paid, 'mempool'],
       [paid, 'confirmed'],
@@ -131,32 +133,39 @@ describe('watchBip37 across a reorganisation between two bcoin nodes', () => {
 describe('watch through a pool against bcoin', () => {
   const node = useRegtestNode({ blocks: 105, host: '127.103.0.1' });
 
-  it('reports payments, keeps watching when its peer is lost and the pool reconnects, and never repeats an event', async () => {
+  it('reports payments, keeps watching when its peer is lost, scans what was mined meanwhile, and never repeats an event', async () => {
     const script = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
     const pool = createPool({ network, connect: [`127.103.0.1:${node().port}`], outbound: 1, backoff: { base: 200, max: 400 } });
     const chain = createHeaderChain({ network });
     const all: WalletEvent[] = [];
-    const sub = watch({ chain, source: pool, scripts: [script] }).subscribe({ next: (e) => all.push(e) });
-    await eventually(() => chain.height === 105, within);
-    await new Promise((r) => setTimeout(r, 300)); // let the filterload land
-    const first = hashToHex(await node().pay([{ script, value: 10_000_000 }]));
-    await node().mine(1);
-    await eventually(() => all.some((e) => e.txid === first && e.status === 'confirmed'), within);
+    const scanned: number[] = [];
+    const sub = watch({ chain, source: pool, scripts: [script], onScanned: (h) => scanned.push(h) }).subscribe({
+      next: (e) => all.push(e),
+    });
+    try {
+      await eventually(() => chain.height === 105, within);
+      await new Promise((r) => setTimeout(r, 300)); // let the filterload land
+      const first = hashToHex(await node().pay([{ script, value: 10_000_000 }]));
+      await node().mine(1);
+      await eventually(() => all.some((e) => e.txid === first && e.status === 'confirmed'), within);
 
-    const lost = pool.peers()[0]!.peer;
-    lost.disconnect('lost'); // the pool redials after its backoff; the watch starts again with the new peer
-    await eventually(() => pool.peers().length === 1 && pool.peers()[0]!.peer !== lost, within);
-    await new Promise((r) => setTimeout(r, 1500)); // the watch's pause before it starts again, and its filterload
-    const second = hashToHex(await node().pay([{ script, value: 20_000_000 }]));
-    await node().mine(1);
-    await eventually(() => all.some((e) => e.txid === second && e.status === 'confirmed'), within);
-    await eventually(() => chain.height === 107, within);
-    sub.unsubscribe();
-    await pool.close();
-    const keys = all.map((e) => `${e.txid}:${e.status}`);
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(expect.arrayContaining([`${first}:confirmed`, `${second}:confirmed`]));
-    expect(all.find((e) => e.txid === first && e.status === 'confirmed')).toMatchObject({ height: 106, proof: { kind: 'merkleblock' } });
-    expect(all.find((e) => e.txid === second && e.status === 'confirmed')).toMatchObject({ height: 107, proof: { kind: 'merkleblock' } });
+      const lost = pool.peers()[0]!.peer;
+      lost.disconnect('lost'); // the pool redials after its backoff; the watch starts again with the new peer
+      // Paid and mined while no peer watches (the watch waits 1 s before it starts again): the next attempt must go
+      // back for the block it missed, not start from the tip it finds.
+      const second = hashToHex(await node().pay([{ script, value: 20_000_000 }]));
+      await node().mine(1);
+      await eventually(() => all.some((e) => e.txid === second && e.status === 'confirmed'), within);
+      expect(pool.peers()[0]!.peer).not.toBe(lost);
+      await eventually(() => chain.height === 107 && scanned.at(-1) === 107, within);
+      const keys = all.map((e) => `${e.txid}:${e.status}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys).toEqual(expect.arrayContaining([`${first}:confirmed`, `${second}:confirmed`]));
+      expect(all.find((e) => e.txid === first && e.status === 'confirmed')).toMatchObject({ height: 106, proof: { kind: 'merkleblock' } });
+      expect(all.find((e) => e.txid === second && e.status === 'confirmed')).toMatchObject({ height: 107, proof: { kind: 'merkleblock' } });
+    } finally {
+      sub.unsubscribe(); // also when a step fails: an open pool would keep jest from exiting
+      await pool.close();
+    }
   });
 });

@@ -95,10 +95,11 @@ describe('watchBip158, rxbtc ↔ rxbtc over TCP on real regtest blocks', () => {
     const peer = await client(listener.port, chain);
     await eventually(() => chain.height === blocks.length - 1, within);
     const events: WalletEvent[] = [];
-    const events$ = watchBip158({ chain, source: peer, scripts: [watched], from: 100 }).pipe(share());
+    const scanned: number[] = [];
+    const events$ = watchBip158({ chain, source: peer, scripts: [watched], from: 100, onScanned: (h) => scanned.push(h) }).pipe(share());
     events$.subscribe({ next: (e) => events.push(e), error: () => undefined });
-    await eventually(() => events.length > 0, within);
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => scanned.at(-1) === chain.height, within);
+    expect(scanned).toEqual(Array.from({ length: chain.height - 99 }, (_, i) => 100 + i)); // every block, in order
     expect(events.map((e) => [e.txid, e.status, e.height])).toEqual([[paid, 'confirmed', 111]]);
     expect(events[0]!.proof).toMatchObject({ kind: 'block' });
     expect(events[0]!.blockHash).toBe(hashToHex(blockHash(blocks[111]!.header)));
