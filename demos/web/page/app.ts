@@ -198,12 +198,38 @@ function paymentsView(suffix: string): (e: WalletEvent) => void {
   };
 }
 
+/**
+ * A wallet for the life of the page, across the sessions of its peer: what it
+ * was paid, and the first block no session has checked yet, where the next
+ * session's watch starts (the birthday at first).
+ */
+interface Wallet {
+  /** Renders an event into the page. */
+  readonly view: (e: WalletEvent) => void;
+  /** `from` and `onScanned` for the next session's `watch`. */
+  resume(): { from: number; onScanned: (height: number) => void };
+}
+
+function wallet(suffix: string, birthday: number): Wallet {
+  let next = birthday;
+  return {
+    view: paymentsView(suffix),
+    resume: () => ({
+      from: next,
+      onScanned: (height) => {
+        next = height + 1;
+        show(`scanned${suffix}`, `every block to ${height}`);
+      },
+    }),
+  };
+}
+
 /** The bloom peer: watch the address with BIP37 against the chain peer's verified chain. */
-function bloomPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof createHeaderChain>): Observable<never> {
+function bloomPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof createHeaderChain>, w: Wallet): Observable<never> {
   const ready$ = defer(() => peer.handshake).pipe(tap(() => status('bloom', `watching (${peer.stats().transport})`, true)));
   const scripts = [addressToScript(config.address, network)];
-  const events$ = watch({ chain, source: peer, scripts, from: config.birthday, method: 'bip37', syncChain: false });
-  return merge(ready$, events$.pipe(tap(paymentsView(''))), peer.messages$.pipe(tap((m) => timeline('bloom', m)))).pipe(ignoreElements());
+  const events$ = watch({ chain, source: peer, scripts, method: 'bip37', syncChain: false, ...w.resume() });
+  return merge(ready$, events$.pipe(tap(w.view)), peer.messages$.pipe(tap((m) => timeline('bloom', m)))).pipe(ignoreElements());
 }
 
 /**
@@ -211,7 +237,7 @@ function bloomPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof
  * verified from this peer (`watch` does it), so a filter is never asked for
  * a block this peer has not announced yet.
  */
-function filtersPeer(peer: Peer, config: DashboardConfig): Observable<never> {
+function filtersPeer(peer: Peer, config: DashboardConfig, w: Wallet): Observable<never> {
   const chain = createHeaderChain({ network });
   const ready$ = defer(() => peer.handshake).pipe(
     tap(({ remote }) => {
@@ -223,10 +249,8 @@ function filtersPeer(peer: Peer, config: DashboardConfig): Observable<never> {
     }),
   );
   const scripts = [addressToScript(config.address, network)];
-  const events$ = watch({ chain, source: peer, scripts, from: config.birthday, method: 'bip158' });
-  return merge(ready$, events$.pipe(tap(paymentsView('-158'))), peer.messages$.pipe(tap((m) => timeline('filters', m)))).pipe(
-    ignoreElements(),
-  );
+  const events$ = watch({ chain, source: peer, scripts, method: 'bip158', ...w.resume() });
+  return merge(ready$, events$.pipe(tap(w.view)), peer.messages$.pipe(tap((m) => timeline('filters', m)))).pipe(ignoreElements());
 }
 
 async function main(): Promise<void> {
@@ -235,6 +259,8 @@ async function main(): Promise<void> {
   show('via', urlOf(config.target));
   show('watch-address', config.address);
   const chain = createHeaderChain({ network }); // one verified chain for the page's life, across reconnects
+  const bloomWallet = wallet('', config.birthday); // and one wallet per method: a new session goes on where the last stopped
+  const filterWallet = wallet('-158', config.birthday);
   chain.tip$.pipe(throttleTime(50, undefined, { leading: true, trailing: true })).subscribe((tip) => {
     show('tip-height', String(tip.height));
     show('tip-hash', hashToHex(tip.hash));
@@ -254,8 +280,8 @@ async function main(): Promise<void> {
     );
   merge(
     session('chain', config.target, (peer) => chainPeer(peer, chain)),
-    session('bloom', config.target, (peer) => bloomPeer(peer, config, chain)),
-    session('filters', config.filterTarget, (peer) => filtersPeer(peer, config)),
+    session('bloom', config.target, (peer) => bloomPeer(peer, config, chain, bloomWallet)),
+    session('filters', config.filterTarget, (peer) => filtersPeer(peer, config, filterWallet)),
   ).subscribe();
 }
 
