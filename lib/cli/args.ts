@@ -29,6 +29,7 @@ watch follows the chain and prints one line per change to a transaction
 paying (or spending from) the addresses and scripts: mempool, confirmed (with
 a verified proof), reorged. auto uses BIP158 compact filters when the first
 peer offers them, else BIP37 bloom filters; --from rescans from a height.
+On exit it says how far every block was checked and the --from to go on with.
 
 bridge relays WebSocket ↔ TCP for pages in a browser (ws://HOST:PORT/TARGET),
 only to the --allow targets, only for pages of the --origin origins when given,

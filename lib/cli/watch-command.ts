@@ -66,6 +66,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   const peers: Peer[] = [];
   const out = eventWriter(io, cmd.json);
   const pool = cmd.outbound !== undefined || cmd.dnsSeed ? cliPool(cmd, out) : undefined;
+  let checked: number | undefined;
   try {
     for (const { host, port } of pool ? [] : cmd.peers) {
       try {
@@ -77,8 +78,9 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     }
     if (!pool && peers.length === 0) return 1;
     const method = cmd.method === 'auto' ? undefined : cmd.method;
-    return await new Promise<number>((resolve) => {
-      const sub = watch({ chain, source: pool ?? peers, scripts, from: cmd.from, ...(method ? { method } : {}) }).subscribe({
+    const onScanned = (height: number): void => void (checked = height);
+    const code = await new Promise<number>((resolve) => {
+      const sub = watch({ chain, source: pool ?? peers, scripts, from: cmd.from, onScanned, ...(method ? { method } : {}) }).subscribe({
         next: (e) =>
           out('tx', line(e), {
             txid: e.txid,
@@ -101,6 +103,10 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
       if (io.signal?.aborted) stop();
       io.signal?.addEventListener('abort', stop, { once: true });
     });
+    // Where a later run goes on without scanning again what this one checked.
+    if (checked !== undefined)
+      out('checked', `checked every block to ${checked}: go on with --from ${checked + 1}`, { height: checked, from: checked + 1 });
+    return code;
   } finally {
     for (const p of peers) p.disconnect('watch finished');
     await pool?.close();

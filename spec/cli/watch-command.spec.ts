@@ -27,6 +27,9 @@ describe('rxbtc watch', () => {
       [txid, 'confirmed', 106],
     ]);
     expect(events[1]).toMatchObject({ received: [{ index: 0, value: 7_000_000 }], proof: 'merkleblock' });
+    // Ctrl-C right after the confirmation: block 106 is checked, so the next run goes on from 107.
+    const checked = io.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e['event'] === 'checked');
+    expect(checked).toMatchObject({ height: 106, from: 107 });
   });
 
   it('rescans with --from and prints the text form', async () => {
@@ -39,6 +42,7 @@ describe('rxbtc watch', () => {
     await eventually(() => io.lines.length > 0);
     io.stop();
     expect(await done).toBe(0);
+    expect(io.lines.at(-1)).toMatch(/^checked every block to (\d+): go on with --from \d+$/);
     expect(
       io.lines.some((l) => /^tx [0-9a-f]{64} confirmed in block 106 \([0-9a-f]{64}\): receives 0\.07000000 BTC in 1 output\(s\)/.test(l)),
     ).toBe(true);
