@@ -6,7 +6,7 @@ import { createHeaderChain, type HeaderChain } from '../chain/header-chain.js';
 import { endpointKey } from '../pool/endpoint.js';
 import { DEFAULT_OUTBOUND } from '../pool/pool.js';
 import { cliPool } from './cli-pool.js';
-import { eventWriter } from './output.js';
+import { eventWriter, onInterrupt } from './output.js';
 import { syncHeaders, type SyncProgress } from '../spv/sync-headers.js';
 import type { Network } from '../wire/networks.js';
 import type { CliIO } from './main.js';
@@ -129,13 +129,7 @@ export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOu
           finish(0);
         }),
       );
-      const onAbort = (): void => finish(1);
-      if (io.signal?.aborted) {
-        finish(1);
-        return;
-      }
-      io.signal?.addEventListener('abort', onAbort, { once: true });
-      subs.add(() => io.signal?.removeEventListener('abort', onAbort));
+      subs.add(onInterrupt(io, () => finish(1)));
     });
   } finally {
     await pool.close();

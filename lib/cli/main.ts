@@ -11,7 +11,7 @@ import { USAGE, UsageError, parseCli } from './args.js';
 import { explainError } from './explain-error.js';
 import { startBridge } from '../transport/websocket-bridge.js';
 import { runHeaders } from './headers-command.js';
-import { eventWriter, untilAborted } from './output.js';
+import { eventWriter, onInterrupt, untilAborted } from './output.js';
 import { runWatch } from './watch-command.js';
 import { formatMessage, messageToJson } from './format-message.js';
 
@@ -32,8 +32,7 @@ async function watchPeer(peer: Peer, label: string, network: Network, json: bool
     json
       ? io.out(JSON.stringify({ time: new Date().toISOString(), peer: label, event, ...fields }))
       : io.out(`${stamp()} ${label} ${text}`);
-  const onAbort = (): void => peer.disconnect('interrupted');
-  io.signal?.addEventListener('abort', onAbort, { once: true });
+  const stopOnInterrupt = onInterrupt(io, () => peer.disconnect('interrupted'));
   // Subscribe before the handshake resolves: messages that arrive with the verack are delivered at once.
   // They are printed after the handshake line.
   const ping = { nonce: randomNonce(), sent: 0 };
@@ -87,7 +86,7 @@ async function watchPeer(peer: Peer, label: string, network: Network, json: bool
     });
     return error && !io.signal?.aborted ? 1 : 0;
   } finally {
-    io.signal?.removeEventListener('abort', onAbort);
+    stopOnInterrupt();
   }
 }
 

@@ -8,10 +8,20 @@ export function eventWriter(io: CliIO, json: boolean): EventWriter {
   return (event, text, fields = {}) => io.out(json ? JSON.stringify({ time: new Date().toISOString(), event, ...fields }) : text);
 }
 
+/**
+ * Run `stop` when the command is interrupted (Ctrl-C), at once if it already was. Returns what removes the
+ * listener (a no-op once it ran).
+ */
+export function onInterrupt(io: CliIO, stop: () => void): () => void {
+  if (io.signal?.aborted) {
+    stop();
+    return () => undefined;
+  }
+  io.signal?.addEventListener('abort', stop, { once: true });
+  return () => io.signal?.removeEventListener('abort', stop);
+}
+
 /** Resolves when the command is interrupted (Ctrl-C), at once if it already was; never without a signal. */
 export function untilAborted(io: CliIO): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (io.signal?.aborted) resolve();
-    io.signal?.addEventListener('abort', () => resolve(), { once: true });
-  });
+  return new Promise<void>((resolve) => void onInterrupt(io, resolve));
 }

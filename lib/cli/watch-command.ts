@@ -9,7 +9,7 @@ import type { Network } from '../wire/networks.js';
 import { explainError } from './explain-error.js';
 import { cliPool } from './cli-pool.js';
 import { openChain } from './headers-command.js';
-import { eventWriter } from './output.js';
+import { eventWriter, onInterrupt } from './output.js';
 import type { CliIO } from './main.js';
 
 /** Options of {@link runWatch}. */
@@ -100,8 +100,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
         sub.unsubscribe();
         resolve(0);
       };
-      if (io.signal?.aborted) stop();
-      io.signal?.addEventListener('abort', stop, { once: true });
+      onInterrupt(io, stop);
     });
     // Where a later run goes on without scanning again what this one checked.
     if (checked !== undefined)
