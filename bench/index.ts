@@ -16,9 +16,10 @@ import { runCodec, type CodecMode } from './codec/run.js';
 import { runPool } from './pool.js';
 import { runScale } from './scale.js';
 import { runSpv } from './spv.js';
+import { runState } from './state.js';
 import { runV2 } from './v2.js';
 
-const SECTIONS = ['codec', 'v2', 'chain', 'spv', 'pool', 'bundle', 'scale'] as const;
+const SECTIONS = ['codec', 'v2', 'chain', 'state', 'spv', 'pool', 'bundle', 'scale'] as const;
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -41,7 +42,7 @@ if (
   !(soakSeconds >= 0)
 ) {
   console.error(
-    'usage: npm run bench -- [--only codec,v2,chain,spv,pool,bundle,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
+    'usage: npm run bench -- [--only codec,v2,chain,state,spv,pool,bundle,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
   );
   process.exit(2);
 }
@@ -49,6 +50,7 @@ console.log(formatCalibration(calibrate(rounds)));
 if (only.includes('codec')) await runCodec({ modes, rounds });
 if (only.includes('v2')) for (const { met, line } of await runV2(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+if (only.includes('state')) for (const { met, line } of await runState(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('spv')) for (const { met, line } of runSpv(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('pool')) for (const { met, line } of await runPool(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('bundle'))
