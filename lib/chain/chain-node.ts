@@ -1,27 +1,14 @@
 import { readBlockHeader, type BlockHeader } from '../wire/block-header.js';
 import { ByteReader } from '../wire/reader.js';
+import type { ChainEntry } from './chain-entry.js';
 import { keyToHash, keyToHex } from './hash-key.js';
 
-/** A header in a {@link HeaderChain}, with its place and the work of the chain up to it. */
-export interface ChainEntry {
-  /** Height. */
-  readonly height: number;
-  /** Block hash, wire order. */
-  readonly hash: Uint8Array;
-  /** Block hash, display (reversed) hex. */
-  readonly hashHex: string;
-  /** The header. */
-  readonly header: BlockHeader;
-  /** The raw 80 bytes. */
-  readonly raw: Uint8Array;
-  /** Total work of the chain from its root to this header. */
-  readonly chainWork: bigint;
-}
-
 /**
- * A stored header: the fields validation reads, its raw bytes and a link to
- * its parent. The hash is kept as a latin1 key (see `sha256dKey`); the byte
- * and object forms are made only when asked for.
+ * A header a chain holds in memory (the recent part of the best chain and
+ * every side branch): the fields validation reads, its raw bytes, the exact
+ * work of the chain up to it, and a link to its parent while that is in
+ * memory too. The hash is kept as a latin1 key (see `sha256dKey`); the
+ * byte and object forms are made only when asked for.
  */
 export class ChainNode implements ChainEntry {
   readonly key: string;
@@ -31,7 +18,8 @@ export class ChainNode implements ChainEntry {
   readonly time: number;
   readonly bits: number;
   readonly chainWork: bigint;
-  readonly prev: ChainNode | undefined;
+  /** The parent, or undefined when it is only in the store (it is then found by hash). */
+  prev: ChainNode | undefined;
 
   constructor(key: string, height: number, raw: Uint8Array, chainWork: bigint, prev: ChainNode | undefined) {
     this.key = key;

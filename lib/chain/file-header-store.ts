@@ -1,87 +1,134 @@
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync, type PathLike } from 'node:fs';
+import { truncateSync } from 'node:fs';
 import { sha256dKey } from '../wire/hash.js';
-import type { HeaderStore, StoredChain } from './header-store.js';
+import { RecordFile, type RecordFileKind } from '../storage/record-file.js';
+import { StoreError, StoreErrorCode } from '../storage/store-error.js';
+import { INDEX_WORDS, type HeaderStore, type StoredChain } from './header-store.js';
+import { keyEqualsAt } from './hash-key.js';
+import { indexWords } from './index-words.js';
 
-/** File signature. */
-const MAGIC = 'RXBTCHDR';
-/** Format version. */
-const FORMAT = 2;
-/** Preamble: magic (8), format (4), root height (4), record count (4), reserved (12), hash of the last record (32). */
-const PREAMBLE = 64;
-const RECORD = 80;
+/** The header file: 80-byte headers (format 2, as rxbtc has always written it). */
+const HEADERS: RecordFileKind = { name: 'header store', magic: 'RXBTCHDR', format: 2, recordSize: 80 };
+/** The index beside it: per header the first 8 bytes of its hash and its bits, with a CRC-32 of the whole. */
+const INDEX: RecordFileKind = { name: 'header index', magic: 'RXBTCIDX', format: 1, recordSize: INDEX_WORDS * 4, bodyCrc: true };
+/** Headers hashed per read when the index is rebuilt or caught up. */
+const CHUNK = 8192;
+/** Spare room in the index array handed to the chain, so it does not grow at once. */
+const SLACK = 1.25;
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('rxbtc file stores need a little-endian host');
 
 /**
- * A flat file of 80-byte header records, as neutrino's headerfs keeps them:
- * record `i` is the header at `root + i`, after a 64-byte preamble that
- * commits to the record count and the hash of the last record.
+ * A flat file of 80-byte header records, as neutrino's headerfs keeps them
+ * (record `i` is the header at `root + i`, after a 64-byte preamble that
+ * commits to the count and the hash of the last record), and beside it
+ * `PATH.index`: 12 bytes per header (the first 8 bytes of its hash and its
+ * `bits`) under a CRC-32, which a chain loads whole to rebuild its hash
+ * index and chain work without hashing a single header.
  *
- * A write puts the records at their offset and `fdatasync`s, then rewrites
- * the preamble and syncs again, and only then resolves: a chain acknowledges
- * nothing that is not on disk. On open, records past the committed count
- * (a write cut short, a torn last record) are ignored, and a last record
- * whose hash is not the committed one (corrupted on disk) is dropped; the
- * chain checks every other record's link to the one before as it loads.
- * Node only (node:fs); the file is created when missing. Writes are
- * synchronous: a batch of 2,000 headers is 160 KB and two syncs.
- * @param path - the file
- * @throws Error when the file exists but is not a header store
+ * Durability: a write puts the headers in place and `fdatasync`s, then
+ * commits the preamble and syncs again, and only then resolves; the index
+ * is written after, without syncing, because it can always be rebuilt. On
+ * open a torn or corrupted last header is dropped. The index is trusted
+ * only when its CRC holds and its last entry is the hash of the header at
+ * the same height; an index behind the headers (a crash between the two
+ * writes) is caught up by hashing only the headers it lacks, and any other
+ * disagreement rebuilds it from the headers (every header hashed, every
+ * link checked; a header that does not link to the one before is dropped
+ * with everything after it). Node only (node:fs); the files are created
+ * when missing.
+ * @param path - the header file
+ * @throws StoreError (naming the file) when a file exists but is not this store's
  */
-export function fileHeaderStore(path: PathLike): HeaderStore {
-  closeSync(openSync(path, 'a'));
-  let fd: number | undefined = openSync(path, 'r+');
-  const stored = readStored(path, fd);
-  const live = (): number => {
-    if (fd === undefined) throw new Error('header store is closed');
-    return fd;
-  };
+export function fileHeaderStore(path: string): HeaderStore {
+  const headers = RecordFile.open(path, HEADERS);
+  let index: RecordFile;
+  try {
+    index = RecordFile.open(`${path}.index`, INDEX);
+  } catch (e) {
+    if (!(e instanceof StoreError) || e.code !== StoreErrorCode.Version) {
+      headers.close();
+      throw e;
+    }
+    index = reset(`${path}.index`);
+  }
+  let indexBroken = false;
   return {
-    load: () => stored,
-    write: (rootHeight, keep, headers) => {
-      const f = live();
-      const at = PREAMBLE + keep * RECORD;
-      const data = Buffer.allocUnsafe(headers.length * RECORD);
-      headers.forEach((h, i) => data.set(h, i * RECORD));
-      if (data.length > 0) writeSync(f, data, 0, data.length, at);
-      ftruncateSync(f, at + data.length);
-      fdatasyncSync(f);
-      const last = data.length > 0 ? data.subarray(data.length - RECORD) : lastRecord(f, keep);
-      const preamble = Buffer.alloc(PREAMBLE);
-      preamble.write(MAGIC, 0, 'latin1');
-      preamble.writeUInt32LE(FORMAT, 8);
-      preamble.writeUInt32LE(rootHeight, 12);
-      preamble.writeUInt32LE(keep + headers.length, 16);
-      if (last) preamble.write(sha256dKey(last), 32, 'latin1');
-      writeSync(f, preamble, 0, PREAMBLE, 0);
-      fdatasyncSync(f);
+    location: path,
+    load: () => load(headers, index),
+    read: (at, n) => headers.readRecords(at, n),
+    write: (rootHeight, keep, list, words) => {
+      const data = new Uint8Array(list.length * 80);
+      list.forEach((h, i) => data.set(h, i * 80));
+      headers.write(rootHeight, keep, data);
+      if (index.opened.count < keep) indexBroken = true; // behind: the next open catches it up from the headers
+      if (!indexBroken) {
+        try {
+          index.write(rootHeight, keep, asBytes(words, list.length), false);
+        } catch {
+          indexBroken = true; // the headers are safe; the next open catches the index up from them
+        }
+      }
       return Promise.resolve();
     },
     close: () => {
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
+      headers.close();
+      index.close();
       return Promise.resolve();
     },
   };
 }
 
-function lastRecord(fd: number, count: number): Buffer | undefined {
-  if (count === 0) return undefined;
-  const b = Buffer.alloc(RECORD);
-  return readSync(fd, b, 0, RECORD, PREAMBLE + (count - 1) * RECORD) === RECORD ? b : undefined;
+/** An index file of an older format is ours to replace. */
+function reset(path: string): RecordFile {
+  truncateSync(path, 0);
+  return RecordFile.open(path, INDEX);
 }
 
-function readStored(path: PathLike, fd: number): StoredChain | undefined {
-  const bytes = readFileSync(path);
-  if (bytes.length === 0) return undefined;
-  if (bytes.length < PREAMBLE || bytes.toString('latin1', 0, 8) !== MAGIC || bytes.readUInt32LE(8) !== FORMAT) {
-    closeSync(fd);
-    throw new Error(`${String(path)} is not an rxbtc header store`);
+const asBytes = (words: Uint32Array, records: number): Uint8Array =>
+  new Uint8Array(words.buffer, words.byteOffset, records * INDEX_WORDS * 4);
+
+function load(headers: RecordFile, index: RecordFile): StoredChain | undefined {
+  const h = headers.opened;
+  if (h.count === 0) return undefined;
+  const i = index.opened;
+  const words = new Uint32Array(Math.ceil(Math.max(h.count, i.count) * SLACK) * INDEX_WORDS);
+  let trusted = 0;
+  if (i.root === h.root && !i.dropped && i.count > 0) {
+    const body = asBytes(words, i.count);
+    index.readInto(body, 0, i.count);
+    const m = Math.min(i.count, h.count);
+    if (index.crcMatches(body) && agrees(words, m - 1, headers)) trusted = m;
   }
-  const committed = bytes.readUInt32LE(16);
-  let count = Math.min(committed, Math.floor((bytes.length - PREAMBLE) / RECORD));
-  if (count === committed && count > 0) {
-    const last = bytes.subarray(PREAMBLE + (count - 1) * RECORD, PREAMBLE + count * RECORD);
-    if (sha256dKey(last) !== bytes.toString('latin1', 32, 64)) count--; // corrupted on disk: never load it
+  const count = catchUp(headers, words, trusted, h.count);
+  if (count !== i.count || trusted !== i.count)
+    index.write(h.root, trusted, asBytes(words.subarray(trusted * INDEX_WORDS), count - trusted), false);
+  return { rootHeight: h.root, count, index: words };
+}
+
+/** Whether the index words at `at` are those of the header stored there (one header hashed). */
+function agrees(words: Uint32Array, at: number, headers: RecordFile): boolean {
+  const mine = indexWords(sha256dKey(headers.readRecords(at, 1)), 0);
+  const o = at * INDEX_WORDS;
+  return words[o] === mine[0] && words[o + 1] === mine[1];
+}
+
+/**
+ * Hash headers `from`..`to - 1` into `words`, checking that each links to
+ * the one before; returns how many records are sound (a broken link drops
+ * that header and every one after it).
+ */
+function catchUp(headers: RecordFile, words: Uint32Array, from: number, to: number): number {
+  let prev = from > 0 ? sha256dKey(headers.readRecords(from - 1, 1)) : undefined;
+  for (let start = from; start < to; start += CHUNK) {
+    const n = Math.min(CHUNK, to - start);
+    const chunk = headers.readRecords(start, n);
+    for (let k = 0; k < n; k++) {
+      const raw = chunk.subarray(k * 80, (k + 1) * 80);
+      if (prev !== undefined && !keyEqualsAt(prev, raw, 4)) return start + k;
+      prev = sha256dKey(raw);
+      const w = indexWords(prev, raw[72]! | (raw[73]! << 8) | (raw[74]! << 16) | (raw[75]! << 24));
+      words.set(w, (start + k) * INDEX_WORDS);
+    }
   }
-  if (count === 0) return undefined;
-  return { rootHeight: bytes.readUInt32LE(12), headers: new Uint8Array(bytes.buffer, bytes.byteOffset + PREAMBLE, count * RECORD) };
+  return to;
 }

@@ -1,17 +1,19 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { allocBytes } from '../wire/byte-pool.js';
-import { BLOCK_HEADER_SIZE, type BlockHeader } from '../wire/block-header.js';
+import type { BlockHeader } from '../wire/block-header.js';
 import { sha256dKey } from '../wire/hash.js';
 import { fromHex, hashFromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
-import { bitsInfo, keyMeetsTarget } from './bits-cache.js';
-import { ChainNode, type ChainEntry } from './chain-node.js';
+import { BestChain } from './best-chain.js';
+import { bitsInfo } from './bits-cache.js';
+import type { ChainEntry } from './chain-entry.js';
+import { ChainNode } from './chain-node.js';
 import { ChainError, ChainErrorCode } from './errors.js';
+import { checkContext, checkProofOfWork, type HeaderContext } from './header-checks.js';
 import { hashKey, keyEqualsAt, keyToHex } from './hash-key.js';
-import type { HeaderStore } from './header-store.js';
-import { memoryHeaderStore } from './header-store.js';
+import { memoryHeaderStore, type HeaderStore } from './header-store.js';
 import { chainParams, type ChainParams } from './params.js';
-import { MAX_FUTURE_BLOCK_TIME, MAX_TIMEWARP, medianTimePast, requiredBits, versionRetired } from './rules.js';
+import { genesisRaw, rawOf, readU32 } from './raw-header.js';
+import { MAX_FUTURE_BLOCK_TIME } from './rules.js';
 
 /** A trusted starting point: light clients start from a recent header instead of genesis. */
 export interface TrustedCheckpoint {
@@ -35,6 +37,13 @@ export interface HeaderChainOptions {
   params?: ChainParams;
   /** The clock for the 2-hour future limit, in seconds since 1970. @default Date.now() / 1000 */
   now?: () => number;
+  /**
+   * Headers of the best chain held in memory as objects (between this many
+   * and twice as many); older ones are read from the store when asked for.
+   * The contextual rules read the last 2,016 + 11, so a smaller value costs
+   * store reads, not correctness. @default 2048
+   */
+  memoryHeaders?: number;
 }
 
 /** A change of best chain that is not a plain extension. */
@@ -102,46 +111,14 @@ export interface HeaderChain {
 
 /** Blocks of work behind the tip within which a competing branch is always worth storing (Core's anti-DoS window). */
 export const ANTI_DOS_BLOCKS = 144;
+/** Default of {@link HeaderChainOptions.memoryHeaders}. */
+export const MEMORY_HEADERS = 2048;
 
-function rawOf(h: BlockHeader | Uint8Array): Uint8Array {
-  if (h instanceof Uint8Array) {
-    if (h.length !== BLOCK_HEADER_SIZE) throw new RangeError(`a raw header is ${BLOCK_HEADER_SIZE} bytes, got ${h.length}`);
-    const copy = allocBytes(BLOCK_HEADER_SIZE);
-    copy.set(h);
-    return copy;
-  }
-  const out = allocBytes(BLOCK_HEADER_SIZE);
-  const put32 = (o: number, v: number): void => {
-    out[o] = v;
-    out[o + 1] = v >>> 8;
-    out[o + 2] = v >>> 16;
-    out[o + 3] = v >>> 24;
-  };
-  put32(0, h.version);
-  // A loop beats TypedArray#set for 32 bytes (its call overhead dominates), and this runs twice per header.
-  const prev = h.prevBlock;
-  const root = h.merkleRoot;
-  if (prev.length !== 32 || root.length !== 32) throw new RangeError('header hashes are 32 bytes');
-  for (let i = 0; i < 32; i++) {
-    out[4 + i] = prev[i]!;
-    out[36 + i] = root[i]!;
-  }
-  put32(68, h.timestamp);
-  put32(72, h.bits);
-  put32(76, h.nonce);
-  return out;
-}
-
-function genesisRaw(params: ChainParams): Uint8Array {
-  const g = params.genesis;
-  return rawOf({
-    version: g.version,
-    prevBlock: new Uint8Array(32),
-    merkleRoot: hashFromHex(g.merkleRoot),
-    timestamp: g.timestamp,
-    bits: g.bits,
-    nonce: g.nonce,
-  });
+/** How the best chain changes in one add: what the store keeps, what it appends, and the reorg if any. */
+interface Change {
+  keep: number;
+  connected: ChainNode[];
+  reorg?: Reorg;
 }
 
 class Chain implements HeaderChain {
@@ -149,17 +126,21 @@ class Chain implements HeaderChain {
   readonly params: ChainParams;
   private readonly store: HeaderStore;
   private readonly now: () => number;
-  private readonly byKey = new Map<string, ChainNode>();
-  private readonly main: ChainNode[] = [];
+  private readonly best: BestChain;
+  /** Headers known but not on the best chain (side branches and what reorganisations disconnected). */
+  private readonly side = new Map<string, ChainNode>();
   private readonly rootNode: ChainNode;
   private readonly workKnown: boolean;
   private readonly checkpointKeys = new Map<number, string>();
   private readonly tipSubject: BehaviorSubject<ChainEntry>;
   private readonly reorgSubject = new Subject<Reorg>();
   private writing: Promise<unknown> = Promise.resolve();
+  /** Positions the store holds after the last completed write, and the `keep` of each write still queued. */
+  private completed: number;
+  private readonly queuedKeeps: number[] = [];
+  private readonly parentOf = (n: ChainNode): ChainNode | undefined =>
+    n.height === this.rootNode.height ? undefined : this.nodeByKey(hashKey(n.raw.subarray(4, 36)));
   private readonly ancestorOf = (n: ChainNode, height: number): ChainNode | undefined => this.ancestor(n, height);
-  /** The store does not hold the root record yet (a new store): the first write starts with it. */
-  private storeEmpty = true;
   readonly tip$: Observable<ChainEntry>;
   readonly reorg$: Observable<Reorg>;
 
@@ -168,6 +149,8 @@ class Chain implements HeaderChain {
     this.params = options.params ?? chainParams(options.network);
     this.store = options.store ?? memoryHeaderStore();
     this.now = options.now ?? ((): number => Date.now() / 1000);
+    const memory = options.memoryHeaders ?? MEMORY_HEADERS;
+    if (!Number.isInteger(memory) || memory < 1) throw new RangeError(`memoryHeaders must be a positive integer, got ${memory}`);
     for (const c of this.params.checkpoints) this.checkpointKeys.set(c.height, hashKey(hashFromHex(c.hash)));
 
     const cp = options.checkpoint;
@@ -184,48 +167,20 @@ class Chain implements HeaderChain {
     if (cp && known !== undefined && known !== key)
       throw new RangeError(`the trusted checkpoint at ${cp.height} contradicts a hard-coded checkpoint`);
     this.workKnown = !cp || cp.chainWork !== undefined;
-    this.rootNode = new ChainNode(
-      key,
-      cp?.height ?? 0,
-      raw,
-      cp?.chainWork ?? bitsInfo(raw[72]! | (raw[73]! << 8) | (raw[74]! << 16) | (raw[75]! << 24)).work,
-      undefined,
-    );
-    this.byKey.set(key, this.rootNode);
-    this.main.push(this.rootNode);
-    this.loadStore();
+    this.rootNode = new ChainNode(key, cp?.height ?? 0, raw, cp?.chainWork ?? bitsInfo(readU32(raw, 72)).work, undefined);
+    this.best = new BestChain(this.store, this.rootNode, memory);
+    this.completed = this.best.storedCount;
     this.tipSubject = new BehaviorSubject<ChainEntry>(this.tip);
     this.tip$ = this.tipSubject.asObservable();
     this.reorg$ = this.reorgSubject.asObservable();
   }
 
-  /** Rebuild the best chain from the store: links are checked (each record's parent is the record before), rules are not. */
-  private loadStore(): void {
-    const stored = this.store.load();
-    if (!stored) return;
-    this.storeEmpty = false;
-    if (stored.rootHeight !== this.rootNode.height || sha256dKey(stored.headers.subarray(0, BLOCK_HEADER_SIZE)) !== this.rootNode.key) {
-      throw new RangeError(`the header store starts at another root (height ${stored.rootHeight}) than this chain`);
-    }
-    let prev = this.rootNode;
-    for (let off = BLOCK_HEADER_SIZE; off + BLOCK_HEADER_SIZE <= stored.headers.length; off += BLOCK_HEADER_SIZE) {
-      const raw = allocBytes(BLOCK_HEADER_SIZE);
-      raw.set(stored.headers.subarray(off, off + BLOCK_HEADER_SIZE));
-      if (!keyEqualsAt(prev.key, raw, 4)) break; // a corrupted record: it and everything after is dropped
-      const key = sha256dKey(raw);
-      const node = new ChainNode(key, prev.height + 1, raw, prev.chainWork + bitsInfo(readU32(raw, 72)).work, prev);
-      this.byKey.set(key, node);
-      this.main.push(node);
-      prev = node;
-    }
-  }
-
   get tip(): ChainNode {
-    return this.main[this.main.length - 1]!;
+    return this.best.tip;
   }
 
   get height(): number {
-    return this.tip.height;
+    return this.best.height;
   }
 
   get root(): ChainEntry {
@@ -237,23 +192,25 @@ class Chain implements HeaderChain {
   }
 
   header(heightOrHash: number | Uint8Array | string): ChainEntry | undefined {
-    if (typeof heightOrHash === 'number') return this.main[heightOrHash - this.rootNode.height];
+    if (typeof heightOrHash === 'number') {
+      const p = heightOrHash - this.rootNode.height;
+      return Number.isInteger(p) && p >= 0 && p < this.best.count ? this.best.nodeAt(p) : undefined;
+    }
     const bytes = typeof heightOrHash === 'string' ? fromHex(heightOrHash).reverse() : heightOrHash;
-    return this.byKey.get(hashKey(bytes));
+    return this.nodeByKey(hashKey(bytes));
   }
 
   isBest(hash: Uint8Array): boolean {
-    const n = this.byKey.get(hashKey(hash));
-    return n !== undefined && this.onMain(n);
+    return this.best.positionOf(hashKey(hash)) >= 0;
   }
 
   locator(from: ChainEntry = this.tip): Uint8Array[] {
     const out: Uint8Array[] = [];
-    let node = this.byKey.get(hashKey(from.hash));
+    let node = from instanceof ChainNode ? from : this.nodeByKey(hashKey(from.hash));
     let step = 1;
     while (node) {
       out.push(node.hash);
-      if (node === this.rootNode) break;
+      if (node.height === this.rootNode.height) break;
       if (out.length >= 10) step *= 2;
       const target = Math.max(node.height - step, this.rootNode.height);
       node = this.ancestor(node, target);
@@ -264,26 +221,23 @@ class Chain implements HeaderChain {
   after(locator: readonly Uint8Array[], stop?: Uint8Array, max = 2000): ChainEntry[] {
     let start = this.rootNode.height;
     for (const hash of locator) {
-      const n = this.byKey.get(hashKey(hash));
-      if (n && this.onMain(n)) {
-        start = n.height;
+      const p = this.best.positionOf(hashKey(hash));
+      if (p >= 0) {
+        start = this.rootNode.height + p;
         break;
       }
     }
-    const out: ChainEntry[] = [];
+    const n = Math.max(0, Math.min(max, this.height - start));
+    const out = this.best.nodesFrom(start + 1 - this.rootNode.height, n);
     const stopKey = stop?.some((b) => b !== 0) ? hashKey(stop) : undefined;
-    for (let h = start + 1; h <= this.tip.height && out.length < max; h++) {
-      const n = this.main[h - this.rootNode.height]!;
-      out.push(n);
-      if (n.key === stopKey) break;
-    }
-    return out;
+    const at = stopKey === undefined ? -1 : out.findIndex((e) => e.key === stopKey);
+    return at < 0 ? out : out.slice(0, at + 1);
   }
 
   add(headers: readonly (BlockHeader | Uint8Array)[]): Promise<AddResult> {
     const { fresh, error } = this.validate(headers);
     const last = fresh[fresh.length - 1];
-    if (last && !this.extendsTip(fresh[0]!) && last.chainWork < this.antiDosThreshold()) {
+    if (last && fresh[0]!.prev !== this.tip && last.chainWork < this.antiDosThreshold()) {
       const e = new ChainError(
         ChainErrorCode.LowWork,
         `a branch with chain work ${last.chainWork} is below the ${this.antiDosThreshold()} worth storing`,
@@ -292,19 +246,9 @@ class Chain implements HeaderChain {
       );
       return Promise.reject(error ?? e);
     }
-    for (const n of fresh) this.byKey.set(n.key, n);
+    for (const n of fresh) this.side.set(n.key, n);
     const change = last && last.chainWork > this.tip.chainWork ? this.switchTo(last) : undefined;
-    const written = this.writing.then(async () => {
-      if (!change) return;
-      const records = change.connected.map((n) => n.raw);
-      if (this.storeEmpty) {
-        await this.store.write(this.rootNode.height, 0, [this.rootNode.raw, ...records]);
-        this.storeEmpty = false;
-      } else {
-        await this.store.write(this.rootNode.height, change.keep, records);
-      }
-    });
-    this.writing = written.catch(() => undefined);
+    const written = change ? this.persist(change) : this.writing;
     return written.then(() => {
       if (change) {
         const tip = this.tip.entry();
@@ -324,66 +268,81 @@ class Chain implements HeaderChain {
     return this.writing.then(() => this.store.close());
   }
 
+  /** Queue the store write of a change; headers leave memory only once the writes that concern them are done. */
+  private persist(change: Change): Promise<unknown> {
+    const records = change.connected.map((n) => n.raw);
+    const words = this.best.indexOf(change.keep, records.length);
+    const empty = this.completed === 0 && this.queuedKeeps.length === 0;
+    const keep = empty ? 0 : change.keep;
+    const rows = empty ? [this.rootNode.raw, ...records] : records;
+    const index = empty ? this.best.indexOf(0, change.keep + records.length) : words;
+    this.queuedKeeps.push(keep);
+    this.best.stored(this.durable());
+    const written = this.writing.then(async () => {
+      await this.store.write(this.rootNode.height, keep, rows, index);
+      this.queuedKeeps.shift();
+      this.completed = keep + rows.length;
+      this.best.stored(this.durable());
+    });
+    this.writing = written.catch(() => undefined);
+    return written;
+  }
+
+  /** Positions that are in the store and that no queued write will rewrite. */
+  private durable(): number {
+    let d = this.completed;
+    for (const k of this.queuedKeeps) d = Math.min(d, k);
+    return d;
+  }
+
+  /** Any known header by hash key: a side branch, or the best chain (read from the store when old). */
+  private nodeByKey(key: string): ChainNode | undefined {
+    const s = this.side.get(key);
+    if (s) return s;
+    const p = this.best.positionOf(key);
+    return p >= 0 ? this.best.nodeAt(p) : undefined;
+  }
+
   /** Validate a batch in order; returns the new nodes before the first failure, and that failure. */
   private validate(headers: readonly (BlockHeader | Uint8Array)[]): { fresh: ChainNode[]; error?: ChainError } {
     const fresh: ChainNode[] = [];
-    const latest = this.now() + MAX_FUTURE_BLOCK_TIME; // one clock reading per batch
-    const passed = this.lastPassedCheckpoint();
+    const ctx: HeaderContext = {
+      params: this.params,
+      latest: this.now() + MAX_FUTURE_BLOCK_TIME, // one clock reading per batch
+      passed: this.lastPassedCheckpoint(),
+      checkpointKeys: this.checkpointKeys,
+      ancestor: this.ancestorOf,
+      parentOf: this.parentOf,
+    };
     let parent: ChainNode | undefined;
     for (const header of headers) {
       const raw = rawOf(header);
       const key = sha256dKey(raw);
-      const known = this.byKey.get(key);
       if (parent && !keyEqualsAt(parent.key, raw, 4)) {
         return {
           fresh,
           error: new ChainError(ChainErrorCode.BadLink, 'headers are not a continuous sequence', parent.height + 1, keyToHex(key)),
         };
       }
+      const known = this.nodeByKey(key);
       if (known) {
         parent = known;
         continue;
       }
-      parent ??= this.byKey.get(hashKey(raw.subarray(4, 36)));
+      parent ??= this.nodeByKey(hashKey(raw.subarray(4, 36)));
       const height = parent ? parent.height + 1 : -1;
       // Core's order: context-free proof of work first, then the parent, then the contextual rules.
       const bits = readU32(raw, 72);
-      const info = bitsInfo(bits);
-      let failure: [ChainErrorCode, string] | undefined;
-      if (info.invalid !== undefined) failure = [ChainErrorCode.BadPow, `bits 0x${bits.toString(16)} is ${info.invalid}`];
-      else if (info.target > this.params.powLimit)
-        failure = [ChainErrorCode.BadPow, `bits 0x${bits.toString(16)} is above the network's proof-of-work limit`];
-      else if (!keyMeetsTarget(key, info.targetLE))
-        failure = [ChainErrorCode.BadPow, `hash above the target of bits 0x${bits.toString(16)}`];
-      else if (!parent) failure = [ChainErrorCode.BadLink, `previous block ${keyToHex(hashKey(raw.subarray(4, 36)))} is unknown`];
+      let failure = checkProofOfWork(key, bits, this.params);
+      if (!failure && !parent) failure = [ChainErrorCode.BadLink, `previous block ${keyToHex(hashKey(raw.subarray(4, 36)))} is unknown`];
       if (failure || !parent) return { fresh, error: new ChainError(failure![0], failure![1], height, keyToHex(key)) };
-      const node = new ChainNode(key, height, raw, parent.chainWork + info.work, parent);
-      failure = this.contextual(node, parent, latest, passed);
+      const node = new ChainNode(key, height, raw, parent.chainWork + bitsInfo(bits).work, parent);
+      failure = checkContext(node, parent, ctx);
       if (failure) return { fresh, error: new ChainError(failure[0], failure[1], height, keyToHex(key)) };
       fresh.push(node);
       parent = node;
     }
     return { fresh };
-  }
-
-  /** Core's ContextualCheckBlockHeader, in its order; undefined when the header passes. */
-  private contextual(node: ChainNode, parent: ChainNode, latest: number, passed: number): [ChainErrorCode, string] | undefined {
-    const p = this.params;
-    const required = requiredBits(parent, node.time, p, this.ancestorOf);
-    if (required === undefined) return [ChainErrorCode.BadBits, 'the retarget period starts below this chain’s root'];
-    if (node.bits !== required) return [ChainErrorCode.BadBits, `bits 0x${node.bits.toString(16)}, required 0x${required.toString(16)}`];
-    const cp = this.checkpointKeys.get(node.height);
-    if (cp !== undefined && cp !== node.key) return [ChainErrorCode.CheckpointMismatch, `checkpoint at ${node.height} is ${keyToHex(cp)}`];
-    if (node.height <= passed) return [ChainErrorCode.CheckpointMismatch, `forks below the checkpoint at ${passed}`];
-    const mtp = medianTimePast(parent);
-    if (node.time <= mtp) return [ChainErrorCode.TimeTooOld, `time ${node.time} is not after the median time past ${mtp}`];
-    if (p.enforceBip94 && node.height % p.retargetInterval === 0 && node.time < parent.time - MAX_TIMEWARP) {
-      return [ChainErrorCode.TimeWarp, `time ${node.time} is more than ${MAX_TIMEWARP} s before its parent's ${parent.time}`];
-    }
-    if (node.time > latest) return [ChainErrorCode.TimeTooNew, `time ${node.time} is more than 2 hours ahead of the clock`];
-    if (versionRetired(node.version, node.height, p))
-      return [ChainErrorCode.BadVersion, `version ${node.version} is retired at height ${node.height}`];
-    return undefined;
   }
 
   /** The highest hard-coded checkpoint the best chain has reached (-1 when none). */
@@ -393,23 +352,14 @@ class Chain implements HeaderChain {
     return passed;
   }
 
-  private onMain(n: ChainNode): boolean {
-    return this.main[n.height - this.rootNode.height] === n;
-  }
-
   private ancestor(n: ChainNode, height: number): ChainNode | undefined {
     if (height < this.rootNode.height || height > n.height) return undefined;
-    if (this.onMain(n)) return this.main[height - this.rootNode.height];
     let a: ChainNode | undefined = n;
     while (a && a.height > height) {
-      if (this.onMain(a)) return this.main[height - this.rootNode.height];
-      a = a.prev;
+      if (this.best.has(a)) return this.best.nodeAt(height - this.rootNode.height);
+      a = a.prev ?? this.parentOf(a);
     }
     return a;
-  }
-
-  private extendsTip(first: ChainNode): boolean {
-    return first.prev === this.tip;
   }
 
   /** Core's anti-DoS threshold: the network's minimum chain work, or the tip's work less 144 blocks', whichever is more. */
@@ -421,18 +371,22 @@ class Chain implements HeaderChain {
   }
 
   /** Make `last` the tip; returns how the stored chain changes. */
-  private switchTo(last: ChainNode): { keep: number; connected: ChainNode[]; reorg?: Reorg } {
+  private switchTo(last: ChainNode): Change {
     const connected: ChainNode[] = [];
     let n: ChainNode | undefined = last;
-    while (n && !this.onMain(n)) {
+    while (n && !this.best.has(n)) {
       connected.push(n);
-      n = n.prev;
+      n = n.prev ?? this.parentOf(n);
     }
     const fork = n!; // the root is always on the best chain
     connected.reverse();
     const keep = fork.height - this.rootNode.height + 1;
-    const disconnected = this.main.splice(keep);
-    for (const c of connected) this.main.push(c);
+    const disconnected = this.best.truncate(keep);
+    for (const d of disconnected) this.side.set(d.key, d);
+    for (const c of connected) {
+      this.side.delete(c.key);
+      this.best.append(c);
+    }
     if (disconnected.length === 0) return { keep, connected };
     return {
       keep,
@@ -440,10 +394,6 @@ class Chain implements HeaderChain {
       reorg: { forkHeight: fork.height, disconnected: disconnected.map((d) => d.entry()), connected: connected.map((c) => c.entry()) },
     };
   }
-}
-
-function readU32(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
 
 /**
@@ -454,9 +404,17 @@ function readU32(b: Uint8Array, o: number): number {
  * checkpoints, and Core's anti-DoS rule for low-work branches. The branch
  * with the most work is the best chain; a switch is reported on `reorg$`.
  *
+ * Memory stays small on mainnet: per header of the best chain, 12 bytes of
+ * index (8 bytes of hash and `bits`) and a 4-byte hash-table slot; only the
+ * last `memoryHeaders` headers (and side branches) are objects, and older
+ * ones are read from the store when asked for. Chain work is exact at
+ * every header (see `WorkMarks`), so the most-work rule compares exact
+ * values. Opening a stored chain reads its index and hashes only the
+ * headers it keeps in memory.
+ *
  * @param options - network, store, trusted checkpoint, clock
  * @returns the chain, loaded from the store if it holds one
- * @throws RangeError when the checkpoint or the store do not fit the network
+ * @throws RangeError when the checkpoint does not fit the network; StoreError when the store belongs to another chain
  * @example
  * ```ts
  * import { createHeaderChain, fileHeaderStore, networks } from 'rxbtc';

@@ -1,44 +1,80 @@
-/** What a {@link HeaderStore} holds: the best chain as raw 80-byte headers from its root. */
+/** 32-bit words per header in a chain's index: hash bytes 0–3 and 4–7 (little-endian), then `bits`. */
+export const INDEX_WORDS = 3;
+
+/** What a {@link HeaderStore} hands a chain when it opens: everything but the headers themselves. */
 export interface StoredChain {
   /** Height of the first record (0 for genesis, or a checkpoint's height). */
   rootHeight: number;
-  /** The records, concatenated: 80 bytes each, in height order. */
-  headers: Uint8Array;
+  /** Records held, the root's included. */
+  count: number;
+  /**
+   * {@link INDEX_WORDS} words per record, in height order: the first 8
+   * bytes of its hash and its `bits`. At least `count * INDEX_WORDS` long;
+   * the chain takes it over and grows it. Kept by the store (a file store
+   * writes it beside the headers), so opening needs no hashing.
+   */
+  index: Uint32Array;
 }
 
 /**
- * Where a {@link HeaderChain} keeps its best chain. The chain calls `load`
- * once when created and `write` whenever its best chain changes; a write
- * resolves only once the records are durable, and the chain acknowledges an
- * `add` only after that.
+ * Where a {@link HeaderChain} keeps its best chain: 80-byte headers by
+ * position from the root, and the per-header index beside them. The chain
+ * calls `load` once when created, `read` for headers it no longer holds in
+ * memory, and `write` whenever its best chain changes; a write resolves
+ * only once the headers are durable, and the chain acknowledges an `add`
+ * only after that.
  */
 export interface HeaderStore {
+  /** Where the headers are (a path, a database name), for errors. */
+  readonly location: string;
   /** The stored chain, or undefined when empty. */
   load(): StoredChain | undefined;
+  /** `count` raw headers from position `index` (0 is the root), concatenated. */
+  read(index: number, count: number): Uint8Array;
   /**
    * Keep the first `keep` records, drop the rest, then append `headers`
-   * (80 bytes each). `rootHeight` is the height of record 0.
+   * (80 bytes each) with their `index` words ({@link INDEX_WORDS} per header).
+   * `rootHeight` is the height of record 0.
    */
-  write(rootHeight: number, keep: number, headers: readonly Uint8Array[]): Promise<void>;
+  write(rootHeight: number, keep: number, headers: readonly Uint8Array[], index: Uint32Array): Promise<void>;
   /** Release the store (files are closed). */
   close(): Promise<void>;
+}
+
+/** A growable copy of `words` with room for `capacity` records. */
+function grown(words: Uint32Array, capacity: number): Uint32Array {
+  const out = new Uint32Array(capacity * INDEX_WORDS);
+  out.set(words);
+  return out;
 }
 
 /** A store in memory: nothing survives the process, as for a chain synced afresh each time. */
 export function memoryHeaderStore(): HeaderStore {
   let rootHeight = 0;
-  const records: Uint8Array[] = [];
+  let count = 0;
+  let records: Uint8Array = new Uint8Array(0);
+  let index: Uint32Array = new Uint32Array(0);
   return {
-    load: () => {
-      if (records.length === 0) return undefined;
-      const headers = new Uint8Array(records.length * 80);
-      records.forEach((r, i) => headers.set(r, i * 80));
-      return { rootHeight, headers };
+    location: 'memory',
+    load: () => (count === 0 ? undefined : { rootHeight, count, index: index.slice(0, count * INDEX_WORDS) }),
+    read: (at, n) => {
+      if (at < 0 || at + n > count) throw new RangeError(`no headers ${at}..${at + n - 1} in a store of ${count}`);
+      return records.slice(at * 80, (at + n) * 80);
     },
-    write: (root, keep, headers) => {
+    write: (root, keep, headers, words) => {
       rootHeight = root;
-      records.length = Math.min(records.length, keep);
-      for (const h of headers) records.push(h); // the chain never changes a record it handed over
+      count = Math.min(count, keep);
+      const need = count + headers.length;
+      if (need * 80 > records.length) {
+        const cap = Math.max(need, count * 2, 64);
+        const r = new Uint8Array(cap * 80);
+        r.set(records.subarray(0, count * 80));
+        records = r;
+        index = grown(index.subarray(0, count * INDEX_WORDS), cap);
+      }
+      headers.forEach((h, i) => records.set(h, (count + i) * 80));
+      index.set(words.subarray(0, headers.length * INDEX_WORDS), count * INDEX_WORDS);
+      count = need;
       return Promise.resolve();
     },
     close: () => Promise.resolve(),

@@ -12,13 +12,15 @@ export const MAX_TIMEWARP = 600;
 
 /** The ancestor of `node` at `height`, or undefined below the chain's root. */
 export type AncestorLookup = (node: ChainNode, height: number) => ChainNode | undefined;
+/** The parent of `node` (from memory or the store), or undefined for the chain's root. */
+export type ParentLookup = (node: ChainNode) => ChainNode | undefined;
 
 /** Median of the times of `node` and its 10 predecessors (fewer near the root), as Core's GetMedianTimePast. */
-export function medianTimePast(node: ChainNode): number {
+export function medianTimePast(node: ChainNode, parentOf: ParentLookup): number {
   // Insertion sort into a scratch array: this runs once per header, and Array#sort with a comparator costs ten times more.
   const times = scratch;
   let count = 0;
-  for (let n: ChainNode | undefined = node; n && count < MEDIAN_TIME_SPAN; n = n.prev) {
+  for (let n: ChainNode | undefined = node; n && count < MEDIAN_TIME_SPAN; n = n.prev ?? parentOf(n)) {
     let i = count++;
     while (i > 0 && times[i - 1]! > n.time) {
       times[i] = times[i - 1]!;
@@ -39,7 +41,13 @@ const scratch: number[] = new Array<number>(MEDIAN_TIME_SPAN).fill(0);
  * regtest's fixed target.
  * @returns the required bits, or undefined when the period's first block lies below the chain's root
  */
-export function requiredBits(parent: ChainNode, time: number, params: ChainParams, ancestor: AncestorLookup): number | undefined {
+export function requiredBits(
+  parent: ChainNode,
+  time: number,
+  params: ChainParams,
+  ancestor: AncestorLookup,
+  parentOf: ParentLookup,
+): number | undefined {
   const interval = params.retargetInterval;
   const height = parent.height + 1;
   const limitBits = powLimitBits(params);
@@ -47,7 +55,11 @@ export function requiredBits(parent: ChainNode, time: number, params: ChainParam
     if (!params.allowMinDifficultyBlocks) return parent.bits;
     if (time > parent.time + params.targetSpacing * 2) return limitBits;
     let n = parent;
-    while (n.prev && n.height % interval !== 0 && n.bits === limitBits) n = n.prev;
+    while (n.height % interval !== 0 && n.bits === limitBits) {
+      const p = n.prev ?? parentOf(n);
+      if (!p) break;
+      n = p;
+    }
     return n.bits;
   }
   if (params.noRetargeting) return parent.bits;

@@ -1,5 +1,5 @@
 import { filter, firstValueFrom, take, timeout, toArray } from 'rxjs';
-import type { ChainEntry } from '../chain/chain-node.js';
+import type { ChainEntry } from '../chain/chain-entry.js';
 import type { Peer } from '../peer/peer.js';
 import { blockHash } from '../wire/block-header.js';
 import { bytesEqual, hashToHex } from '../wire/hex.js';

@@ -1,4 +1,4 @@
-import type { ChainEntry } from '../chain/chain-node.js';
+import type { ChainEntry } from '../chain/chain-entry.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import { bytesEqual } from '../wire/hex.js';
 import { merkleRoot } from '../wire/merkle.js';

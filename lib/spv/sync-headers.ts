@@ -1,5 +1,5 @@
 import { Observable, Subscription, concatMap, filter, map, merge, type SchedulerLike, asyncScheduler } from 'rxjs';
-import type { ChainEntry } from '../chain/chain-node.js';
+import type { ChainEntry } from '../chain/chain-entry.js';
 import { ChainError, ChainErrorCode } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer.js';

@@ -1,0 +1,2 @@
+export * from './store-error.js';
+export * from './record-file.js';
