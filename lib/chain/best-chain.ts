@@ -139,8 +139,14 @@ export class BestChain {
   /** The position of the header with this hash (latin1 key), or -1. */
   positionOf(key: string): number {
     const w = indexWords(key, 0);
-    return this.index.find(w[0]!, w[1]!, (p) => (p >= this.base ? this.window[p - this.base]!.key === key : this.keyAt(p) === key));
+    this.sought = key;
+    return this.index.find(w[0]!, w[1]!, this.isSought);
   }
+
+  /** The key {@link positionOf} looks for, and its confirmation against the full hash (one function, no closure per call). */
+  private sought = '';
+  private readonly isSought = (p: number): boolean =>
+    p >= this.base ? this.window[p - this.base]!.key === this.sought : this.keyAt(p) === this.sought;
 
   /** Whether `node` is the best chain's header at its height. */
   has(node: ChainNode): boolean {

@@ -20,6 +20,8 @@ export class ChainNode implements ChainEntry {
   readonly chainWork: bigint;
   /** The parent, or undefined when it is only in the store (it is then found by hash). */
   prev: ChainNode | undefined;
+  /** Memo of testnet's walk back to the last block not mined at the limit (see `requiredBits`); -1 until known. */
+  normalBits = -1;
 
   constructor(key: string, height: number, raw: Uint8Array, chainWork: bigint, prev: ChainNode | undefined) {
     this.key = key;

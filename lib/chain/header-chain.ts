@@ -246,8 +246,9 @@ class Chain implements HeaderChain {
       );
       return Promise.reject(error ?? e);
     }
-    for (const n of fresh) this.side.set(n.key, n);
     const change = last && last.chainWork > this.tip.chainWork ? this.switchTo(last) : undefined;
+    // New headers that did not join the best chain are a side branch (a batch that did join went straight there).
+    if (!change) for (const n of fresh) this.side.set(n.key, n);
     const written = change ? this.persist(change) : this.writing;
     return written.then(() => {
       if (change) {
@@ -384,7 +385,7 @@ class Chain implements HeaderChain {
     const disconnected = this.best.truncate(keep);
     for (const d of disconnected) this.side.set(d.key, d);
     for (const c of connected) {
-      this.side.delete(c.key);
+      if (this.side.size > 0) this.side.delete(c.key); // only a branch seen before is there
       this.best.append(c);
     }
     if (disconnected.length === 0) return { keep, connected };

@@ -54,13 +54,7 @@ export function requiredBits(
   if (height % interval !== 0) {
     if (!params.allowMinDifficultyBlocks) return parent.bits;
     if (time > parent.time + params.targetSpacing * 2) return limitBits;
-    let n = parent;
-    while (n.height % interval !== 0 && n.bits === limitBits) {
-      const p = n.prev ?? parentOf(n);
-      if (!p) break;
-      n = p;
-    }
-    return n.bits;
+    return lastNormalBits(parent, interval, limitBits, parentOf);
   }
   if (params.noRetargeting) return parent.bits;
   const first = ancestor(parent, height - interval);
@@ -70,6 +64,31 @@ export function requiredBits(
   let target = (base * BigInt(span)) / BigInt(params.targetTimespan);
   if (target > params.powLimit) target = params.powLimit;
   return encodeBits(target);
+}
+
+/**
+ * The bits of the last block at or before `start` that is a period's first
+ * or was not mined at the limit (testnet's walk back). Remembered on
+ * `start`, so a chain of such blocks (all of regtest's) costs one step per
+ * header instead of up to 2,015.
+ */
+function lastNormalBits(start: ChainNode, interval: number, limitBits: number, parentOf: ParentLookup): number {
+  let n = start;
+  let bits: number;
+  for (;;) {
+    if (n.normalBits >= 0) {
+      bits = n.normalBits;
+      break;
+    }
+    const p = n.height % interval !== 0 && n.bits === limitBits ? (n.prev ?? parentOf(n)) : undefined;
+    if (!p) {
+      bits = n.bits;
+      break;
+    }
+    n = p;
+  }
+  start.normalBits = bits;
+  return bits;
 }
 
 const limitBitsCache = new WeakMap<ChainParams, number>();

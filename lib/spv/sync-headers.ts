@@ -156,8 +156,14 @@ function syncFromPeer(source: Peer, chain: HeaderChain, options: SyncHeadersOpti
         subscriber.next(progress());
         return;
       }
+      const adding = chain.add(headers);
+      // Validation is done once add() returns (only the store write is pending): ask for the next batch now, so the
+      // peer prepares it while this one is written.
+      const full = headers.length === MAX_HEADERS_PER_MESSAGE;
+      const early = full ? chain.header(blockHash(headers[headers.length - 1]!)) : undefined;
+      if (early) request(early);
       try {
-        await chain.add(headers);
+        await adding;
       } catch (error) {
         if (!(error instanceof ChainError)) throw error;
         // After catching up, an announcement that does not connect means we missed blocks: ask, as Core does.
@@ -168,10 +174,10 @@ function syncFromPeer(source: Peer, chain: HeaderChain, options: SyncHeadersOpti
         fail(error);
         return;
       }
-      const last = chain.header(blockHash(headers[headers.length - 1]!));
+      const last = early ?? chain.header(blockHash(headers[headers.length - 1]!));
       if (last) announced = Math.max(announced, last.height);
-      if (headers.length === MAX_HEADERS_PER_MESSAGE) {
-        request(last); // continue from what the peer sent, even on a branch that is not yet the best
+      if (full) {
+        if (!early) request(last); // continue from what the peer sent, even on a branch that is not yet the best
       } else {
         caughtUp();
       }
