@@ -7,3 +7,4 @@ export * from './chain/index.js';
 export * from './spv/index.js';
 export * from './v2/index.js';
 export * from './pool/index.js';
+export * from './spv/file-filter-header-store.js';

@@ -7,28 +7,9 @@ import { MAX_CFHEADERS_PER_MESSAGE } from '../wire/messages/compact-filters.js';
 import { filterHash, filterHeaderFromHash } from './basic-filter.js';
 import { CompactFilterError, CompactFilterErrorCode, type FilterClient } from './filter-client.js';
 import { GcsFilter } from './gcs-filter.js';
+import type { FilterHeaderChain } from './filter-header-chain.js';
 import { CFCHECKPT_INTERVAL } from './serve-filters.js';
 
-/** The verified filter-header chain: for every height from 0, the filter hash and the filter header. */
-export class FilterHeaderChain {
-  /** Filter hashes by height. */
-  readonly hashes: Uint8Array[] = [];
-  /** Filter headers by height. */
-  readonly headers: Uint8Array[] = [];
-
-  /** Highest height verified (-1 when empty). */
-  get height(): number {
-    return this.headers.length - 1;
-  }
-
-  /** Forget everything above `height` (after a reorganisation). */
-  truncate(height: number): void {
-    this.hashes.length = Math.min(this.hashes.length, height + 1);
-    this.headers.length = Math.min(this.headers.length, height + 1);
-  }
-}
-
-const ZERO = new Uint8Array(32);
 const OP_RETURN = 0x6a;
 
 /** One peer's claim for a range: its filter hashes and the headers they chain to. */
@@ -46,7 +27,7 @@ function ban(client: FilterClient, error: CompactFilterError): void {
 async function claimOf(client: FilterClient, chain: HeaderChain, state: FilterHeaderChain, from: number, to: number): Promise<Claim> {
   const hashes: Uint8Array[] = [];
   const headers: Uint8Array[] = [];
-  let prev = from === 0 ? ZERO : state.headers[from - 1]!;
+  let prev = state.headerAt(from - 1);
   for (let start = from; start <= to; start += MAX_CFHEADERS_PER_MESSAGE) {
     const stop = chain.header(Math.min(to, start + MAX_CFHEADERS_PER_MESSAGE - 1))!;
     const { previous, hashes: batch } = await client.headers(start, stop);
@@ -69,7 +50,7 @@ async function claimOf(client: FilterClient, chain: HeaderChain, state: FilterHe
     const checkpoints = await client.checkpoints(chain.header(to)!);
     checkpoints.forEach((cp, i) => {
       const height = (i + 1) * CFCHECKPT_INTERVAL;
-      const mine = height < from ? state.headers[height] : headers[height - from];
+      const mine = height < from ? state.headerAt(height) : headers[height - from];
       if (mine && !bytesEqual(cp, mine)) {
         const e = new CompactFilterError(
           CompactFilterErrorCode.BadCheckpoint,
@@ -142,7 +123,7 @@ async function agrees(
   from: number,
   to: number,
 ): Promise<boolean> {
-  const headerAt = (h: number): Uint8Array | undefined => (h < 0 ? ZERO : h < from ? state.headers[h] : claim.headers[h - from]);
+  const headerAt = (h: number): Uint8Array | undefined => (h < from ? state.headerAt(h) : claim.headers[h - from]);
   if (to >= CFCHECKPT_INTERVAL) {
     const checkpoints = await client.checkpoints(chain.header(to)!);
     if (checkpoints.length !== Math.floor(to / CFCHECKPT_INTERVAL)) return false;
@@ -160,11 +141,18 @@ async function agrees(
   return bytesEqual(last, claim.headers[claim.headers.length - 1]!);
 }
 
+/** Heights verified and stored per round of {@link syncFilterHeaders}: what a round holds in memory is bounded by it. */
+export const FILTER_HEADER_SEGMENT = 20_000;
+
 /**
- * Extend the verified filter headers to the chain's tip. Every peer's
- * `cfheaders` must continue what is verified and agree with its own
- * `cfcheckpt`; when peers disagree, the liars are found from the block
- * itself (see `resolve`) and disconnected. Returns the peers still trusted.
+ * Extend the verified filter headers to the chain's tip. Records for blocks
+ * that left the best chain are dropped first (see
+ * {@link FilterHeaderChain.reconcile}), so only what is new is asked for.
+ * Every peer's `cfheaders` must continue what is verified and agree with its
+ * own `cfcheckpt`; when peers disagree, the liars are found from the block
+ * itself (see `resolve`) and disconnected. Works in segments of
+ * {@link FILTER_HEADER_SEGMENT} heights, each stored before the next is
+ * asked for. Returns the peers still trusted.
  * @throws CompactFilterError when no trusted peer is left
  */
 export async function syncFilterHeaders(
@@ -172,9 +160,18 @@ export async function syncFilterHeaders(
   chain: HeaderChain,
   state: FilterHeaderChain,
 ): Promise<FilterClient[]> {
+  await state.reconcile(chain);
+  let trusted = [...clients];
+  while (state.height < chain.height) {
+    trusted = await syncSegment(trusted, chain, state, Math.min(chain.height, state.height + FILTER_HEADER_SEGMENT));
+  }
+  return trusted;
+}
+
+async function syncSegment(clients: readonly FilterClient[], chain: HeaderChain, state: FilterHeaderChain, to: number): Promise<FilterClient[]> {
   const from = state.height + 1;
-  const to = chain.height;
-  if (from > to) return [...clients];
+  const blocks: Uint8Array[] = [];
+  for (let h = from; h <= to; h++) blocks.push(chain.header(h)!.hash);
   let claims: Claim[] = [];
   const refused: CompactFilterError[] = [];
   // One peer's headers in full; every other peer is first compared through its checkpoints and last headers (neutrino's
@@ -215,10 +212,7 @@ export async function syncFilterHeaders(
       cause: refused,
     });
   }
-  for (let i = 0; i < winner.hashes.length; i++) {
-    state.hashes.push(winner.hashes[i]!);
-    state.headers.push(winner.headers[i]!);
-  }
+  await state.append(blocks, winner.hashes, winner.headers);
   const agree = claims.filter((c) => bytesEqual(c.headers[c.headers.length - 1]!, winner.headers[winner.headers.length - 1]!));
   return [...agree.map((c) => c.client), ...(winner === primary ? agreeing : [])];
 }

@@ -14,6 +14,8 @@ export * from './watch-bip37.js';
 export * from './filter-index.js';
 export * from './serve-filters.js';
 export * from './filter-client.js';
+export * from './filter-header-store.js';
+export * from './filter-header-chain.js';
 export * from './filter-headers.js';
 export * from './watch-bip158.js';
 export * from './watch.js';

@@ -7,7 +7,9 @@ import { merkleRoot } from '../wire/merkle.js';
 import { txid } from '../wire/transaction.js';
 import { filterHash } from './basic-filter.js';
 import { CompactFilterError, CompactFilterErrorCode, FilterClient } from './filter-client.js';
-import { FilterHeaderChain, syncFilterHeaders } from './filter-headers.js';
+import { FilterHeaderChain } from './filter-header-chain.js';
+import type { FilterHeaderStore } from './filter-header-store.js';
+import { syncFilterHeaders } from './filter-headers.js';
 import { GcsFilter } from './gcs-filter.js';
 import { ScanProgress } from './scan-progress.js';
 import { MAX_GETCFILTERS } from './serve-filters.js';
@@ -20,6 +22,12 @@ export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
   source: Peer | readonly Peer[];
   /** How long a peer may take to answer, ms. @default 30000 */
   timeoutMs?: number;
+  /**
+   * Where the verified filter headers are kept: a store that outlives the
+   * watch (`fileFilterHeaderStore`) lets the next one go on from its height
+   * and ask peers only for what is new. @default memoryFilterHeaderStore()
+   */
+  filterHeaders?: FilterHeaderStore;
 }
 
 /**
@@ -37,7 +45,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
   return new Observable<WalletEvent>((subscriber) => {
     const subs = new Subscription();
     const tracker = new WalletTracker(scripts);
-    const state = new FilterHeaderChain();
+    const state = new FilterHeaderChain(options.filterHeaders);
     let clients = peers.map((p) => new FilterClient(p, options.timeoutMs));
     let scanned = options.from === undefined ? chain.height : options.from - 1;
     const progress = new ScanProgress(scanned, options.onScanned);
@@ -59,7 +67,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         for (let i = 0; i < entries.length; i++) {
           const entry = entries[i]!;
           const bytes = filters[i]!;
-          if (!bytesEqual(filterHash(bytes), state.hashes[entry.height]!)) {
+          if (!bytesEqual(filterHash(bytes), state.hashAt(entry.height))) {
             const e = new CompactFilterError(
               CompactFilterErrorCode.BadFilter,
               `filter of ${entry.hashHex} is not the one its header commits to`,
@@ -111,7 +119,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     subs.add(
       chain.reorg$.subscribe((r) => {
         for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) subscriber.next(e);
-        state.truncate(r.forkHeight);
+        state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
         scanned = Math.min(scanned, r.forkHeight);
         progress.rewind(r.forkHeight);
       }),

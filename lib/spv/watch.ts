@@ -1,6 +1,7 @@
 import { EMPTY, Observable, defer, filter, from, ignoreElements, map, merge, mergeMap, repeat, retry, take, timer } from 'rxjs';
 import type { Peer } from '../peer/peer.js';
 import { ServiceFlag, hasService } from '../wire/services.js';
+import type { FilterHeaderStore } from './filter-header-store.js';
 import { isPeerSet, type PeerSet } from './peer-set.js';
 import { syncHeaders } from './sync-headers.js';
 import type { WalletEvent } from './wallet-tracker.js';
@@ -30,6 +31,8 @@ export interface WatchOptions extends Omit<WatchSourceOptions, 'source'> {
   syncChain?: boolean;
   /** How long a peer may take to answer a BIP157 request, ms. @default 30000 */
   timeoutMs?: number;
+  /** BIP158: where the verified filter headers are kept (see `watchBip158`). @default memoryFilterHeaderStore() */
+  filterHeaders?: FilterHeaderStore;
 }
 
 /** The method `auto` picks for a peer's services, or undefined when it offers neither. */
@@ -80,7 +83,12 @@ export function watch(options: WatchOptions): Observable<WalletEvent> {
           ...(options.onScanned === undefined ? {} : { onScanned: options.onScanned }),
         };
         return method === 'bip158'
-          ? watchBip158({ ...base, source: peers, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
+          ? watchBip158({
+              ...base,
+              source: peers,
+              ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+              ...(options.filterHeaders === undefined ? {} : { filterHeaders: options.filterHeaders }),
+            })
           : watchBip37({ ...base, source: first });
       }),
     ),

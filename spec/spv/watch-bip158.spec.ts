@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { filter, firstValueFrom, tap, share, timeout } from 'rxjs';
 import {
   ByteReader,
   CompactFilterError,
+  FilterHeaderChain,
   FilterIndex,
   GcsFilter,
   MruSet,
@@ -12,6 +16,7 @@ import {
   connectTcp,
   createHeaderChain,
   createPeer,
+  fileFilterHeaderStore,
   hashToHex,
   listenTcp,
   networks,
@@ -21,6 +26,7 @@ import {
   syncHeaders,
   watchBip158,
   type Block,
+  type FilterHeaderStore,
   type HeaderChain,
   type Listener,
   type Peer,
@@ -184,5 +190,43 @@ describe('watchBip158, rxbtc ↔ rxbtc over TCP on real regtest blocks', () => {
     expect(peers[2]!.connected).toBe(true);
     peers[2]!.disconnect();
     for (const l of [...liars, honest]) await l.listener.close();
+  });
+
+  it('with a file store, a restart goes on from the stored filter headers: getcfheaders only for what is new', async () => {
+    const { listener, cfheadersFrom } = await server();
+    const path = join(mkdtempSync(join(tmpdir(), 'rxbtc-cfh-')), 'regtest-filter-headers.dat');
+    const chain = createHeaderChain({ network });
+    await chain.add(blocks.slice(1, 106).map((b) => b.header)); // the first run sees the chain to 105
+    const run = async (store: FilterHeaderStore, until: number): Promise<number[]> => {
+      const peer = createPeer(await connectTcp({ host: '127.0.0.1', port: listener.port, timeout: within }), {
+        network,
+        sentNonces: new MruSet(50),
+      });
+      const scanned: number[] = [];
+      const sub = watchBip158({
+        chain,
+        source: peer,
+        scripts: [watched],
+        from: 100,
+        filterHeaders: store,
+        onScanned: (h) => scanned.push(h),
+      }).subscribe({
+        error: () => undefined,
+      });
+      await eventually(() => scanned.at(-1) === until, within);
+      sub.unsubscribe();
+      peer.disconnect();
+      await store.close();
+      return scanned;
+    };
+    await run(fileFilterHeaderStore(path), 105);
+    expect(cfheadersFrom).toEqual([0]);
+    await chain.add(blocks.slice(106).map((b) => b.header));
+    await run(fileFilterHeaderStore(path), chain.height);
+    expect(cfheadersFrom).toEqual([0, 106]); // none below the stored height
+    const stored = new FilterHeaderChain(fileFilterHeaderStore(path));
+    expect(stored.height).toBe(chain.height);
+    expect(hashToHex(stored.blockHashAt(111))).toBe(hashToHex(blockHash(blocks[111]!.header)));
+    await listener.close();
   });
 });
