@@ -43,4 +43,5 @@ export type { ChainEntry } from './chain/chain-entry.js';
 export { MAX_FUTURE_BLOCK_TIME, MAX_TIMEWARP, MEDIAN_TIME_SPAN } from './chain/rules.js';
 export * from './chain/header-store.js';
 export * from './chain/header-chain.js';
+export * from './wallet/index.js';
 export * from './spv/index.js';

@@ -66,9 +66,13 @@ function decodedFrom(h: BlockHeader): Uint8Array | undefined {
   const prev = h.prevBlock;
   const root = h.merkleRoot;
   const at = prev.byteOffset - 4;
-  if (root.buffer !== prev.buffer || root.byteOffset !== prev.byteOffset + 32 || at < 0 || at + 80 > prev.buffer.byteLength) return undefined;
+  if (root.buffer !== prev.buffer || root.byteOffset !== prev.byteOffset + 32 || at < 0 || at + 80 > prev.buffer.byteLength)
+    return undefined;
   const raw = new Uint8Array(prev.buffer, at, 80);
   const same =
-    (readU32(raw, 0) | 0) === (h.version | 0) && readU32(raw, 68) === h.timestamp && readU32(raw, 72) === h.bits && readU32(raw, 76) === h.nonce;
+    (readU32(raw, 0) | 0) === (h.version | 0) &&
+    readU32(raw, 68) === h.timestamp &&
+    readU32(raw, 72) === h.bits &&
+    readU32(raw, 76) === h.nonce;
   return same ? raw : undefined;
 }

@@ -2,7 +2,7 @@ import { MruSet } from '../peer/mru-set.js';
 import { connectPeer } from '../peer/connect-peer.js';
 import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../spv/address.js';
-import type { WalletEvent } from '../spv/wallet-tracker.js';
+import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { watch } from '../spv/watch.js';
 import { fromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';

@@ -168,7 +168,12 @@ export async function syncFilterHeaders(
   return trusted;
 }
 
-async function syncSegment(clients: readonly FilterClient[], chain: HeaderChain, state: FilterHeaderChain, to: number): Promise<FilterClient[]> {
+async function syncSegment(
+  clients: readonly FilterClient[],
+  chain: HeaderChain,
+  state: FilterHeaderChain,
+  to: number,
+): Promise<FilterClient[]> {
   const from = state.height + 1;
   const blocks: Uint8Array[] = [];
   for (let h = from; h <= to; h++) blocks.push(chain.header(h)!.hash);

@@ -9,7 +9,6 @@ export * from './bloom-filter.js';
 export * from './merkle-proof.js';
 export * from './address.js';
 export * from './script-pushes.js';
-export * from './wallet-tracker.js';
 export * from './watch-bip37.js';
 export * from './filter-index.js';
 export * from './serve-filters.js';

@@ -13,8 +13,8 @@ import { syncFilterHeaders } from './filter-headers.js';
 import { GcsFilter } from './gcs-filter.js';
 import { ScanProgress } from './scan-progress.js';
 import { MAX_GETCFILTERS } from './serve-filters.js';
-import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
-import type { WatchSourceOptions } from './watch-bip37.js';
+import type { WalletEvent } from '../wallet/wallet-tracker.js';
+import { trackerFor, type WatchSourceOptions } from './watch-bip37.js';
 
 /** Options of {@link watchBip158}. */
 export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
@@ -40,18 +40,21 @@ export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
  * Unconfirmed transactions come from the peers' `inv` announcements.
  */
 export function watchBip158(options: WatchBip158Options): Observable<WalletEvent> {
-  const { chain, scripts } = options;
+  const { chain } = options;
   const peers = Array.isArray(options.source) ? (options.source as readonly Peer[]) : [options.source as Peer];
   return new Observable<WalletEvent>((subscriber) => {
     const subs = new Subscription();
-    const tracker = new WalletTracker(scripts);
+    const tracker = trackerFor(options);
+    const scripts = tracker.watched;
     const state = new FilterHeaderChain(options.filterHeaders);
     let clients = peers.map((p) => new FilterClient(p, options.timeoutMs));
     let scanned = options.from === undefined ? chain.height : options.from - 1;
     const progress = new ScanProgress(scanned, options.onScanned);
     const requested = new Set<string>();
     const emit = (e: WalletEvent | undefined): void => {
-      if (e) subscriber.next(e);
+      if (!e) return;
+      subscriber.next(e);
+      tracker.commit(e);
     };
 
     const scan = async (): Promise<void> => {
@@ -118,7 +121,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     );
     subs.add(
       chain.reorg$.subscribe((r) => {
-        for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) subscriber.next(e);
+        for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) emit(e);
         state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
         scanned = Math.min(scanned, r.forkHeight);
         progress.rewind(r.forkHeight);

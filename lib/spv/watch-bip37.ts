@@ -9,7 +9,7 @@ import { BloomFilter } from './bloom-filter.js';
 import { MerkleProofError, verifyMerkleBlock } from './merkle-proof.js';
 import { ScanProgress } from './scan-progress.js';
 import { scriptPushes } from './script-pushes.js';
-import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
+import { WalletTracker, type WalletEvent } from '../wallet/wallet-tracker.js';
 
 /** Options shared by both watching methods. */
 export interface WatchSourceOptions {
@@ -19,6 +19,12 @@ export interface WatchSourceOptions {
   source: Peer;
   /** Output scripts to watch (see `addressToScript`). */
   scripts: readonly Uint8Array[];
+  /**
+   * The wallet's memory, when it outlives this watch (a wallet store, a
+   * pool's successive peers): its scripts are watched too, and an event it
+   * already knows is not delivered again. @default a new one for `scripts`
+   */
+  tracker?: WalletTracker;
   /** Rescan from this height (a wallet's birthday); default: only blocks after the current tip. */
   from?: number;
   /**
@@ -46,10 +52,11 @@ const TX_CACHE = 2000;
  * reported.
  */
 export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent> {
-  const { chain, source: peer, scripts } = options;
+  const { chain, source: peer } = options;
   return new Observable<WalletEvent>((subscriber) => {
     const subs = new Subscription();
-    const tracker = new WalletTracker(scripts);
+    const tracker = trackerFor(options);
+    const scripts = tracker.watched;
     const cache = new Map<string, Transaction>();
     const requested = new Set<string>();
     /** Merkleblocks whose matched transactions have not all arrived, oldest first. */
@@ -58,7 +65,9 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     const progress = new ScanProgress(scanned, options.onScanned);
 
     const emit = (e: WalletEvent | undefined): void => {
-      if (e) subscriber.next(e);
+      if (!e) return;
+      subscriber.next(e);
+      tracker.commit(e);
     };
     const remember = (tx: Transaction, id: string): void => {
       cache.set(id, tx);
@@ -135,7 +144,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     );
     subs.add(
       chain.reorg$.subscribe((r) => {
-        for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) subscriber.next(e);
+        for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) emit(e);
         scanned = Math.min(scanned, r.forkHeight);
         progress.rewind(r.forkHeight);
       }),
@@ -164,4 +173,11 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     );
     return subs;
   });
+}
+
+/** The tracker a watch reports through: the caller's, with `scripts` added, or a new one. */
+export function trackerFor(options: Pick<WatchSourceOptions, 'scripts' | 'tracker'>): WalletTracker {
+  if (!options.tracker) return new WalletTracker(options.scripts);
+  options.tracker.addScripts(options.scripts);
+  return options.tracker;
 }

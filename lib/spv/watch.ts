@@ -1,10 +1,31 @@
-import { EMPTY, Observable, defer, filter, from, ignoreElements, map, merge, mergeMap, repeat, retry, take, timer } from 'rxjs';
+import {
+  EMPTY,
+  Observable,
+  concat,
+  defer,
+  filter,
+  finalize,
+  from,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  of,
+  repeat,
+  retry,
+  take,
+  timer,
+} from 'rxjs';
+import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer.js';
+import type { BlockRef } from '../wallet/wallet-records.js';
+import { WalletState } from '../wallet/wallet-state.js';
+import type { WalletStore } from '../wallet/wallet-store.js';
 import { ServiceFlag, hasService } from '../wire/services.js';
 import type { FilterHeaderStore } from './filter-header-store.js';
 import { isPeerSet, type PeerSet } from './peer-set.js';
 import { syncHeaders } from './sync-headers.js';
-import type { WalletEvent } from './wallet-tracker.js';
+import { WalletTracker, type WalletEvent } from '../wallet/wallet-tracker.js';
 import { watchBip37, type WatchSourceOptions } from './watch-bip37.js';
 import { watchBip158 } from './watch-bip158.js';
 
@@ -33,6 +54,18 @@ export interface WatchOptions extends Omit<WatchSourceOptions, 'source'> {
   timeoutMs?: number;
   /** BIP158: where the verified filter headers are kept (see `watchBip158`). @default memoryFilterHeaderStore() */
   filterHeaders?: FilterHeaderStore;
+  /**
+   * Where the wallet is kept across restarts (`fileWalletStore`,
+   * `memoryWalletStore`): its scripts and birthday, every event delivered
+   * and how far every block was checked. A watch with a store goes on
+   * after the last block checked (`from` is needed only for scripts the
+   * store does not hold yet), delivers no event twice, and reports with
+   * `reorged` events any confirmation whose block left the best chain
+   * while it was not running. Events are recorded once delivered to the
+   * subscribers; a process killed between the two delivers that one
+   * event again.
+   */
+  store?: WalletStore;
 }
 
 /** The method `auto` picks for a peer's services, or undefined when it offers neither. */
@@ -62,15 +95,30 @@ export function watchMethodFor(services: bigint): WatchMethod | undefined {
  */
 export function watch(options: WatchOptions): Observable<WalletEvent> {
   const source = options.source;
-  if (isPeerSet(source)) return watchSet(source, options);
-  const peers = Array.isArray(options.source) ? (options.source as readonly Peer[]) : [options.source as Peer];
-  const first = peers[0];
-  if (!first) throw new RangeError('watch needs at least one peer');
-  const sync$ =
+  const peers = isPeerSet(source) ? [] : Array.isArray(source) ? (source as readonly Peer[]) : [source as Peer];
+  if (!isPeerSet(source) && peers.length === 0) throw new RangeError('watch needs at least one peer');
+  const sync$: Observable<never> =
     options.syncChain === false
       ? EMPTY
-      : merge(...peers.map((p) => syncHeaders(p, options.chain))).pipe(mergeMap(() => EMPTY as Observable<WalletEvent>));
-  const events$ = defer(() =>
+      : (isPeerSet(source) ? syncHeaders(source, options.chain) : merge(...peers.map((p) => syncHeaders(p, options.chain)))).pipe(
+          ignoreElements(),
+        );
+  const events$ = options.store
+    ? resumeStored(options, options.store)
+    : eventsOf({ ...options, tracker: options.tracker ?? new WalletTracker(options.scripts) });
+  return merge(events$, sync$);
+}
+
+/** The options a watch runs with once its tracker is chosen. */
+type Running = WatchOptions & { tracker: WalletTracker };
+
+/** A watch's events from its source (peers or a pool), without keeping the chain in sync. */
+function eventsOf(options: Running): Observable<WalletEvent> {
+  const source = options.source;
+  if (isPeerSet(source)) return watchSet(source, options);
+  const peers = Array.isArray(source) ? (source as readonly Peer[]) : [source as Peer];
+  const first = peers[0]!;
+  return defer(() =>
     from(first.handshake).pipe(
       mergeMap((n) => {
         const method = options.method ?? watchMethodFor(n.remote.services);
@@ -79,6 +127,7 @@ export function watch(options: WatchOptions): Observable<WalletEvent> {
         const base = {
           chain: options.chain,
           scripts: options.scripts,
+          tracker: options.tracker,
           ...(options.from === undefined ? {} : { from: options.from }),
           ...(options.onScanned === undefined ? {} : { onScanned: options.onScanned }),
         };
@@ -93,7 +142,89 @@ export function watch(options: WatchOptions): Observable<WalletEvent> {
       }),
     ),
   );
-  return merge(events$, sync$);
+}
+
+/** Blocks 1, 2, 4, … below `at` on the best chain (down to its root), or undefined when `at` has left it. */
+function blocksBelow(chain: HeaderChain, at: BlockRef): BlockRef[] | undefined {
+  if (chain.header(at.height)?.hashHex !== at.hash) return undefined;
+  const out: BlockRef[] = [];
+  for (let step = 1; at.height - step >= chain.root.height; step *= 2) {
+    const e = chain.header(at.height - step)!;
+    out.push({ height: e.height, hash: e.hashHex });
+  }
+  if (out.at(-1)?.height !== chain.root.height) out.push({ height: chain.root.height, hash: chain.root.hashHex });
+  return out;
+}
+
+/**
+ * Where a stored wallet goes on from, once the chain is as high as its last
+ * checked block: after it while it is still on the best chain; else after
+ * the highest stored block below it that is, with a `reorged` event for
+ * every confirmation whose block left the best chain meanwhile.
+ */
+function resumePoint(chain: HeaderChain, wallet: WalletState): Observable<{ from: number | undefined; reorged: WalletEvent[] }> {
+  const c = wallet.checked;
+  const onBest = (ref: BlockRef): boolean => chain.header(ref.height)?.hashHex === ref.hash;
+  const settle = (): { from: number | undefined; reorged: WalletEvent[] } => {
+    if (!c || onBest(c)) return { from: wallet.resumeFrom, reorged: [] };
+    const fork = c.below.find(onBest)?.height ?? chain.root.height;
+    const gone = new Set<string>();
+    for (const x of wallet.tracker.confirmations().values())
+      if (x.height > fork && x.height <= chain.height && !onBest({ height: x.height, hash: x.blockHash })) gone.add(x.blockHash);
+    return { from: Math.min(wallet.resumeFrom ?? fork + 1, fork + 1), reorged: wallet.tracker.disconnect([...gone]) };
+  };
+  if (!c || chain.height >= c.height) return defer(() => of(settle()));
+  // The chain is not as high yet (a header store behind the wallet's): wait for the sync to get there.
+  return chain.tip$.pipe(
+    filter((t) => t.height >= c.height),
+    take(1),
+    map(settle),
+  );
+}
+
+/** A watch that restores its wallet from `store`, records what it delivers, and goes on where the last one stopped. */
+function resumeStored(options: WatchOptions, store: WalletStore): Observable<WalletEvent> {
+  return defer(() => {
+    const { chain } = options;
+    const wallet = new WalletState(store, {
+      network: chain.network.name,
+      scripts: options.scripts,
+      from: options.from ?? chain.height + 1,
+    });
+    const failed = new Observable<never>((subscriber) => {
+      wallet.onError = (e) => subscriber.error(e);
+    });
+    const onScanned = (height: number): void => {
+      const e = chain.header(height);
+      if (e) wallet.scanned({ height, hash: e.hashHex }, (at) => blocksBelow(chain, at));
+      options.onScanned?.(height);
+    };
+    const events$ = resumePoint(chain, wallet).pipe(
+      mergeMap(({ from: start, reorged }) => {
+        const run: Running = {
+          ...options,
+          scripts: wallet.scripts,
+          tracker: wallet.tracker,
+          onScanned,
+          ...(start === undefined ? {} : { from: start }),
+        };
+        return concat(delivered(reorged, wallet.tracker), eventsOf(run));
+      }),
+    );
+    return merge(events$, failed).pipe(finalize(() => void wallet.flush()));
+  });
+}
+
+/** Deliver events, each handed to the tracker's journal once its subscribers have it. */
+function delivered(events: readonly WalletEvent[], tracker: WalletTracker): Observable<WalletEvent> {
+  return new Observable<WalletEvent>((subscriber) => {
+    for (const e of events) {
+      if (subscriber.closed) return;
+      subscriber.next(e);
+      tracker.commit(e);
+    }
+    subscriber.complete();
+  });
 }
 
 /** Attempts in a row (each with the pool's peers of the moment) before a pool watch gives up. */
@@ -120,28 +251,20 @@ function currentPeers(set: PeerSet): Observable<Peer[]> {
   );
 }
 
-function watchSet(set: PeerSet, options: WatchOptions): Observable<WalletEvent> {
-  const seen = new Set<string>();
+function watchSet(set: PeerSet, options: Running): Observable<WalletEvent> {
   // Each attempt goes on from the first block the ones before did not finish checking: blocks found while no peer
-  // was watching (the pool was redialling) are scanned too, not skipped.
+  // was watching (the pool was redialling) are scanned too, not skipped. The tracker is shared: nothing is told twice.
   let resume = options.from;
   const onScanned = (height: number): void => {
     resume = height + 1;
     options.onScanned?.(height);
   };
-  const events$ = defer(() => currentPeers(set)).pipe(
+  return defer(() => currentPeers(set)).pipe(
     mergeMap((peers) => {
       resume ??= options.chain.height + 1;
-      return watch({ ...options, source: peers, syncChain: false, from: resume, onScanned });
+      return eventsOf({ ...options, source: peers, from: resume, onScanned });
     }),
     repeat({ delay: () => timer(POOL_WATCH_RETRY_MS) }), // the peers left: again with the pool's peers then
     retry({ count: POOL_WATCH_ATTEMPTS, delay: () => timer(POOL_WATCH_RETRY_MS), resetOnSuccess: true }),
-    filter((e) => {
-      const key = `${e.txid}:${e.status}:${e.blockHash ?? ''}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    }),
   );
-  return options.syncChain === false ? events$ : merge(events$, syncHeaders(set, options.chain).pipe(ignoreElements()));
 }

@@ -1,2 +1,3 @@
 export * from './store-error.js';
 export * from './record-file.js';
+export * from './append-log.js';

@@ -81,10 +81,50 @@ export class WalletTracker {
   private readonly outpoints = new Set<string>();
   private readonly inMempool = new Set<string>();
   private readonly confirmedIn = new Map<string, { tx: Transaction; height: number; blockHash: string }>();
+  private readonly journal: ((e: WalletEvent) => void) | undefined;
 
-  /** @param scripts - the output scripts to watch */
-  constructor(scripts: readonly Uint8Array[]) {
+  /**
+   * @param scripts - the output scripts to watch
+   * @param journal - told every event once it was delivered ({@link commit}): where a wallet store records it
+   */
+  constructor(scripts: readonly Uint8Array[], journal?: (e: WalletEvent) => void) {
     for (const s of scripts) this.scripts.add(key(s));
+    this.journal = journal;
+  }
+
+  /** The scripts watched. */
+  get watched(): Uint8Array[] {
+    return [...this.scripts].map((s) => Uint8Array.from(s, (c) => c.charCodeAt(0)));
+  }
+
+  /** Watch more scripts (a wallet that grew); returns those that were new. */
+  addScripts(scripts: readonly Uint8Array[]): Uint8Array[] {
+    const fresh = scripts.filter((s) => !this.scripts.has(key(s)));
+    for (const s of fresh) this.scripts.add(key(s));
+    return fresh;
+  }
+
+  /** The confirmations known: txid → height and block hash (display hex). */
+  confirmations(): Map<string, { height: number; blockHash: string }> {
+    return new Map([...this.confirmedIn].map(([id, c]) => [id, { height: c.height, blockHash: c.blockHash }]));
+  }
+
+  /** An event was delivered to the wallet's subscribers: hand it to the journal. */
+  commit(e: WalletEvent): void {
+    this.journal?.(e);
+  }
+
+  /** Take back the state an event recorded earlier left (restoring a stored wallet); emits nothing. */
+  replay(e: WalletEvent): void {
+    for (const r of e.received) this.outpoints.add(`${e.txid}:${r.index}`);
+    if (e.status === 'mempool') {
+      if (!this.confirmedIn.has(e.txid)) this.inMempool.add(e.txid);
+    } else if (e.status === 'confirmed') {
+      this.inMempool.delete(e.txid);
+      this.confirmedIn.set(e.txid, { tx: e.tx, height: e.height!, blockHash: e.blockHash! });
+    } else if (this.confirmedIn.get(e.txid)?.blockHash === e.blockHash) {
+      this.confirmedIn.delete(e.txid);
+    }
   }
 
   /** Whether the tracker already knows this transaction as confirmed or in the mempool. */

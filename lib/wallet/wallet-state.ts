@@ -1,0 +1,145 @@
+import { fromHex, toHex } from '../wire/hex.js';
+import { StoreError, StoreErrorCode } from '../storage/store-error.js';
+import type { BlockRef, WalletRecord } from './wallet-records.js';
+import type { WalletStore } from './wallet-store.js';
+import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
+
+/** What a watch asks of a stored wallet. */
+export interface WalletStart {
+  /** The network's name; a store of another network is refused. */
+  network: string;
+  /** Scripts to watch (added to those stored). */
+  scripts: readonly Uint8Array[];
+  /** The birthday of these scripts: where their scan starts (required for scripts the store does not hold yet). */
+  from?: number;
+}
+
+/** How far checking may run ahead of the last `checked` record: blocks… */
+const CHECKED_EVERY_BLOCKS = 1000;
+/** …and milliseconds. */
+const CHECKED_EVERY_MS = 1000;
+/** Compact a log once it holds this many records more than its compacted form would. */
+const COMPACT_SLACK = 1000;
+
+/**
+ * A wallet restored from a {@link WalletStore}: its scripts, the tracker
+ * rebuilt from every event delivered before (so none is delivered twice),
+ * and the last block checked; it records each new event once delivered and
+ * how far checking got (at most 1,000 blocks or one second behind, at once
+ * after an event or a reorganisation). Store failures go to `onError`.
+ */
+export class WalletState {
+  /** The wallet's memory, restored. */
+  readonly tracker: WalletTracker;
+  /** The last block every block up to which had been checked, when known. */
+  readonly checked: (BlockRef & { below: BlockRef[] }) | undefined;
+  /** Where scanning starts: after the last block checked, or the birthday of scripts new to the store. */
+  readonly resumeFrom: number | undefined;
+  /** The stored birthday. */
+  readonly birthday: number | undefined;
+  private readonly store: WalletStore;
+  private writing: Promise<unknown> = Promise.resolve();
+  private pending: { at: BlockRef; below: (at: BlockRef) => BlockRef[] | undefined } | undefined;
+  private lastChecked = { height: -1, at: 0 };
+  private eventSinceChecked = false;
+  /** Told when the store fails (the watch errors with it). */
+  onError: (e: unknown) => void = () => undefined;
+
+  /**
+   * @throws StoreError `mismatch` for a store of another network; RangeError when new scripts have no birthday
+   */
+  constructor(store: WalletStore, start: WalletStart) {
+    this.store = store;
+    const records = store.load();
+    const first = records.find((r) => r.type === 'wallet');
+    if (first && first.network !== start.network) {
+      throw new StoreError(StoreErrorCode.Mismatch, store.location, `holds a ${first.network} wallet, not ${start.network}`);
+    }
+    this.tracker = new WalletTracker([], (e) => this.record(e));
+    let wallet: Extract<WalletRecord, { type: 'wallet' }> | undefined;
+    let checked: Extract<WalletRecord, { type: 'checked' }> | undefined;
+    let events = 0;
+    for (const r of records) {
+      if (r.type === 'wallet') {
+        wallet = r;
+        this.tracker.addScripts(r.scripts.map(fromHex));
+      } else if (r.type === 'event') {
+        this.tracker.replay(r.event);
+        events++;
+      } else {
+        checked = r;
+      }
+    }
+    this.checked = checked && { height: checked.height, hash: checked.hash, below: checked.below };
+    this.birthday = wallet?.from;
+    const fresh = this.tracker.addScripts(start.scripts);
+    let resume = checked ? checked.height + 1 : wallet?.from;
+    if (fresh.length > 0 || !wallet) {
+      if (start.from === undefined) {
+        if (!wallet || wallet.from === undefined) throw new RangeError('scripts new to the wallet need a birthday (from)');
+      }
+      const from = start.from ?? wallet!.from;
+      resume = resume === undefined ? from : Math.min(resume, from);
+      const birthday = Math.min(from, wallet?.from ?? from);
+      wallet = { type: 'wallet', network: start.network, scripts: this.tracker.watched.map(toHex), from: birthday };
+      this.birthday = birthday;
+      this.enqueue([wallet]);
+    }
+    this.resumeFrom = resume;
+    if (records.length > events + 2 + COMPACT_SLACK) {
+      const all = records.filter((r) => r.type === 'event');
+      const compacted: WalletRecord[] = [wallet, ...all, ...(checked ? [checked] : [])];
+      this.writing = this.writing.then(() => store.compact(compacted)).catch((e: unknown) => this.onError(e));
+    }
+  }
+
+  /** The scripts watched: the stored ones and any added. */
+  get scripts(): Uint8Array[] {
+    return this.tracker.watched;
+  }
+
+  private enqueue(records: WalletRecord[]): void {
+    const write = this.writing.then(() => this.store.append(records));
+    this.writing = write.catch((e: unknown) => this.onError(e));
+  }
+
+  /** An event was delivered: record it (before any later progress). */
+  private record(e: WalletEvent): void {
+    this.enqueue([{ type: 'event', event: e }]);
+    this.eventSinceChecked = true;
+  }
+
+  /**
+   * Every block up to `at` is checked. `below` gives the blocks 1, 2, 4, …
+   * below it on the best chain, or undefined when `at` has left it; it is
+   * called only when a record is written (a pending record whose block has
+   * left the best chain is not written).
+   */
+  scanned(at: BlockRef, below: (at: BlockRef) => BlockRef[] | undefined): void {
+    const now = Date.now();
+    const due =
+      this.eventSinceChecked ||
+      at.height < this.lastChecked.height ||
+      at.height - this.lastChecked.height >= CHECKED_EVERY_BLOCKS ||
+      now - this.lastChecked.at >= CHECKED_EVERY_MS;
+    this.pending = { at, below };
+    if (due) this.writePending(now);
+  }
+
+  private writePending(now = Date.now()): void {
+    const p = this.pending;
+    this.pending = undefined;
+    if (!p) return;
+    const below = p.below(p.at);
+    if (!below) return;
+    this.eventSinceChecked = false;
+    this.lastChecked = { height: p.at.height, at: now };
+    this.enqueue([{ type: 'checked', height: p.at.height, hash: p.at.hash, below }]);
+  }
+
+  /** Write what is pending (the last progress) and wait for every write. */
+  async flush(): Promise<void> {
+    this.writePending();
+    await this.writing;
+  }
+}
