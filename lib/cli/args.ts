@@ -29,7 +29,11 @@ watch follows the chain and prints one line per change to a transaction
 paying (or spending from) the addresses and scripts: mempool, confirmed (with
 a verified proof), reorged. auto uses BIP158 compact filters when the first
 peer offers them, else BIP37 bloom filters; --from rescans from a height.
-On exit it says how far every block was checked and the --from to go on with.
+With --datadir it keeps the chain, the filter headers and the wallet there
+(DIR/NETWORK-headers.dat, -filter-headers.dat, -wallet/): a later run goes
+on where it stopped (no --from, no --address needed; nothing told twice, a
+block reorganised away meanwhile reported). Without it, on exit it says how
+far every block was checked and the --from to go on with.
 
 bridge relays WebSocket ↔ TCP for pages in a browser (ws://HOST:PORT/TARGET),
 only to the --allow targets, only for pages of the --origin origins when given,
@@ -46,10 +50,12 @@ Options:
   --peers N        headers, watch: peers to keep connected through a pool (headers default: one per
                    HOST up to 8, 8 with --dns-seed; watch uses a pool only with --peers or --dns-seed)
   --dns-seed       headers, watch: also find peers through the network's DNS seeds and addr messages
-  --datadir DIR    where headers and watch keep the verified chain (default: memory only)
+  --datadir DIR    where headers and watch keep the verified chain, filter headers and wallet
+                   (default: memory only)
   --address ADDR   an address to watch (repeatable); --script HEX for any output script
   --method M       bip158, bip37 or auto (default auto)
-  --from HEIGHT    rescan from this height (default 0)
+  --from HEIGHT    rescan from this height (default 0; with --datadir, only for a new wallet
+                   or new addresses)
   --json           JSON lines instead of text
 `;
 
@@ -125,7 +131,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         address: { type: 'string', multiple: true, default: [] },
         script: { type: 'string', multiple: true, default: [] },
         method: { type: 'string', default: 'auto' },
-        from: { type: 'string', default: '0' },
+        from: { type: 'string' },
         json: { type: 'boolean', default: false },
         peers: { type: 'string' },
         allow: { type: 'string', multiple: true, default: [] },
@@ -203,12 +209,13 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
     case 'watch': {
       if (!target && !values['dns-seed']) throw new UsageError('watch needs at least one HOST[:PORT], or --dns-seed');
-      if (values.address.length + values.script.length === 0) throw new UsageError('watch needs --address or --script');
+      if (values.address.length + values.script.length === 0 && values.datadir === undefined)
+        throw new UsageError('watch needs --address or --script (or a --datadir that holds a wallet)');
       if (!['bip158', 'bip37', 'auto'].includes(values.method))
         throw new UsageError(`--method is bip158, bip37 or auto, not ${values.method}`);
       for (const s of values.script) if (!/^([0-9a-f]{2})+$/i.test(s)) throw new UsageError(`--script takes hex: ${s}`);
-      const from = Number(values.from);
-      if (!Number.isSafeInteger(from) || from < 0) throw new UsageError(`--from takes a height: ${values.from}`);
+      const from = values.from === undefined ? undefined : Number(values.from);
+      if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) throw new UsageError(`--from takes a height: ${values.from}`);
       return {
         kind: 'watch',
         peers: (target ? [target, ...rest] : []).map((t) => parseHostPort(t, network.port)),

@@ -13,6 +13,7 @@ import { startBridge } from '../transport/websocket-bridge.js';
 import { runHeaders } from './headers-command.js';
 import { eventWriter, onInterrupt, untilAborted } from './output.js';
 import { runWatch } from './watch-command.js';
+import { StoreError } from '../storage/store-error.js';
 import { formatMessage, messageToJson } from './format-message.js';
 
 /** Where the CLI writes, and what stops it. */
@@ -137,9 +138,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       }
     }
     case 'headers':
-      return runHeaders(command, io);
     case 'watch':
-      return runWatch(command, io);
+      try {
+        return await (command.kind === 'headers' ? runHeaders(command, io) : runWatch(command, io));
+      } catch (e) {
+        // A datadir that cannot be used (damaged, another network's, another program's file) is said plainly.
+        if (!(e instanceof StoreError)) throw e;
+        io.err(`rxbtc: ${e.message}`);
+        return 1;
+      }
     case 'bridge': {
       const line = eventWriter(io, command.json);
       let bridge;

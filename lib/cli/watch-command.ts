@@ -3,7 +3,12 @@ import { connectPeer } from '../peer/connect-peer.js';
 import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../spv/address.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
-import { watch } from '../spv/watch.js';
+import { join } from 'node:path';
+import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
+import type { FilterHeaderStore } from '../spv/filter-header-store.js';
+import { watch, type WatchResume } from '../spv/watch.js';
+import { fileWalletStore } from '../wallet/file-wallet-store.js';
+import type { WalletStore } from '../wallet/wallet-store.js';
 import { fromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
 import { explainError } from './explain-error.js';
@@ -18,7 +23,7 @@ export interface WatchCommand {
   peers: { host: string; port: number }[];
   /** Network. */
   network: Network;
-  /** Folder of the header file, or undefined for memory only. */
+  /** Folder of the header, filter-header and wallet files, or undefined for memory only. */
   datadir: string | undefined;
   /** JSON lines. */
   json: boolean;
@@ -28,12 +33,29 @@ export interface WatchCommand {
   scripts: string[];
   /** How. */
   method: 'bip158' | 'bip37' | 'auto';
-  /** Rescan from. */
-  from: number;
+  /** Rescan from (default 0; with a datadir, only for a new wallet or new scripts). */
+  from: number | undefined;
   /** Through a pool keeping this many peers (`--peers`); without it and `dnsSeed`, the named peers directly. */
   outbound?: number | undefined;
   /** Through a pool that also finds peers with the network's DNS seeds (`--dns-seed`). */
   dnsSeed: boolean;
+}
+
+/** The stores of `watch --datadir`. */
+interface WatchStores {
+  wallet: WalletStore;
+  filterHeaders: FilterHeaderStore;
+}
+
+/** `DIR/NETWORK-filter-headers.dat` and `DIR/NETWORK-wallet/`, beside the header chain. */
+function openStores(dir: string, network: Network): WatchStores {
+  const filterHeaders = fileFilterHeaderStore(join(dir, `${network.name}-filter-headers.dat`));
+  try {
+    return { filterHeaders, wallet: fileWalletStore(join(dir, `${network.name}-wallet`)) };
+  } catch (e) {
+    void filterHeaders.close();
+    throw e;
+  }
 }
 
 const value = (sats: bigint): string => `${sats / 100_000_000n}.${(sats % 100_000_000n).toString().padStart(8, '0')}`;
@@ -62,9 +84,23 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     io.err(`rxbtc: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
-  const chain = openChain(cmd);
-  const peers: Peer[] = [];
   const out = eventWriter(io, cmd.json);
+  const chain = openChain(cmd);
+  let stores: WatchStores | undefined;
+  try {
+    stores = cmd.datadir === undefined ? undefined : openStores(cmd.datadir, cmd.network);
+  } catch (e) {
+    await chain.close();
+    throw e;
+  }
+  if (scripts.length === 0 && (stores?.wallet.load().length ?? 0) === 0) {
+    io.err('rxbtc: watch needs --address or --script (this datadir holds no wallet yet)');
+    await chain.close();
+    return 2;
+  }
+  // Without a stored wallet, or for a new one, the birthday is --from (default 0); a stored wallet knows its own.
+  const from = cmd.from ?? (stores && stores.wallet.load().length > 0 ? undefined : 0);
+  const peers: Peer[] = [];
   const pool = cmd.outbound !== undefined || cmd.dnsSeed ? cliPool(cmd, out) : undefined;
   let checked: number | undefined;
   try {
@@ -80,7 +116,32 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     const method = cmd.method === 'auto' ? undefined : cmd.method;
     const onScanned = (height: number): void => void (checked = height);
     const code = await new Promise<number>((resolve) => {
-      const sub = watch({ chain, source: pool ?? peers, scripts, from: cmd.from, onScanned, ...(method ? { method } : {}) }).subscribe({
+      const onResume = (r: WatchResume): void => {
+        const where = r.checked ? `block ${r.checked.height} (${r.checked.hash}) was checked` : 'nothing was checked yet';
+        out(
+          'resumed',
+          `wallet of ${r.scripts} script(s), ${r.events} event(s) told before; ${where}; scanning from ${r.from ?? 'the tip'}`,
+          {
+            from: r.from ?? null,
+            checked: r.checked?.height ?? null,
+            hash: r.checked?.hash ?? null,
+            birthday: r.birthday ?? null,
+            scripts: r.scripts,
+            events: r.events,
+            reorged: r.reorged,
+            headers: chain.height,
+          },
+        );
+      };
+      const sub = watch({
+        chain,
+        source: pool ?? peers,
+        scripts,
+        onScanned,
+        ...(from === undefined ? {} : { from }),
+        ...(method ? { method } : {}),
+        ...(stores ? { store: stores.wallet, filterHeaders: stores.filterHeaders, onResume } : {}),
+      }).subscribe({
         next: (e) =>
           out('tx', line(e), {
             txid: e.txid,
@@ -103,12 +164,16 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
       onInterrupt(io, stop);
     });
     // Where a later run goes on without scanning again what this one checked.
-    if (checked !== undefined)
-      out('checked', `checked every block to ${checked}: go on with --from ${checked + 1}`, { height: checked, from: checked + 1 });
+    if (checked !== undefined) {
+      const next = stores ? 'the next run with this --datadir goes on from there' : `go on with --from ${checked + 1}`;
+      out('checked', `checked every block to ${checked}: ${next}`, { height: checked, from: checked + 1 });
+    }
     return code;
   } finally {
     for (const p of peers) p.disconnect('watch finished');
     await pool?.close();
     await chain.close();
+    await stores?.wallet.close();
+    await stores?.filterHeaders.close();
   }
 }

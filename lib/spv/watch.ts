@@ -66,6 +66,24 @@ export interface WatchOptions extends Omit<WatchSourceOptions, 'source'> {
    * event again.
    */
   store?: WalletStore;
+  /** With a `store`: told once where the watch goes on from (before any event). */
+  onResume?: (resume: WatchResume) => void;
+}
+
+/** Where a watch with a wallet store goes on from (see {@link WatchOptions.onResume}). */
+export interface WatchResume {
+  /** The first height scanned now, or undefined for only blocks after the tip. */
+  from: number | undefined;
+  /** The last block checked before, when the store knew one. */
+  checked: BlockRef | undefined;
+  /** The wallet's birthday. */
+  birthday: number | undefined;
+  /** Scripts watched. */
+  scripts: number;
+  /** Events the store held (delivered before, not again). */
+  events: number;
+  /** Confirmations found reorganised away while the watch was not running (delivered as `reorged` events next). */
+  reorged: number;
 }
 
 /** The method `auto` picks for a peer's services, or undefined when it offers neither. */
@@ -201,6 +219,14 @@ function resumeStored(options: WatchOptions, store: WalletStore): Observable<Wal
     };
     const events$ = resumePoint(chain, wallet).pipe(
       mergeMap(({ from: start, reorged }) => {
+        options.onResume?.({
+          from: start,
+          checked: wallet.checked && { height: wallet.checked.height, hash: wallet.checked.hash },
+          birthday: wallet.birthday,
+          scripts: wallet.scripts.length,
+          events: wallet.restoredEvents,
+          reorged: reorged.length,
+        });
         const run: Running = {
           ...options,
           scripts: wallet.scripts,

@@ -37,6 +37,8 @@ export class WalletState {
   readonly resumeFrom: number | undefined;
   /** The stored birthday. */
   readonly birthday: number | undefined;
+  /** Events the store held. */
+  readonly restoredEvents: number;
   private readonly store: WalletStore;
   private writing: Promise<unknown> = Promise.resolve();
   private pending: { at: BlockRef; below: (at: BlockRef) => BlockRef[] | undefined } | undefined;
@@ -70,6 +72,7 @@ export class WalletState {
         checked = r;
       }
     }
+    this.restoredEvents = events;
     this.checked = checked && { height: checked.height, hash: checked.hash, below: checked.below };
     this.birthday = wallet?.from;
     const fresh = this.tracker.addScripts(start.scripts);
