@@ -1,0 +1,108 @@
+import {
+  FilterIndex,
+  MruSet,
+  ServiceFlag,
+  createHeaderChain,
+  createPeer,
+  listenTcp,
+  networks,
+  readBlock,
+  serveCompactFilters,
+  serveHeaders,
+  ByteReader,
+  type Block,
+  type HeaderChain,
+  type Listener,
+  type Peer,
+} from '../../lib/index.js';
+import { syntheticBlocks, type Payment } from './synthetic-blocks.js';
+
+const network = networks.regtest;
+
+/** The regtest genesis block (its coinbase is needed for the filter index). */
+const GENESIS_BLOCK = readBlock(
+  new ByteReader(
+    Buffer.from(
+      '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4adae5494dffff7f20020000000101000000010000000000000000000000000000000000000000000000000000000000000000ffffffff4d04ffff001d0104455468652054696d65732030332f4a616e2f32303039204368616e63656c6c6f72206f6e206272696e6b206f66207365636f6e64206261696c6f757420666f722062616e6b73ffffffff0100f2052a01000000434104678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5fac00000000',
+      'hex',
+    ),
+  ),
+);
+
+/** A synthetic regtest node serving BIP157/158 (see {@link startFilterNode}). */
+export interface FilterNode {
+  /** Its port on 127.0.0.1. */
+  readonly port: number;
+  /** Its best chain's height. */
+  readonly height: number;
+  /** Its best chain's blocks, genesis first. */
+  readonly blocks: readonly Block[];
+  /** Mine `n` blocks on the tip; `pays(height)` says what each pays. */
+  mine(n: number, pays?: (height: number) => readonly Payment[]): Promise<void>;
+  /** Replace the blocks above `fork` by `n` others (a different branch, more work when n > tip − fork), and drop every peer. */
+  reorg(fork: number, n: number, pays?: (height: number) => readonly Payment[]): Promise<void>;
+  /** `getcfheaders` start heights asked since it started. */
+  readonly cfheadersFrom: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * The project's own BIP157 server over loopback, on synthetic blocks whose
+ * coinbases pay whom a test says: headers (`serveHeaders`), filters and
+ * blocks (`serveCompactFilters` over a `FilterIndex`), announcing each new
+ * tip. No BIP157 server can run here otherwise.
+ */
+export async function startFilterNode(): Promise<FilterNode> {
+  const blocks: Block[] = [GENESIS_BLOCK];
+  let chain: HeaderChain = createHeaderChain({ network });
+  let index = new FilterIndex();
+  index.add(GENESIS_BLOCK);
+  let salt = 0;
+  const peers = new Set<Peer>();
+  const cfheadersFrom: number[] = [];
+  const listener: Listener = await listenTcp({ host: '127.0.0.1', port: 0 });
+  listener.connections$.subscribe((c) => {
+    const peer = createPeer(c, {
+      network,
+      inbound: true,
+      services: ServiceFlag.Network | ServiceFlag.CompactFilters,
+      sentNonces: new MruSet(50),
+      newestBlock: () => ({ hash: chain.tip.hash, height: chain.height }),
+    });
+    peer.handshake.catch(() => undefined);
+    peers.add(peer);
+    void peer.closed.then(() => peers.delete(peer));
+    serveHeaders(peer, chain);
+    serveCompactFilters(peer, index);
+    peer.on('getcfheaders').subscribe((m) => cfheadersFrom.push(m.startHeight));
+  });
+  const extend = async (more: Block[]): Promise<void> => {
+    for (const b of more) index.add(b); // filters first: a tip is announced only once its filter can be served
+    blocks.push(...more);
+    await chain.add(more.map((b) => b.header));
+  };
+  return {
+    port: listener.port,
+    get height() {
+      return blocks.length - 1;
+    },
+    blocks,
+    cfheadersFrom,
+    mine: (n, pays) => extend(syntheticBlocks({ block: blocks.at(-1)!, height: blocks.length - 1 }, n, pays, salt)),
+    reorg: async (fork, n, pays) => {
+      salt++;
+      const branch = syntheticBlocks({ block: blocks[fork]!, height: fork }, n, pays, salt);
+      blocks.length = fork + 1;
+      index = new FilterIndex();
+      for (const b of blocks) index.add(b);
+      chain = createHeaderChain({ network });
+      await chain.add(blocks.slice(1).map((b) => b.header));
+      for (const p of peers) p.disconnect('reorganised');
+      await extend(branch);
+    },
+    close: async () => {
+      for (const p of peers) p.disconnect('closing');
+      await listener.close();
+    },
+  };
+}
