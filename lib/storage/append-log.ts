@@ -16,8 +16,8 @@ import { StoreError, StoreErrorCode } from './store-error.js';
 
 /** Bytes before the first record: magic (8), format (4), reserved (4). */
 const HEAD = 16;
-/** Bytes before each record's payload: its length (4) and the CRC-32 of the payload (4). */
-const FRAME = 8;
+/** Bytes before each record's payload: its length (4), the length's complement (4), the CRC-32 of the payload (4). */
+const FRAME = 12;
 /** Largest payload a record may claim: a longer claim is damage, not data. */
 export const MAX_LOG_RECORD = 16 * 1024 * 1024;
 
@@ -32,13 +32,14 @@ export interface AppendLogKind {
 }
 
 /**
- * An append-only log of records, each framed by its length and a CRC-32.
- * An append writes its records in one go at the end and `fdatasync`s
- * before it resolves. On open, a last record that is cut short or fails its
- * CRC is a write a crash tore: it is dropped (and cut at the next append);
- * a record that fails its CRC with more records after it is damage, a
- * {@link StoreError} `corrupt` naming the file and the offset, never a
- * silent reset. `rewrite` replaces the whole log atomically (a temporary
+ * An append-only log of records, each framed by its length (and the
+ * length's complement) and a CRC-32. An append writes its records in one go
+ * at the end and `fdatasync`s before it resolves. On open, a last record
+ * that is cut short or fails its CRC is a write a crash tore: it is dropped
+ * (and cut at the next append). A record that fails its CRC with more
+ * records after it, or any damaged length field (where the next record
+ * starts is then unknown), is damage: a {@link StoreError} `corrupt`
+ * naming the file and the offset, never a silent reset. `rewrite` replaces the whole log atomically (a temporary
  * file, synced, renamed over it, the folder synced). Node only.
  */
 export class AppendLog {
@@ -109,16 +110,17 @@ export class AppendLog {
     const out: Uint8Array[] = [];
     let at = HEAD;
     while (at < size) {
-      if (size - at < FRAME) break; // a torn frame
+      if (size - at < FRAME) break; // a frame cut short: the last write was torn
       const length = bytes.readUInt32LE(at);
-      const end = at + FRAME + length;
-      if (length > MAX_LOG_RECORD || end > size) {
-        if (length <= MAX_LOG_RECORD) break; // the last record, cut short
-        throw new StoreError(StoreErrorCode.Corrupt, this.path, `has a record at offset ${at} claiming ${length} bytes`);
+      if (~length >>> 0 !== bytes.readUInt32LE(at + 4) || length > MAX_LOG_RECORD) {
+        // A damaged length: where the next record starts is lost, so this is never taken for a torn tail.
+        throw new StoreError(StoreErrorCode.Corrupt, this.path, `has a record at offset ${at} whose length field is damaged`);
       }
+      const end = at + FRAME + length;
+      if (end > size) break; // the last record, cut short
       const payload = bytes.subarray(at + FRAME, end);
-      if (crc32(payload) !== bytes.readUInt32LE(at + 4)) {
-        if (end === size) break; // the last record, torn
+      if (crc32(payload) !== bytes.readUInt32LE(at + 8)) {
+        if (end === size) break; // the last record, torn (a crash can leave its pages unwritten)
         throw new StoreError(StoreErrorCode.Corrupt, this.path, `has a damaged record at offset ${at} (its CRC-32 fails)`);
       }
       out.push(new Uint8Array(payload));
@@ -179,7 +181,8 @@ function frame(records: readonly Uint8Array[]): Buffer {
   for (const r of records) {
     if (r.length > MAX_LOG_RECORD) throw new RangeError(`a log record is at most ${MAX_LOG_RECORD} bytes`);
     data.writeUInt32LE(r.length, at);
-    data.writeUInt32LE(crc32(r), at + 4);
+    data.writeUInt32LE(~r.length >>> 0, at + 4);
+    data.writeUInt32LE(crc32(r), at + 8);
     data.set(r, at + FRAME);
     at += FRAME + r.length;
   }
