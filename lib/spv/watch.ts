@@ -1,6 +1,7 @@
 import {
   EMPTY,
   Observable,
+  Subject,
   concat,
   defer,
   filter,
@@ -204,20 +205,16 @@ function resumePoint(chain: HeaderChain, wallet: WalletState): Observable<{ from
 function resumeStored(options: WatchOptions, store: WalletStore): Observable<WalletEvent> {
   return defer(() => {
     const { chain } = options;
-    const wallet = new WalletState(store, {
-      network: chain.network.name,
-      scripts: options.scripts,
-      from: options.from ?? chain.height + 1,
-    });
-    const failed = new Observable<never>((subscriber) => {
-      wallet.onError = (e) => subscriber.error(e);
-    });
+    const failure = new Subject<never>();
+    const begin = { network: chain.network.name, scripts: options.scripts, from: options.from ?? chain.height + 1 };
+    const wallet = new WalletState(store, begin, (e: unknown) => failure.error(e));
+    const failed: Observable<never> = failure.asObservable();
     const onScanned = (height: number): void => {
       const e = chain.header(height);
       if (e) wallet.scanned({ height, hash: e.hashHex }, (at) => blocksBelow(chain, at));
       options.onScanned?.(height);
     };
-    const events$ = resumePoint(chain, wallet).pipe(
+    const events$: Observable<WalletEvent> = resumePoint(chain, wallet).pipe(
       mergeMap(({ from: start, reorged }) => {
         options.onResume?.({
           from: start,

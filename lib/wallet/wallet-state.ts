@@ -45,13 +45,17 @@ export class WalletState {
   private lastChecked = { height: -1, at: 0 };
   private eventSinceChecked = false;
   /** Told when the store fails (the watch errors with it). */
-  onError: (e: unknown) => void = () => undefined;
+  private readonly onError: (e: unknown) => void;
 
   /**
+   * @param store - where the wallet is kept
+   * @param start - network, scripts, birthday
+   * @param onError - told when a write fails
    * @throws StoreError `mismatch` for a store of another network; RangeError when new scripts have no birthday
    */
-  constructor(store: WalletStore, start: WalletStart) {
+  constructor(store: WalletStore, start: WalletStart, onError: (e: unknown) => void = () => undefined) {
     this.store = store;
+    this.onError = onError;
     const records = store.load();
     const first = records.find((r) => r.type === 'wallet');
     if (first && first.network !== start.network) {
@@ -92,7 +96,7 @@ export class WalletState {
     if (records.length > events + 2 + COMPACT_SLACK) {
       const all = records.filter((r) => r.type === 'event');
       const compacted: WalletRecord[] = [wallet, ...all, ...(checked ? [checked] : [])];
-      this.writing = this.writing.then(() => store.compact(compacted)).catch((e: unknown) => this.onError(e));
+      this.settle(() => store.compact(compacted));
     }
   }
 
@@ -101,9 +105,23 @@ export class WalletState {
     return this.tracker.watched;
   }
 
+  /**
+   * Hand records to the store at once (it applies calls in order; a file
+   * store writes before it returns), so an event is in the log within
+   * microseconds of its delivery; the promise is only for durability.
+   */
   private enqueue(records: WalletRecord[]): void {
-    const write = this.writing.then(() => this.store.append(records));
-    this.writing = write.catch((e: unknown) => this.onError(e));
+    this.settle(() => this.store.append(records));
+  }
+
+  private settle(write: () => Promise<void>): void {
+    let done: Promise<void>;
+    try {
+      done = write();
+    } catch (e) {
+      done = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    this.writing = Promise.all([this.writing, done]).catch((e: unknown) => this.onError(e));
   }
 
   /** An event was delivered: record it (before any later progress). */

@@ -3,8 +3,9 @@ import type { WalletRecord } from './wallet-records.js';
 /**
  * Where a watched wallet keeps what it must not forget across restarts:
  * its scripts and birthday, every event delivered, and how far every block
- * was checked (see {@link WalletRecord}). Records are applied in the order
- * they are appended; an append resolves once it is durable.
+ * was checked (see {@link WalletRecord}). Calls are applied in the order
+ * they are made (a later `load` sees them at once); the promise an append
+ * or compaction returns resolves once it is durable.
  */
 export interface WalletStore {
   /** Where the records are (a path, a database name), for errors. */
