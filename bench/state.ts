@@ -37,7 +37,7 @@ async function startServer(file: string, height: number): Promise<HeaderServer> 
   const port = await new Promise<number>((done, fail) => {
     child.on('message', (m: FromHeaderServer) => {
       if (m.type === 'ready') done(m.port);
-      else if (m.type === 'getheaders') waiting?.(m.at);
+      else waiting?.(m.at);
     });
     child.on('error', fail);
   });
@@ -75,7 +75,8 @@ export async function runState(rounds: number): Promise<{ met: boolean; line: st
         const first = server.firstGetheaders();
         const sync = await timedProcess([cli, 'headers', `127.0.0.1:${server.port}`, '--network', 'regtest', '--datadir', dir, '--json']);
         const synced = sync.lines.find((l) => l.text.includes('"event":"synced"'));
-        if (sync.code !== 0 || !synced || !synced.text.includes(`"height":${SYNCED}`)) throw new Error(`sync failed: ${sync.lines.map((l) => l.text).join('\n')}`);
+        if (sync.code !== 0 || !synced?.text.includes(`"height":${SYNCED}`))
+          throw new Error(`sync failed: ${sync.lines.map((l) => l.text).join('\n')}`);
         rate.push(SYNCED / ((synced.at - (await first)) / 1000));
         syncRss.push(sync.maxRss);
 
@@ -97,12 +98,22 @@ export async function runState(rounds: number): Promise<{ met: boolean; line: st
   } finally {
     server.close();
   }
-  console.log(`\nmainnet-sized state — ${SYNCED.toLocaleString('en-US')} synthetic regtest headers from another process, ${n} rounds, min / median / max`);
+  console.log(
+    `\nmainnet-sized state — ${SYNCED.toLocaleString('en-US')} synthetic regtest headers from another process, ${n} rounds, min / median / max`,
+  );
   console.table({
     'sync rate (rxbtc headers --datadir)': show(rate, 'headers/s'),
-    'sync: peak RSS': show(syncRss.map((b) => b / MB), 'MB', 1),
+    'sync: peak RSS': show(
+      syncRss.map((b) => b / MB),
+      'MB',
+      1,
+    ),
     'reopen: spawn → first getheaders': show(reopenMs, 'ms'),
-    'reopen: peak RSS (whole run, +1,000 headers)': show(reopenRss.map((b) => b / MB), 'MB', 1),
+    'reopen: peak RSS (whole run, +1,000 headers)': show(
+      reopenRss.map((b) => b / MB),
+      'MB',
+      1,
+    ),
     'open the chain in process': show(openMs, 'ms'),
     'heap + ArrayBuffer bytes per header': show(perHeader, 'B', 1),
   });

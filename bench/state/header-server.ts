@@ -26,7 +26,10 @@ import {
 /** Messages to the bench. */
 export type FromHeaderServer = { type: 'ready'; port: number } | { type: 'getheaders'; at: number };
 /** Messages from the bench. */
-export type ToHeaderServer = { type: 'height'; height: number };
+export interface ToHeaderServer {
+  type: 'height';
+  height: number;
+}
 
 const [file, heightArg] = process.argv.slice(2);
 const bytes = readFileSync(file!);

@@ -24,7 +24,7 @@ export function syntheticHeaders(path: string, count: number): string {
   const chunk = Buffer.alloc(80 * 10_000);
   const raw = new Uint8Array(80);
   const view = new DataView(raw.buffer);
-  let prev = hashFromHex(networks.regtest.genesisHash);
+  const prev = hashFromHex(networks.regtest.genesisHash);
   let filled = 0;
   for (let i = 0; i < count; i++) {
     view.setInt32(0, 0x20000000, true);

@@ -41,7 +41,10 @@ export function timedProcess(args: string[], onLine?: (text: string) => void): P
     child.on('error', reject);
     child.on('exit', (code) => {
       const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
-      if (!kb) return reject(new Error(`no /usr/bin/time report: ${err.slice(-500)}`));
+      if (!kb) {
+        reject(new Error(`no /usr/bin/time report: ${err.slice(-500)}`));
+        return;
+      }
       resolve({ ms: performance.now() - t, maxRss: Number(kb[1]) * 1024, code: code ?? -1, lines, startedAt });
     });
   });

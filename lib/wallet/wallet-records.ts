@@ -124,13 +124,13 @@ function decodeEvent(v: unknown): WalletEvent {
   const status = e['status'] as WalletTxStatus;
   let tx;
   try {
-    tx = readTransaction(new ByteReader(fromHex(e['tx'] as string)));
+    tx = readTransaction(new ByteReader(fromHex(e['tx'])));
   } catch (x) {
     throw new WalletRecordError(`its transaction does not decode: ${x instanceof Error ? x.message : String(x)}`);
   }
   const event: WalletEvent = {
     type: 'tx',
-    txid: e['txid'] as string,
+    txid: e['txid'],
     tx,
     status,
     received: received.map((x: { index?: unknown; value?: unknown }) => {

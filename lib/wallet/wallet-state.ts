@@ -14,6 +14,12 @@ export interface WalletStart {
   from?: number;
 }
 
+/** The last block checked, as a wallet store remembers it. */
+export interface CheckedBlock extends BlockRef {
+  /** Blocks 1, 2, 4, … below it, to find where a chain that left it forked. */
+  below: BlockRef[];
+}
+
 /** How far checking may run ahead of the last `checked` record: blocks… */
 const CHECKED_EVERY_BLOCKS = 1000;
 /** …and milliseconds. */
@@ -32,7 +38,7 @@ export class WalletState {
   /** The wallet's memory, restored. */
   readonly tracker: WalletTracker;
   /** The last block every block up to which had been checked, when known. */
-  readonly checked: (BlockRef & { below: BlockRef[] }) | undefined;
+  readonly checked: CheckedBlock | undefined;
   /** Where scanning starts: after the last block checked, or the birthday of scripts new to the store. */
   readonly resumeFrom: number | undefined;
   /** The stored birthday. */
@@ -82,10 +88,8 @@ export class WalletState {
     const fresh = this.tracker.addScripts(start.scripts);
     let resume = checked ? checked.height + 1 : wallet?.from;
     if (fresh.length > 0 || !wallet) {
-      if (start.from === undefined) {
-        if (!wallet || wallet.from === undefined) throw new RangeError('scripts new to the wallet need a birthday (from)');
-      }
-      const from = start.from ?? wallet!.from;
+      const from = start.from ?? wallet?.from;
+      if (from === undefined) throw new RangeError('scripts new to the wallet need a birthday (from)');
       resume = resume === undefined ? from : Math.min(resume, from);
       const birthday = Math.min(from, wallet?.from ?? from);
       wallet = { type: 'wallet', network: start.network, scripts: this.tracker.watched.map(toHex), from: birthday };

@@ -53,6 +53,14 @@ export interface WalletEvent {
   }[];
 }
 
+/** Where a wallet transaction is confirmed. */
+export interface Confirmation {
+  /** Height of the block. */
+  height: number;
+  /** Hash of the block, display hex. */
+  blockHash: string;
+}
+
 /** A confirmation to report: a block and the proof for the transaction. */
 export interface BlockContext {
   /** Height. */
@@ -105,7 +113,7 @@ export class WalletTracker {
   }
 
   /** The confirmations known: txid → height and block hash (display hex). */
-  confirmations(): Map<string, { height: number; blockHash: string }> {
+  confirmations(): Map<string, Confirmation> {
     return new Map([...this.confirmedIn].map(([id, c]) => [id, { height: c.height, blockHash: c.blockHash }]));
   }
 

@@ -50,7 +50,7 @@ function start(args: string[]): Life {
     exited: within(new Promise((r) => child.on('exit', (code) => r(code))), 60_000, 'exit'),
     resumed: within(new Promise((r) => (onResumed = r)), 15_000, 'the resumed line'),
   };
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     pending += d.toString();
     let nl;
     while ((nl = pending.indexOf('\n')) >= 0) {
@@ -60,13 +60,18 @@ function start(args: string[]): Life {
       if (line['event'] === 'resumed') onResumed(line);
     }
   });
-  child.stderr!.on('data', (d: Buffer) => (life.stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (life.stderr += d.toString()));
   return life;
 }
 
 const txLines = (lives: Life[]): Record<string, unknown>[] => lives.flatMap((l) => l.lines).filter((l) => l['event'] === 'tx');
+/** A printed field as text (numbers and strings; absent is empty). */
+const field = (l: Record<string, unknown>, k: string): string => {
+  const v = l[k];
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+};
 const keyOf = (l: Record<string, unknown>): string =>
-  `${String(l['txid'])}:${String(l['status'])}:${String(l['height'] ?? '')}:${String(l['blockHash'] ?? '')}`;
+  `${field(l, 'txid')}:${field(l, 'status')}:${field(l, 'height')}:${field(l, 'blockHash')}`;
 
 async function kill(life: Life): Promise<void> {
   life.child.kill('SIGKILL');
@@ -221,7 +226,7 @@ describe('rxbtc watch --datadir against bcoin (BIP37): payments made while it is
     const statuses = (id: string): string[] =>
       txLines(lives)
         .filter((l) => l['txid'] === id)
-        .map((l) => `${String(l['status'])}@${String(l['height'] ?? '-')}`);
+        .map((l) => `${field(l, 'status')}@${field(l, 'height') || '-'}`);
     try {
       const first = start([...args, '--from', String(regtest().height + 1)]);
       lives.push(first);
