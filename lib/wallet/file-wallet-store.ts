@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AppendLog } from '../storage/append-log.js';
 import { StoreError, StoreErrorCode } from '../storage/store-error.js';
-import { WalletRecordError, decodeWalletRecord, encodeWalletRecord } from './wallet-records.js';
+import { WalletRecordError, decodeWalletRecord, encodeWalletRecord, type WalletRecord } from './wallet-records.js';
 import type { WalletStore } from './wallet-store.js';
 
 /**
@@ -17,7 +17,7 @@ import type { WalletStore } from './wallet-store.js';
 export function fileWalletStore(dir: string): WalletStore {
   const path = join(dir, 'wallet.log');
   const log = AppendLog.open(path, { name: 'wallet log', magic: 'RXBTCWAL', format: 1 });
-  const records = log.records.map((bytes, i) => {
+  let records = log.records.map((bytes, i) => {
     try {
       return decodeWalletRecord(bytes);
     } catch (e) {
@@ -28,11 +28,22 @@ export function fileWalletStore(dir: string): WalletStore {
       });
     }
   });
+  const encoded = new WeakMap<WalletRecord, Uint8Array>();
+  const bytes = (r: WalletRecord): Uint8Array => encoded.get(r) ?? encodeWalletRecord(r);
   return {
     location: path,
     load: () => [...records],
-    append: (more) => log.append(more.map(encodeWalletRecord)),
-    compact: (all) => log.rewrite(all.map(encodeWalletRecord)),
+    prepare: (r) => void encoded.set(r, encodeWalletRecord(r)),
+    append: (more) => {
+      const done = log.append(more.map(bytes));
+      records.push(...more);
+      return done;
+    },
+    compact: (all) => {
+      const done = log.rewrite(all.map(bytes));
+      records = [...all];
+      return done;
+    },
     close: () => {
       log.close();
       return Promise.resolve();

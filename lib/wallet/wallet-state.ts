@@ -67,7 +67,7 @@ export class WalletState {
     if (first && first.network !== start.network) {
       throw new StoreError(StoreErrorCode.Mismatch, store.location, `holds a ${first.network} wallet, not ${start.network}`);
     }
-    this.tracker = new WalletTracker([], (e) => this.record(e));
+    this.tracker = new WalletTracker([], { prepare: (e) => this.prepare(e), commit: (e) => this.record(e) });
     let wallet: Extract<WalletRecord, { type: 'wallet' }> | undefined;
     let checked: Extract<WalletRecord, { type: 'checked' }> | undefined;
     let events = 0;
@@ -129,8 +129,18 @@ export class WalletState {
   }
 
   /** An event was delivered: record it (before any later progress). */
+  /** Records made for events not delivered yet (encoded by the store ahead of time). */
+  private readonly prepared = new WeakMap<WalletEvent, WalletRecord>();
+
+  private prepare(e: WalletEvent): void {
+    const record: WalletRecord = { type: 'event', event: e };
+    this.store.prepare?.(record);
+    this.prepared.set(e, record);
+  }
+
   private record(e: WalletEvent): void {
-    this.enqueue([{ type: 'event', event: e }]);
+    this.enqueue([this.prepared.get(e) ?? { type: 'event', event: e }]);
+    this.prepared.delete(e);
     this.eventSinceChecked = true;
   }
 

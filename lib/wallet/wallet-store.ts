@@ -12,6 +12,8 @@ export interface WalletStore {
   readonly location: string;
   /** Every record, in order. */
   load(): WalletRecord[];
+  /** Optionally do the work of appending `record` ahead of time (encoding), so that its append is one write. */
+  prepare?(record: WalletRecord): void;
   /** Append records, all or none. */
   append(records: readonly WalletRecord[]): Promise<void>;
   /** Replace every record with `records` (a shorter log that says the same), all or none. */

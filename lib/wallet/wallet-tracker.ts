@@ -61,6 +61,20 @@ export interface Confirmation {
   blockHash: string;
 }
 
+/**
+ * Where a {@link WalletTracker} records its events: each is prepared as it
+ * is made (before delivery: encoding takes its time there) and committed
+ * right after its subscribers had it, so that the moment between the two,
+ * in which a killed process would deliver the event again on restart, is
+ * as short as one write.
+ */
+export interface WalletJournal {
+  /** An event was made and is about to be delivered. */
+  prepare(e: WalletEvent): void;
+  /** It was delivered. */
+  commit(e: WalletEvent): void;
+}
+
 /** A confirmation to report: a block and the proof for the transaction. */
 export interface BlockContext {
   /** Height. */
@@ -89,13 +103,13 @@ export class WalletTracker {
   private readonly outpoints = new Set<string>();
   private readonly inMempool = new Set<string>();
   private readonly confirmedIn = new Map<string, { tx: Transaction; height: number; blockHash: string }>();
-  private readonly journal: ((e: WalletEvent) => void) | undefined;
+  private readonly journal: WalletJournal | undefined;
 
   /**
    * @param scripts - the output scripts to watch
-   * @param journal - told every event once it was delivered ({@link commit}): where a wallet store records it
+   * @param journal - told of every event as it is made and once it was delivered ({@link commit}): where a wallet store records it
    */
-  constructor(scripts: readonly Uint8Array[], journal?: (e: WalletEvent) => void) {
+  constructor(scripts: readonly Uint8Array[], journal?: WalletJournal) {
     for (const s of scripts) this.scripts.add(key(s));
     this.journal = journal;
   }
@@ -119,7 +133,7 @@ export class WalletTracker {
 
   /** An event was delivered to the wallet's subscribers: hand it to the journal. */
   commit(e: WalletEvent): void {
-    this.journal?.(e);
+    this.journal?.commit(e);
   }
 
   /** Take back the state an event recorded earlier left (restoring a stored wallet); emits nothing. */
@@ -161,13 +175,13 @@ export class WalletTracker {
     if (!block) {
       if (this.inMempool.has(id) || this.confirmedIn.has(id)) return undefined;
       this.inMempool.add(id);
-      return { type: 'tx', txid: id, tx, status: 'mempool', received, spent };
+      return this.made({ type: 'tx', txid: id, tx, status: 'mempool', received, spent });
     }
     const was = this.confirmedIn.get(id);
     if (was?.blockHash === block.blockHash) return undefined;
     this.inMempool.delete(id);
     this.confirmedIn.set(id, { tx, height: block.height, blockHash: block.blockHash });
-    return {
+    return this.made({
       type: 'tx',
       txid: id,
       tx,
@@ -177,7 +191,12 @@ export class WalletTracker {
       proof: block.proof,
       received,
       spent,
-    };
+    });
+  }
+
+  private made(e: WalletEvent): WalletEvent {
+    this.journal?.prepare(e);
+    return e;
   }
 
   /** Events for every wallet transaction confirmed in blocks that left the best chain. */
@@ -191,7 +210,9 @@ export class WalletTracker {
       c.tx.outputs.forEach((o, index) => {
         if (this.scripts.has(key(o.script))) received.push({ index, value: o.value });
       });
-      out.push({ type: 'tx', txid: id, tx: c.tx, status: 'reorged', height: c.height, blockHash: c.blockHash, received, spent: [] });
+      out.push(
+        this.made({ type: 'tx', txid: id, tx: c.tx, status: 'reorged', height: c.height, blockHash: c.blockHash, received, spent: [] }),
+      );
     }
     return out;
   }

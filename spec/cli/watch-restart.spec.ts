@@ -183,16 +183,30 @@ describe('rxbtc watch --datadir, killed and restarted (BIP158, the project’s o
 
         expect(kills).toBeGreaterThanOrEqual(20);
         const union = txLines(lives).map(keyOf);
-        expect(union.length).toBe(new Set(union).size); // nothing printed twice, over all the lives
+        // An event is recorded within microseconds after it is printed (the record was encoded before): a kill -9
+        // that falls between the two has it printed again by the next life, as its first line. That, and nothing
+        // else, may repeat.
+        const window = lives.flatMap((l, i) => {
+          const last = txLines([l]).at(-1);
+          const next = lives[i + 1] && txLines([lives[i + 1]!])[0];
+          return last && next && keyOf(last) === keyOf(next) ? [keyOf(last)] : [];
+        });
+        expect(union.length - new Set(union).size).toBe(window.length);
+        expect(window.length).toBeLessThanOrEqual(1);
         expect(new Set(union)).toEqual(new Set(txLines([reference]).map(keyOf)));
-        expect(union.length).toBe(expected.length);
+        expect(new Set(union).size).toBe(expected.length);
         // It really was interrupted while at work: several lives printed events, and the rescan took several lives.
         expect(lives.filter((l) => l.lines.some((x) => x['event'] === 'tx')).length).toBeGreaterThan(3);
         expect(lives.map((l) => l.stderr).join('')).toBe('');
       } catch (e) {
         if (process.env['DEBUG_RESTART'])
           for (const l of lives)
-            console.log(step, JSON.stringify(l.lines.filter((x) => x['event'] !== 'tx')), l.stderr, txLines([l]).length);
+            console.log(
+              step,
+              JSON.stringify(l.lines.filter((x) => x['event'] !== 'tx')).slice(0, 160),
+              l.stderr,
+              txLines([l]).map((x) => `${field(x, 'height')}:${field(x, 'time').slice(17)}`),
+            );
         throw e;
       } finally {
         for (const l of lives) l.child.kill('SIGKILL');
