@@ -3,7 +3,15 @@ import type { ChainNode } from './chain-node.js';
 import { ChainErrorCode } from './errors.js';
 import { keyToHex } from './hash-key.js';
 import type { ChainParams } from './params.js';
-import { MAX_TIMEWARP, medianTimePast, requiredBits, versionRetired, type AncestorLookup, type ParentLookup } from './rules.js';
+import {
+  MAX_TIMEWARP,
+  medianTimePast,
+  permittedTransition,
+  requiredBits,
+  versionRetired,
+  type AncestorLookup,
+  type ParentLookup,
+} from './rules.js';
 
 /** A rule a header broke and why. */
 export type HeaderFailure = [ChainErrorCode, string];
@@ -38,8 +46,14 @@ export interface HeaderContext {
 export function checkContext(node: ChainNode, parent: ChainNode, ctx: HeaderContext): HeaderFailure | undefined {
   const p = ctx.params;
   const required = requiredBits(parent, node.time, p, ctx.ancestor, ctx.parentOf);
-  if (required === undefined) return [ChainErrorCode.BadBits, 'the retarget period starts below this chain’s root'];
-  if (node.bits !== required) return [ChainErrorCode.BadBits, `bits 0x${node.bits.toString(16)}, required 0x${required.toString(16)}`];
+  if (required === undefined) {
+    // It depends on blocks below a checkpointed root: Core's check for headers it cannot fully validate yet.
+    if (!permittedTransition(node.height, parent.bits, node.bits, p)) {
+      return [ChainErrorCode.BadBits, `bits 0x${node.bits.toString(16)} is not a permitted transition from 0x${parent.bits.toString(16)}`];
+    }
+  } else if (node.bits !== required) {
+    return [ChainErrorCode.BadBits, `bits 0x${node.bits.toString(16)}, required 0x${required.toString(16)}`];
+  }
   const cp = ctx.checkpointKeys.get(node.height);
   if (cp !== undefined && cp !== node.key) return [ChainErrorCode.CheckpointMismatch, `checkpoint at ${node.height} is ${keyToHex(cp)}`];
   if (node.height <= ctx.passed) return [ChainErrorCode.CheckpointMismatch, `forks below the checkpoint at ${ctx.passed}`];

@@ -1,5 +1,6 @@
 import { hashFromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
+import { MAINNET_PERIOD_ENDS, SIGNET_PERIOD_ENDS, TESTNET4_PERIOD_ENDS } from './checkpoint-tables.js';
 
 /** A block hash a chain must have at a height (display hex). */
 export interface Checkpoint {
@@ -7,6 +8,8 @@ export interface Checkpoint {
   height: number;
   /** Block hash, display (reversed) hex. */
   hash: string;
+  /** Total work of the chain up to and including this block, where known (a chain started here then keeps the minimum-chain-work rule). */
+  chainWork?: bigint;
 }
 
 /** The consensus rules a header chain checks, per network (Bitcoin Core's `Consensus::Params`). */
@@ -27,7 +30,11 @@ export interface ChainParams {
   enforceBip94: boolean;
   /** Heights from which versions below 2, 3 and 4 are refused (BIP34, BIP66, BIP65). */
   versionHeights: readonly [bip34: number, bip66: number, bip65: number];
-  /** Hard-coded checkpoints, ascending. */
+  /**
+   * Hard-coded checkpoints, ascending: a best chain must have these blocks
+   * at these heights, and a light client may start from one of them
+   * ({@link startCheckpoint}).
+   */
   checkpoints: readonly Checkpoint[];
   /** Least total work an honest best chain has (Core's nMinimumChainWork); 0 to disable. */
   minimumChainWork: bigint;
@@ -60,7 +67,7 @@ const base = {
 } as const;
 
 /** Bitcoin Core's mainnet checkpoints (chainparams.cpp, as also carried by btcd), plus two heights whose blocks are in testdata/. */
-const MAINNET_CHECKPOINTS: readonly Checkpoint[] = [
+const CORE_MAINNET_CHECKPOINTS: readonly Checkpoint[] = [
   { height: 11111, hash: '0000000069e244f73d78e8fd29ba2fd2ed618bd6fa2ee92559f542fdb26e7c1d' },
   { height: 33333, hash: '000000002dd5588a74784eaa7ab0507a18ad16a236e7b1ce69f00d7ddfb5d0a6' },
   { height: 74000, hash: '0000000000573993a3c9e41ce34471c079dcf5f52a0e824a81e7f953b8661a20' },
@@ -78,13 +85,17 @@ const MAINNET_CHECKPOINTS: readonly Checkpoint[] = [
   { height: 830000, hash: '000000000000000000011d55599ed27d7efca05f5849b755319c89eb2cffbc1f' },
 ];
 
+/** Two lists in one, ascending by height. */
+const merged = (a: readonly Checkpoint[], b: readonly Checkpoint[]): readonly Checkpoint[] =>
+  [...a, ...b].sort((x, y) => x.height - y.height);
+
 const PARAMS: Record<string, ChainParams> = {
   mainnet: {
     ...base,
     powLimit: MAIN_POW_LIMIT,
     allowMinDifficultyBlocks: false,
     versionHeights: [227931, 363725, 388381],
-    checkpoints: MAINNET_CHECKPOINTS,
+    checkpoints: merged(CORE_MAINNET_CHECKPOINTS, MAINNET_PERIOD_ENDS),
     minimumChainWork: 0xdee8e2a309ad8a9820433c68n,
     genesis: { version: 1, merkleRoot: BITCOIN_MERKLE, timestamp: 1231006505, bits: 0x1d00ffff, nonce: 2083236893 },
   },
@@ -103,7 +114,7 @@ const PARAMS: Record<string, ChainParams> = {
     allowMinDifficultyBlocks: true,
     enforceBip94: true,
     versionHeights: [1, 1, 1],
-    checkpoints: [],
+    checkpoints: TESTNET4_PERIOD_ENDS,
     minimumChainWork: 0x34a4690fe592dc49c7cn,
     genesis: {
       version: 1,
@@ -118,7 +129,7 @@ const PARAMS: Record<string, ChainParams> = {
     powLimit: 0x377aen << 216n, // 0x00000377ae00…00
     allowMinDifficultyBlocks: false,
     versionHeights: [1, 1, 1],
-    checkpoints: [],
+    checkpoints: SIGNET_PERIOD_ENDS,
     minimumChainWork: 0xb463ea0a4b8n,
     genesis: { version: 1, merkleRoot: BITCOIN_MERKLE, timestamp: 1598918400, bits: 0x1e0377ae, nonce: 52613770 },
   },
@@ -148,4 +159,20 @@ export function chainParams(network: Network): ChainParams {
 /** A checkpoint's hash in wire order. */
 export function checkpointHash(c: Checkpoint): Uint8Array {
   return hashFromHex(c.hash);
+}
+
+/**
+ * Where a wallet born at `birthday` can start: the highest built-in
+ * checkpoint at or below it (among those of known chain work, on a network
+ * that has such), or undefined when there is none (start from genesis).
+ * On mainnet the start is never more than 8,063 blocks before the birthday
+ * up to height 951,551 (see checkpoint-tables.ts for the source of each).
+ */
+export function startCheckpoint(params: ChainParams, birthday: number): Checkpoint | undefined {
+  const withWork = params.checkpoints.some((c) => c.chainWork !== undefined);
+  let best: Checkpoint | undefined;
+  for (const c of params.checkpoints) {
+    if (c.height <= birthday && (!withWork || c.chainWork !== undefined)) best = c;
+  }
+  return best;
 }

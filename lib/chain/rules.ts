@@ -39,7 +39,10 @@ const scratch: number[] = new Array<number>(MEDIAN_TIME_SPAN).fill(0);
  * the testnet 20-minute rule (and its walk back to the last block not mined
  * at the limit), BIP94's retarget from the period's first block, and
  * regtest's fixed target.
- * @returns the required bits, or undefined when the period's first block lies below the chain's root
+ * @returns the required bits, or undefined when they depend on blocks below
+ *   the chain's root (the first retarget after a checkpoint that is not on a
+ *   retarget boundary; on testnet, a walk back that reaches the root): the
+ *   caller then applies {@link permittedTransition}
  */
 export function requiredBits(
   parent: ChainNode,
@@ -54,7 +57,8 @@ export function requiredBits(
   if (height % interval !== 0) {
     if (!params.allowMinDifficultyBlocks) return parent.bits;
     if (time > parent.time + params.targetSpacing * 2) return limitBits;
-    return lastNormalBits(parent, interval, limitBits, parentOf);
+    const normal = lastNormalBits(parent, interval, limitBits, parentOf);
+    return normal === UNKNOWN_BITS ? undefined : normal;
   }
   if (params.noRetargeting) return parent.bits;
   const first = ancestor(parent, height - interval);
@@ -66,11 +70,15 @@ export function requiredBits(
   return encodeBits(target);
 }
 
+/** What {@link lastNormalBits} gives when its walk reaches the chain's root still at the limit (0 is never valid bits). */
+const UNKNOWN_BITS = 0;
+
 /**
  * The bits of the last block at or before `start` that is a period's first
- * or was not mined at the limit (testnet's walk back). Remembered on
- * `start`, so a chain of such blocks (all of regtest's) costs one step per
- * header instead of up to 2,015.
+ * or was not mined at the limit (testnet's walk back), or UNKNOWN_BITS when
+ * the walk reaches the chain's root. Remembered on `start`, so a chain of
+ * such blocks (all of regtest's) costs one step per header instead of up to
+ * 2,015.
  */
 function lastNormalBits(start: ChainNode, interval: number, limitBits: number, parentOf: ParentLookup): number {
   let n = start;
@@ -80,15 +88,36 @@ function lastNormalBits(start: ChainNode, interval: number, limitBits: number, p
       bits = n.normalBits;
       break;
     }
-    const p = n.height % interval !== 0 && n.bits === limitBits ? (n.prev ?? parentOf(n)) : undefined;
+    const atLimit = n.height % interval !== 0 && n.bits === limitBits;
+    const p = atLimit ? (n.prev ?? parentOf(n)) : undefined;
     if (!p) {
-      bits = n.bits;
+      bits = atLimit ? UNKNOWN_BITS : n.bits;
       break;
     }
     n = p;
   }
   start.normalBits = bits;
   return bits;
+}
+
+/**
+ * Bitcoin Core's PermittedDifficultyTransition, for headers whose exact
+ * required bits depend on blocks a checkpointed chain does not have: on a
+ * retarget height the new target may be at most 4× easier and 4× harder
+ * than the old one (each bound rounded through the compact form, as Core
+ * does); elsewhere the bits may not change. Networks with min-difficulty
+ * blocks permit any transition.
+ */
+export function permittedTransition(height: number, oldBits: number, newBits: number, params: ChainParams): boolean {
+  if (params.allowMinDifficultyBlocks) return true;
+  if (height % params.retargetInterval !== 0) return oldBits === newBits;
+  const old = bitsInfo(oldBits).target;
+  const bound = (timespan: number): bigint => {
+    const t = (old * BigInt(timespan)) / BigInt(params.targetTimespan);
+    return bitsInfo(encodeBits(t > params.powLimit ? params.powLimit : t)).target;
+  };
+  const observed = bitsInfo(newBits).target;
+  return observed <= bound(params.targetTimespan * 4) && observed >= bound(params.targetTimespan / 4);
 }
 
 const limitBitsCache = new WeakMap<ChainParams, number>();

@@ -70,10 +70,16 @@ describe('8,064 real mainnet headers from a checkpoint at 822,528', () => {
     expect(ok.height).toBe(height);
   });
 
-  it('refuses a checkpoint that is not at a retarget height', () => {
-    expect(() => createHeaderChain({ network: networks.mainnet, checkpoint: { height: FIRST + 1, header: headers[1]! } })).toThrow(
-      RangeError,
-    );
+  it('from a checkpoint inside a period (824,543, a period end) the same headers validate, the first retarget by Core’s ×4 rule', async () => {
+    const at = 824_543 - FIRST;
+    const chain = createHeaderChain({ network: networks.mainnet, checkpoint: { height: 824_543, header: headers[at]! }, now: afterLast });
+    await addAll(chain, headers.slice(at + 1));
+    expect([chain.height, chain.tip.hashHex]).toEqual([830_592, '00000000000000000000506183a8b30fa3224b85e82a70416e1d594bdb632fdb']);
+    // 826,560 is checked in full: a header there with 824,544's bits (a permitted transition, not the exact one) is refused.
+    const early = createHeaderChain({ network: networks.mainnet, checkpoint: { height: 824_543, header: headers[at]! }, now: afterLast });
+    await addAll(early, headers.slice(at + 1, 826_560 - FIRST));
+    const wrong = { ...headers[826_560 - FIRST]!, bits: headers[826_559 - FIRST]!.bits };
+    expect((await rejection(early.add([wrong]))).height).toBe(826_560);
   });
 });
 

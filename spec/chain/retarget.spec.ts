@@ -2,7 +2,10 @@ import {
   ChainError,
   chainParams,
   createHeaderChain,
+  decodeBits,
+  encodeBits,
   networks,
+  permittedTransition,
   type BlockHeader,
   type ChainParams,
   type HeaderChain,
@@ -177,5 +180,82 @@ describe.each([
       await chain.add(list);
       expect(chain.height).toBe(2016);
     });
+  });
+});
+
+/*
+ * A chain rooted at a checkpoint inside a period (here the last block of a period, as the built-in period-end
+ * checkpoints are): the first retarget after it needs the period's first block, which the chain does not have, so it
+ * gets Bitcoin Core's PermittedDifficultyTransition (the new target within ×4 of the old, each bound rounded through
+ * the compact form); every later retarget is checked in full.
+ */
+describe('a checkpoint that is not on a retarget boundary', () => {
+  const ROOT_HEIGHT = 5 * 2016 - 1; // 10,079: the next block is a retarget height
+  const targetOf = (bits: number): bigint => decodeBits(bits).target;
+  const times4Easier = encodeBits(targetOf(NORMAL_BITS) * 4n); // 0x203ffffc
+  const times4Harder = encodeBits(targetOf(NORMAL_BITS) / 4n);
+  const tooEasy = encodeBits(targetOf(times4Easier) + (1n << 232n));
+  const tooHard = encodeBits(targetOf(times4Harder) - (1n << 220n));
+  const DOUBLE = encodeBits(targetOf(NORMAL_BITS) * 2n);
+
+  function fromMidPeriod(name: 'mainnet' | 'testnet4', rootBits = NORMAL_BITS): { chain: HeaderChain; tip: Uint8Array } {
+    const network = networks[name];
+    const params: ChainParams = { ...chainParams(network), powLimit: EASY_LIMIT, checkpoints: [], minimumChainWork: 0n };
+    const header = mine(new Uint8Array(32), { time: T0, bits: rootBits });
+    const chain = createHeaderChain({ network, params, checkpoint: { height: ROOT_HEIGHT, header }, now: () => T0 + 10 * WEEKS2 });
+    return { chain, tip: headerHash(header) };
+  }
+
+  it('the bounds are what Core computes: ×4 either way of 0x200fffff', () => {
+    expect([times4Easier, times4Harder].map((b) => b.toString(16))).toEqual(['203ffffc', '2003ffff']);
+    const p = { ...chainParams(networks.mainnet), powLimit: EASY_LIMIT };
+    expect(permittedTransition(2016, NORMAL_BITS, times4Easier, p)).toBe(true);
+    expect(permittedTransition(2016, NORMAL_BITS, times4Harder, p)).toBe(true);
+    expect(permittedTransition(2016, NORMAL_BITS, tooEasy, p)).toBe(false);
+    expect(permittedTransition(2016, NORMAL_BITS, tooHard, p)).toBe(false);
+    expect(permittedTransition(2017, NORMAL_BITS, DOUBLE, p)).toBe(false); // bits may change only at a retarget
+    expect(permittedTransition(2016, NORMAL_BITS, tooEasy, { ...p, allowMinDifficultyBlocks: true })).toBe(true);
+  });
+
+  it.each([
+    ['×4 easier', () => times4Easier, 'accepted'],
+    ['×4 harder', () => times4Harder, 'accepted'],
+    ['×2 easier', () => DOUBLE, 'accepted'],
+    ['beyond ×4 easier', () => tooEasy, 'bad-bits@10080'],
+    ['beyond ×4 harder', () => tooHard, 'bad-bits@10080'],
+  ])('the first retarget (10,080) %s is %s', async (_label, bits, expected) => {
+    const { chain, tip } = fromMidPeriod('mainnet');
+    expect(await code(chain.add([mine(tip, { time: T0 + 600, bits: bits() })]))).toBe(expected);
+  });
+
+  it('the next retarget (12,096) is checked in full: only the exact value passes', async () => {
+    const { chain, tip } = fromMidPeriod('mainnet');
+    // 10,080 .. 12,095 at DOUBLE, exactly two weeks from the first to the last: 12,096 must keep DOUBLE.
+    const first = mine(tip, { time: T0 + 600, bits: DOUBLE });
+    const rest = mineChain(headerHash(first), 2015, { time: T0 + 600, bits: DOUBLE, spacing: WEEKS2 / 2015 });
+    expect(await code(chain.add([first, ...rest]))).toBe('accepted');
+    const last = headerHash(rest[2014]!);
+    const t = rest[2014]!.timestamp + 600;
+    expect(await code(chain.add([mine(last, { time: t, bits: NORMAL_BITS, salt: 1 })]))).toBe('bad-bits@12096'); // permitted, not exact
+    expect(await code(chain.add([mine(last, { time: t, bits: DOUBLE })]))).toBe('accepted');
+  });
+
+  it('inside the first period the bits may not change (mainnet)', async () => {
+    const { chain, tip } = fromMidPeriod('mainnet');
+    const first = mine(tip, { time: T0 + 600, bits: DOUBLE });
+    expect(await code(chain.add([first, mine(headerHash(first), { time: T0 + 1200, bits: NORMAL_BITS })]))).toBe('bad-bits@10081');
+  });
+
+  it('testnet4: a walk back to the last normal block that reaches the root is not held against the header', async () => {
+    // The root was mined at the limit (20-minute rule); what came before it is unknown, so the next normal block's
+    // bits cannot be derived: Core permits any transition on min-difficulty networks, and so does rxbtc.
+    const network = networks.testnet4;
+    const params: ChainParams = { ...chainParams(network), powLimit: EASY_LIMIT, checkpoints: [], minimumChainWork: 0n };
+    const header = mine(new Uint8Array(32), { time: T0, bits: LIMIT_BITS });
+    const chain = createHeaderChain({ network, params, checkpoint: { height: ROOT_HEIGHT - 5, header }, now: () => T0 + WEEKS2 });
+    const next = mine(headerHash(header), { time: T0 + 600, bits: NORMAL_BITS });
+    expect(await code(chain.add([next]))).toBe('accepted');
+    // Once a normal block is known, the walk back stops there: a block 10 minutes later must keep its bits.
+    expect(await code(chain.add([mine(headerHash(next), { time: T0 + 1200, bits: DOUBLE })]))).toBe('bad-bits@10076');
   });
 });
