@@ -16,6 +16,8 @@ export const ChainErrorCode = {
   BadVersion: 'bad-version',
   /** It contradicts a checkpoint: a different block at a checkpoint height, or a fork below a checkpoint already passed. */
   CheckpointMismatch: 'checkpoint-mismatch',
+  /** No peer gave the header of the checkpoint a chain starts from (none answered, or none knew the block). */
+  CheckpointUnavailable: 'checkpoint-unavailable',
   /** It belongs to a branch with too little work to be worth storing (anti-DoS), or a peer's best chain has less than the network's minimum. */
   LowWork: 'low-work',
 } as const;

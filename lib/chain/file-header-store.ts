@@ -55,6 +55,7 @@ export function fileHeaderStore(path: string): HeaderStore {
   return {
     location: path,
     load: () => load(headers, index),
+    root: () => (headers.opened.count === 0 ? undefined : { height: headers.opened.root, header: headers.readRecords(0, 1) }),
     read: (at, n) => headers.readRecords(at, n),
     write: (rootHeight, keep, list, words) => {
       const data = new Uint8Array(list.length * 80);

@@ -102,7 +102,8 @@ export interface HeaderChain {
   /**
    * Answer a locator as a peer would (Core's FindForkInGlobalIndex): the
    * best-chain entries after the first locator hash on the best chain, up to
-   * `stop` (included) or `max` entries.
+   * `stop` (included) or `max` entries. An empty locator asks for the `stop`
+   * header alone (how a light client fetches a checkpoint's header).
    */
   after(locator: readonly Uint8Array[], stop?: Uint8Array, max?: number): ChainEntry[];
   /**
@@ -220,6 +221,11 @@ class Chain implements HeaderChain {
   }
 
   after(locator: readonly Uint8Array[], stop?: Uint8Array, max = 2000): ChainEntry[] {
+    if (locator.length === 0) {
+      // Core's answer to an empty locator: the stop block's header alone, when known.
+      const node = stop ? this.nodeByKey(hashKey(stop)) : undefined;
+      return node && max > 0 ? [node.entry()] : [];
+    }
     let start = this.rootNode.height;
     for (const hash of locator) {
       const p = this.best.positionOf(hashKey(hash));

@@ -29,6 +29,8 @@ export interface HeaderStore {
   readonly location: string;
   /** The stored chain, or undefined when empty. */
   load(): StoredChain | undefined;
+  /** The root's height and 80-byte header without loading the chain (to learn where a stored chain starts), or undefined when empty. */
+  root(): { height: number; header: Uint8Array } | undefined;
   /** `count` raw headers from position `index` (0 is the root), concatenated. */
   read(index: number, count: number): Uint8Array;
   /**
@@ -57,6 +59,7 @@ export function memoryHeaderStore(): HeaderStore {
   return {
     location: 'memory',
     load: () => (count === 0 ? undefined : { rootHeight, count, index: index.slice(0, count * INDEX_WORDS) }),
+    root: () => (count === 0 ? undefined : { height: rootHeight, header: records.slice(0, 80) }),
     read: (at, n) => {
       if (at < 0 || at + n > count) throw new RangeError(`no headers ${at}..${at + n - 1} in a store of ${count}`);
       return records.slice(at * 80, (at + n) * 80);

@@ -15,18 +15,30 @@ export type AncestorLookup = (node: ChainNode, height: number) => ChainNode | un
 /** The parent of `node` (from memory or the store), or undefined for the chain's root. */
 export type ParentLookup = (node: ChainNode) => ChainNode | undefined;
 
-/** Median of the times of `node` and its 10 predecessors (fewer near the root), as Core's GetMedianTimePast. */
+/**
+ * Median of the times of `node` and its 10 predecessors, as Core's
+ * GetMedianTimePast (over fewer near genesis, as Core). Near a chain rooted
+ * at a checkpoint, where some of the 11 are below the root, it is the least
+ * median the unknown times allow (they could be anything earlier), so a
+ * header is refused only if every possible past would refuse it.
+ */
 export function medianTimePast(node: ChainNode, parentOf: ParentLookup): number {
   // Insertion sort into a scratch array: this runs once per header, and Array#sort with a comparator costs ten times more.
   const times = scratch;
   let count = 0;
+  let lowest = node;
   for (let n: ChainNode | undefined = node; n && count < MEDIAN_TIME_SPAN; n = n.prev ?? parentOf(n)) {
+    lowest = n;
     let i = count++;
     while (i > 0 && times[i - 1]! > n.time) {
       times[i] = times[i - 1]!;
       i--;
     }
     times[i] = n.time;
+  }
+  if (count < MEDIAN_TIME_SPAN && lowest.height > 0) {
+    const at = (MEDIAN_TIME_SPAN >> 1) - (MEDIAN_TIME_SPAN - count); // the unknown ones all earlier than any known
+    return at >= 0 ? times[at]! : 0;
   }
   return times[count >> 1]!;
 }

@@ -1,5 +1,7 @@
 export * from './peer-set.js';
 export * from './sync-headers.js';
+export * from './fetch-header.js';
+export * from './open-header-chain.js';
 export * from './serve-headers.js';
 export * from './siphash.js';
 export * from './gcs-filter.js';

@@ -246,6 +246,19 @@ describe('a checkpoint that is not on a retarget boundary', () => {
     expect(await code(chain.add([first, mine(headerHash(first), { time: T0 + 1200, bits: NORMAL_BITS })]))).toBe('bad-bits@10081');
   });
 
+  it('median time past near the root: the least the unknown earlier times allow', async () => {
+    const { chain, tip } = fromMidPeriod('mainnet');
+    // With the root alone nothing is known about the median: a header at the root's own time is fine (bcoin mines so).
+    const same = mine(tip, { time: T0, bits: DOUBLE });
+    expect(await code(chain.add([same]))).toBe('accepted');
+    // Root + 5 headers known (6 of 11): the median is at least the earliest known; 5 unknown could all be earlier.
+    const four = mineChain(headerHash(same), 4, { time: T0, bits: DOUBLE, spacing: 600 });
+    await chain.add(four);
+    const parent = headerHash(four[3]!);
+    expect(await code(chain.add([mine(parent, { time: T0, bits: DOUBLE })]))).toBe('time-too-old@10085');
+    expect(await code(chain.add([mine(parent, { time: T0 + 1, bits: DOUBLE })]))).toBe('accepted');
+  });
+
   it('testnet4: a walk back to the last normal block that reaches the root is not held against the header', async () => {
     // The root was mined at the limit (20-minute rule); what came before it is unknown, so the next normal block's
     // bits cannot be derived: Core permits any transition on min-difficulty networks, and so does rxbtc.

@@ -4,8 +4,11 @@ import {
   connectTcp,
   createHeaderChain,
   createPeer,
+  fetchHeader,
   hashToHex,
   networks,
+  openHeaderChain,
+  sha256d,
   syncHeaders,
   type HeaderChain,
   type Peer,
@@ -46,6 +49,22 @@ describe('syncHeaders against bcoin', () => {
     const [mined] = await a().mine(1);
     await eventually(() => chain.height === 321, within);
     expect(chain.tip.hashHex).toBe(hashToHex(mined!));
+    peer.disconnect();
+  });
+
+  it('starts from a checkpoint: bcoin answers an empty-locator getheaders with that header alone, and the sync asks only above it', async () => {
+    const peer = await dial(a().port);
+    const checkpoint = { height: 150, hash: hashToHex(await a().blockHash(150)) };
+    const header = await fetchHeader(peer, checkpoint);
+    expect(hashToHex(sha256d(header))).toBe(checkpoint.hash);
+    let received = 0;
+    peer.on('headers').subscribe((m) => (received += m.headers.length));
+    const chain = await openHeaderChain({ network, start: checkpoint, source: peer });
+    expect([chain.root.height, chain.height]).toEqual([150, 150]);
+    const top = a().height;
+    await syncedTo(chain, peer, top);
+    expect(chain.tip.hashHex).toBe(hashToHex(await a().blockHash(top)));
+    expect(received).toBe(1 + top - 150); // the checkpoint's header, then only those above it
     peer.disconnect();
   });
 
