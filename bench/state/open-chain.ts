@@ -20,7 +20,7 @@ if (!gc) throw new Error('run with --expose-gc');
 gc();
 const before = process.memoryUsage();
 const t = performance.now();
-const chain = openChain({ datadir: process.argv[2], network: networks.regtest });
+const chain = await openChain({ datadir: process.argv[2], network: networks.regtest }, []);
 const openMs = performance.now() - t;
 gc();
 const after = process.memoryUsage();

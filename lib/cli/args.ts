@@ -1,5 +1,6 @@
 import { endpointKey, parseEndpoint } from '../pool/endpoint.js';
 import { parseArgs } from 'node:util';
+import type { Checkpoint } from '../chain/params.js';
 import { findNetwork, type Network } from '../wire/networks.js';
 import type { HeadersCommand } from './headers-command.js';
 import type { WatchCommand } from './watch-command.js';
@@ -10,9 +11,11 @@ export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
 Usage:
   rxbtc connect HOST[:PORT] [--network NAME] [--proxy socks5://HOST:PORT] [--transport v2|v1|auto] [--json]
   rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
-  rxbtc headers [HOST[:PORT]...] [--peers N] [--dns-seed] [--network NAME] [--datadir DIR] [--json]
+  rxbtc headers [HOST[:PORT]...] [--checkpoint HEIGHT:HASH] [--peers N] [--dns-seed] [--network NAME]
+              [--datadir DIR] [--json]
   rxbtc watch [HOST[:PORT]...] --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
-              [--from HEIGHT] [--peers N] [--dns-seed] [--network NAME] [--datadir DIR] [--json]
+              [--from HEIGHT] [--checkpoint HEIGHT:HASH] [--peers N] [--dns-seed] [--network NAME]
+              [--datadir DIR] [--json]
   rxbtc bridge --allow HOST:PORT... [--port PORT] [--host HOST] [--origin URL...] [--max-per-ip N] [--json]
   rxbtc --help | --version
 
@@ -28,8 +31,11 @@ headers is banned (a "banned" line). It ends with a "synced" line; with
 watch follows the chain and prints one line per change to a transaction
 paying (or spending from) the addresses and scripts: mempool, confirmed (with
 a verified proof), reorged. auto uses BIP158 compact filters when the first
-peer offers them, else BIP37 bloom filters; --from rescans from a height.
-With --datadir it keeps the chain, the filter headers and the wallet there
+peer offers them, else BIP37 bloom filters; --from rescans from a height (a
+wallet's birthday). On mainnet, testnet4 and signet --from also starts the
+header chain at the built-in checkpoint at or below it (headers and filter
+headers only from there, not from genesis); --checkpoint HEIGHT:HASH starts
+it at a block you trust on any network, regtest included. With --datadir it keeps the chain, the filter headers and the wallet there
 (DIR/NETWORK-headers.dat, -filter-headers.dat, -wallet/): a later run goes
 on where it stopped (no --from, no --address needed; nothing told twice, a
 block reorganised away meanwhile reported). Without it, on exit it says how
@@ -55,7 +61,10 @@ Options:
   --address ADDR   an address to watch (repeatable); --script HEX for any output script
   --method M       bip158, bip37 or auto (default auto)
   --from HEIGHT    rescan from this height (default 0; with --datadir, only for a new wallet
-                   or new addresses)
+                   or new addresses); on mainnet, testnet4 and signet the chain starts at the
+                   built-in checkpoint at or below it
+  --checkpoint H:HASH  headers, watch: start a new chain at block HASH, height H (trusted; its header
+                   is fetched from the peers and must hash to it)
   --json           JSON lines instead of text
 `;
 
@@ -109,6 +118,13 @@ export function parseHostPort(target: string, defaultPort: number): { host: stri
   }
 }
 
+/** `HEIGHT:HASH` (a block hash in display hex) as a checkpoint. */
+export function parseCheckpoint(text: string): Checkpoint {
+  const m = /^(\d{1,9}):([0-9a-fA-F]{64})$/.exec(text);
+  if (!m) throw new UsageError(`--checkpoint takes HEIGHT:HASH (a 64-digit block hash): ${text}`);
+  return { height: Number(m[1]), hash: m[2]!.toLowerCase() };
+}
+
 /**
  * Parse `rxbtc` arguments (without `node` and the script) with Node's
  * `util.parseArgs`.
@@ -132,6 +148,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         script: { type: 'string', multiple: true, default: [] },
         method: { type: 'string', default: 'auto' },
         from: { type: 'string' },
+        checkpoint: { type: 'string' },
         json: { type: 'boolean', default: false },
         peers: { type: 'string' },
         allow: { type: 'string', multiple: true, default: [] },
@@ -153,6 +170,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const network = findNetwork(values.network);
   if (!network) throw new UsageError(`unknown network ${values.network}: use mainnet, testnet3, testnet4, signet or regtest`);
   const [command, target, ...rest] = positionals;
+  if (values.checkpoint !== undefined && command !== 'headers' && command !== 'watch')
+    throw new UsageError('--checkpoint is for headers and watch');
+  const checkpoint = values.checkpoint === undefined ? undefined : parseCheckpoint(values.checkpoint);
   if (values.transport !== undefined && command !== 'connect') throw new UsageError('--transport is for connect (listen serves v1 and v2)');
   switch (command) {
     case 'connect': {
@@ -205,6 +225,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         network,
         datadir: values.datadir,
         json: values.json,
+        checkpoint,
       };
     }
     case 'watch': {
@@ -228,6 +249,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         scripts: values.script,
         method: values.method as 'bip158' | 'bip37' | 'auto',
         from,
+        checkpoint,
       };
     }
     case undefined:

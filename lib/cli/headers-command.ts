@@ -2,11 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subscription, filter, race, switchMap, take, timer } from 'rxjs';
 import { fileHeaderStore } from '../chain/file-header-store.js';
-import { createHeaderChain, type HeaderChain } from '../chain/header-chain.js';
+import { ChainError } from '../chain/errors.js';
+import type { HeaderChain } from '../chain/header-chain.js';
+import type { Checkpoint } from '../chain/params.js';
+import type { Peer } from '../peer/peer.js';
+import { openHeaderChain } from '../spv/open-header-chain.js';
+import type { PeerSet } from '../spv/peer-set.js';
 import { endpointKey } from '../pool/endpoint.js';
 import { DEFAULT_OUTBOUND } from '../pool/pool.js';
 import { cliPool } from './cli-pool.js';
-import { eventWriter, onInterrupt } from './output.js';
+import { eventWriter, onInterrupt, type EventWriter } from './output.js';
 import { syncHeaders, type SyncProgress } from '../spv/sync-headers.js';
 import type { Network } from '../wire/networks.js';
 import type { CliIO } from './main.js';
@@ -27,13 +32,47 @@ export interface HeadersCommand {
   datadir: string | undefined;
   /** JSON lines. */
   json: boolean;
+  /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
+  checkpoint?: Checkpoint | undefined;
 }
 
-/** The chain for a command: in `DATADIR/NETWORK-headers.dat` when a datadir is given. */
-export function openChain(cmd: Pick<HeadersCommand, 'datadir' | 'network'>): HeaderChain {
-  if (cmd.datadir === undefined) return createHeaderChain({ network: cmd.network });
+/** What a command's chain is opened from: its datadir, network, `--checkpoint`, and (watch) the birthday `--from`. */
+export interface ChainSpec {
+  /** Folder of the header file, or undefined for memory only. */
+  datadir: string | undefined;
+  /** Network. */
+  network: Network;
+  /** `--checkpoint`. */
+  checkpoint?: Checkpoint | undefined;
+  /** `--from`: on a network with built-in checkpoints the chain starts at the one at or below it. */
+  from?: number | undefined;
+}
+
+/**
+ * The chain for a command, in `DATADIR/NETWORK-headers.dat` when a datadir
+ * is given: a stored chain goes on from its root; a new one starts at
+ * `--checkpoint`, else at the built-in checkpoint at or below `--from`,
+ * else at genesis (a checkpoint's header is fetched from `source`).
+ */
+export function openChain(cmd: ChainSpec, source: Peer | readonly Peer[] | PeerSet): Promise<HeaderChain> {
+  const start = cmd.checkpoint ?? (cmd.from === undefined ? 'genesis' : { birthday: cmd.from });
+  if (cmd.datadir === undefined) return openHeaderChain({ network: cmd.network, start, source });
   mkdirSync(cmd.datadir, { recursive: true });
-  return createHeaderChain({ network: cmd.network, store: fileHeaderStore(join(cmd.datadir, `${cmd.network.name}-headers.dat`)) });
+  const store = fileHeaderStore(join(cmd.datadir, `${cmd.network.name}-headers.dat`));
+  return openHeaderChain({ network: cmd.network, store, start, source }).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
+}
+
+/** A line telling that a new chain starts at a checkpoint (nothing for genesis or a resumed chain). */
+export function announceStart(chain: HeaderChain, emit: EventWriter): void {
+  if (chain.root.height > 0 && chain.height === chain.root.height) {
+    emit('checkpoint', `starting at checkpoint ${chain.root.height} (${chain.root.hashHex}), not genesis`, {
+      height: chain.root.height,
+      hash: chain.root.hashHex,
+    });
+  }
 }
 
 /** How long `headers` waits for its peers to answer before it picks the best one, ms. */
@@ -50,12 +89,21 @@ const workHex = (w: bigint): string => w.toString(16).padStart(64, '0');
  * to try. Resolves with the exit code.
  */
 export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOutput = process.stderr): Promise<number> {
-  const chain = openChain(cmd);
   const emit = eventWriter(io, cmd.json);
-  if (chain.height > chain.root.height)
-    emit('resumed', `resuming at height ${chain.height} (${chain.tip.hashHex})`, { height: chain.height, hash: chain.tip.hashHex });
   const target = cmd.outbound ?? (cmd.dnsSeed ? DEFAULT_OUTBOUND : Math.min(cmd.peers.length, DEFAULT_OUTBOUND));
   const pool = cliPool(cmd, emit, target);
+  let chain: HeaderChain;
+  try {
+    chain = await openChain(cmd, pool);
+  } catch (e) {
+    await pool.close();
+    if (!(e instanceof ChainError)) throw e;
+    emit('failed', explainError(e, cmd.network), { error: e.message });
+    return 1;
+  }
+  announceStart(chain, emit);
+  if (chain.height > chain.root.height)
+    emit('resumed', `resuming at height ${chain.height} (${chain.tip.hashHex})`, { height: chain.height, hash: chain.tip.hashHex });
   const progress = new ProgressBar('headers', 1, bar);
   const failed = new Set<string>();
   try {

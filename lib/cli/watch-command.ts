@@ -13,7 +13,10 @@ import { fromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
 import { explainError } from './explain-error.js';
 import { cliPool } from './cli-pool.js';
-import { openChain } from './headers-command.js';
+import { announceStart, openChain } from './headers-command.js';
+import { ChainError } from '../chain/errors.js';
+import type { HeaderChain } from '../chain/header-chain.js';
+import type { Checkpoint } from '../chain/params.js';
 import { eventWriter, onInterrupt } from './output.js';
 import type { CliIO } from './main.js';
 
@@ -39,6 +42,8 @@ export interface WatchCommand {
   outbound?: number | undefined;
   /** Through a pool that also finds peers with the network's DNS seeds (`--dns-seed`). */
   dnsSeed: boolean;
+  /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
+  checkpoint?: Checkpoint | undefined;
 }
 
 /** The stores of `watch --datadir`. */
@@ -85,17 +90,11 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     return 2;
   }
   const out = eventWriter(io, cmd.json);
-  const chain = openChain(cmd);
-  let stores: WatchStores | undefined;
-  try {
-    stores = cmd.datadir === undefined ? undefined : openStores(cmd.datadir, cmd.network);
-  } catch (e) {
-    await chain.close();
-    throw e;
-  }
+  const stores = cmd.datadir === undefined ? undefined : openStores(cmd.datadir, cmd.network);
   if (scripts.length === 0 && (stores?.wallet.load().length ?? 0) === 0) {
     io.err('rxbtc: watch needs --address or --script (this datadir holds no wallet yet)');
-    await chain.close();
+    await stores?.wallet.close();
+    await stores?.filterHeaders.close();
     return 2;
   }
   // Without a stored wallet, or for a new one, the birthday is --from (default 0); a stored wallet knows its own.
@@ -103,6 +102,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   const peers: Peer[] = [];
   const pool = cmd.outbound !== undefined || cmd.dnsSeed ? cliPool(cmd, out) : undefined;
   let checked: number | undefined;
+  let chain: HeaderChain | undefined;
   try {
     for (const { host, port } of pool ? [] : cmd.peers) {
       try {
@@ -113,6 +113,15 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
       }
     }
     if (!pool && peers.length === 0) return 1;
+    try {
+      chain = await openChain(cmd, pool ?? peers);
+    } catch (e) {
+      if (!(e instanceof ChainError) && !(e instanceof RangeError)) throw e;
+      out('error', `watch stopped: ${explainError(e, cmd.network)}`, { error: explainError(e, cmd.network) });
+      return 1;
+    }
+    const opened = chain;
+    announceStart(opened, out);
     const method = cmd.method === 'auto' ? undefined : cmd.method;
     const onScanned = (height: number): void => void (checked = height);
     const code = await new Promise<number>((resolve) => {
@@ -129,12 +138,12 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
             scripts: r.scripts,
             events: r.events,
             reorged: r.reorged,
-            headers: chain.height,
+            headers: opened.height,
           },
         );
       };
       const sub = watch({
-        chain,
+        chain: opened,
         source: pool ?? peers,
         scripts,
         onScanned,
@@ -172,7 +181,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   } finally {
     for (const p of peers) p.disconnect('watch finished');
     await pool?.close();
-    await chain.close();
+    await chain?.close();
     await stores?.wallet.close();
     await stores?.filterHeaders.close();
   }

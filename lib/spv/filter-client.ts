@@ -23,6 +23,8 @@ export const CompactFilterErrorCode = {
   Timeout: 'timeout',
   /** Every peer was found lying or left. */
   NoPeers: 'no-peers',
+  /** Peers disagree about filters further below a chain's checkpoint than rxbtc can check (start from an earlier checkpoint). */
+  Unresolved: 'unresolved',
 } as const;
 
 /** One of {@link CompactFilterErrorCode}. */
@@ -95,7 +97,7 @@ export class FilterClient {
   }
 
   /** Filter headers at every 1,000th height up to `stop` (`getcfcheckpt`). */
-  checkpoints(stop: ChainEntry): Promise<Uint8Array[]> {
+  checkpoints(stop: Pick<ChainEntry, 'hash'>): Promise<Uint8Array[]> {
     const reply = firstValueFrom(
       this.peer.on('cfcheckpt').pipe(
         filter((m) => bytesEqual(m.stopHash, stop.hash)),
@@ -107,7 +109,7 @@ export class FilterClient {
   }
 
   /** The previous filter header and the filter hashes of heights `start`..`stop` (`getcfheaders`, ≤ 2,000). */
-  headers(start: number, stop: ChainEntry): Promise<FilterHashes> {
+  headers(start: number, stop: Pick<ChainEntry, 'hash' | 'height'>): Promise<FilterHashes> {
     const reply = firstValueFrom(
       this.peer.on('cfheaders').pipe(
         filter((m) => bytesEqual(m.stopHash, stop.hash)),
@@ -130,7 +132,7 @@ export class FilterClient {
   }
 
   /** The filters of `blocks` (consecutive heights, ≤ 1,000), in order (`getcfilters`). */
-  filters(blocks: readonly ChainEntry[]): Promise<Uint8Array[]> {
+  filters(blocks: readonly Pick<ChainEntry, 'hash' | 'height'>[]): Promise<Uint8Array[]> {
     const wanted = new Map(blocks.map((b, i) => [hashToHex(b.hash), i]));
     const reply = firstValueFrom(
       this.peer.on('cfilter').pipe(
@@ -154,7 +156,7 @@ export class FilterClient {
   }
 
   /** A full block, checked to be the one asked for (its merkle root is checked by the caller). */
-  block(entry: ChainEntry): Promise<Block> {
+  block(entry: Pick<ChainEntry, 'hash'>): Promise<Block> {
     const reply = firstValueFrom(
       this.peer.on('block').pipe(
         filter((m) => bytesEqual(blockHash(m.block.header), entry.hash)),

@@ -13,9 +13,8 @@ export interface BlockHashes {
 }
 
 /**
- * The verified BIP157 filter-header chain: for every height from its root
- * (genesis), the block it belongs to, the filter hash and the filter
- * header, kept in a {@link FilterHeaderStore} (memory by default, a file
+ * The verified BIP157 filter-header chain: for every height from its root,
+ * the block it belongs to, the filter hash and the filter header, kept in a {@link FilterHeaderStore} (memory by default, a file
  * with `fileFilterHeaderStore`) and read from it when asked for, so a
  * restart goes on from the stored height. Each record names its block, so
  * records for blocks that left the best chain (a reorganisation, even one
@@ -24,17 +23,52 @@ export interface BlockHashes {
  */
 export class FilterHeaderChain {
   private readonly store: FilterHeaderStore;
-  private readonly root: number;
+  private root: number;
   private count: number;
   private writing: Promise<unknown> = Promise.resolve();
 
-  /** @param store - where the records are kept @default memoryFilterHeaderStore() */
+  /**
+   * The root is genesis, or for a header chain started at a checkpoint at
+   * height R an anchor record at R − 1: the block hash (the checkpoint's
+   * previous block), no filter hash (all zeros: never fetched, it lies below
+   * the chain), and the filter header the peers agreed on (see
+   * {@link anchor}).
+   * @param store - where the records are kept @default memoryFilterHeaderStore()
+   */
   constructor(store: FilterHeaderStore = memoryFilterHeaderStore()) {
     this.store = store;
     const stored = store.load();
     this.root = stored?.rootHeight ?? 0;
     this.count = stored?.count ?? 0;
-    if (this.root !== 0) throw new RangeError(`${store.location}: filter headers from height ${this.root}; this chain starts at genesis`);
+  }
+
+  /** Height of the first record: 0, or the anchor below a checkpoint (−1 … when empty, see {@link height}). */
+  get rootHeight(): number {
+    return this.root;
+  }
+
+  /** Whether nothing is stored yet. */
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  /**
+   * Start an empty chain below a header chain's checkpoint: the record at
+   * `height` holds `blockHash` and the agreed filter header, and records
+   * from `height + 1` follow. Resolves once stored.
+   */
+  anchor(height: number, blockHash: Uint8Array, filterHeader: Uint8Array): Promise<void> {
+    if (this.count !== 0) throw new RangeError(`${this.store.location} is not empty: it cannot be anchored again`);
+    this.root = height;
+    const record = new Uint8Array(FILTER_HEADER_RECORD);
+    record.set(blockHash, 0);
+    record.set(filterHeader, 64);
+    return this.write(0, record);
+  }
+
+  /** The verified filter header at a height, or undefined below the root or above the top. */
+  knownHeaderAt(height: number): Uint8Array | undefined {
+    return height >= this.root && height <= this.height ? this.headerAt(height) : undefined;
   }
 
   /** Highest height verified (root − 1 when empty). */
@@ -103,7 +137,7 @@ export class FilterHeaderChain {
     };
     const top = Math.min(this.height, chain.height);
     if (top === this.height && (top < this.root || matches(top))) return this.height;
-    let lo = this.root - 1; // always "matches"
+    let lo = this.root > 0 ? this.root : this.root - 1; // always "matches" (an anchor lies below the header chain)
     let hi = top + 1; // never does (or is above the chain)
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);

@@ -1,26 +1,19 @@
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import { bytesEqual } from '../wire/hex.js';
-import { merkleRoot } from '../wire/merkle.js';
-import { txid } from '../wire/transaction.js';
 import { MAX_CFHEADERS_PER_MESSAGE } from '../wire/messages/compact-filters.js';
-import { filterHash, filterHeaderFromHash } from './basic-filter.js';
+import { filterHeaderFromHash } from './basic-filter.js';
 import { CompactFilterError, CompactFilterErrorCode, type FilterClient } from './filter-client.js';
-import { GcsFilter } from './gcs-filter.js';
 import type { FilterHeaderChain } from './filter-header-chain.js';
 import { CFCHECKPT_INTERVAL } from './serve-filters.js';
-
-const OP_RETURN = 0x6a;
+import { anchorFilterHeaders } from './filter-anchor.js';
+import { ban, judgeFilters } from './judge-filters.js';
 
 /** One peer's claim for a range: its filter hashes and the headers they chain to. */
 interface Claim {
   client: FilterClient;
   hashes: Uint8Array[];
   headers: Uint8Array[];
-}
-
-function ban(client: FilterClient, error: CompactFilterError): void {
-  client.peer.disconnect(error.message, error);
 }
 
 /** Fetch one peer's filter hashes for `from`..`to`, chained on `previous`, and check its checkpoints against them. */
@@ -50,7 +43,7 @@ async function claimOf(client: FilterClient, chain: HeaderChain, state: FilterHe
     const checkpoints = await client.checkpoints(chain.header(to)!);
     checkpoints.forEach((cp, i) => {
       const height = (i + 1) * CFCHECKPT_INTERVAL;
-      const mine = height < from ? state.headerAt(height) : headers[height - from];
+      const mine = height < from ? state.knownHeaderAt(height) : headers[height - from];
       if (mine && !bytesEqual(cp, mine)) {
         const e = new CompactFilterError(
           CompactFilterErrorCode.BadCheckpoint,
@@ -77,34 +70,14 @@ async function resolve(claims: Claim[], chain: HeaderChain, from: number): Promi
   while (claims.every((c) => bytesEqual(c.hashes[first]!, claims[0]!.hashes[first]!))) first++;
   const height = from + first;
   const entry: ChainEntry = chain.header(height)!;
-  let block;
-  for (const c of claims) {
-    const candidate = await c.client.block(entry).catch(() => undefined);
-    if (candidate && bytesEqual(merkleRoot(candidate.transactions.map(txid)), entry.header.merkleRoot)) {
-      block = candidate;
-      break;
-    }
-    ban(
-      c.client,
-      new CompactFilterError(CompactFilterErrorCode.BadBlock, `block ${entry.hashHex} does not match its header`, c.client.address),
-    );
-  }
-  if (!block) return [];
-  const outputs = block.transactions.flatMap((tx) => tx.outputs.map((o) => o.script)).filter((s) => s.length > 0 && s[0] !== OP_RETURN);
-  const honest: Claim[] = [];
-  for (const c of claims.filter((x) => x.client.peer.connected)) {
-    const [bytes] = await c.client.filters([entry]);
-    const claimed = c.hashes[first]!;
-    let lie: string | undefined;
-    if (!bytes || !bytesEqual(filterHash(bytes), claimed)) lie = `its filter at ${height} is not the one its headers commit to`;
-    else {
-      const gcs = GcsFilter.decode(bytes, entry.hash);
-      if (!outputs.every((s) => gcs.match(s))) lie = `its filter at ${height} leaves out scripts block ${entry.hashHex} creates`;
-    }
-    if (lie) ban(c.client, new CompactFilterError(CompactFilterErrorCode.LyingFilter, lie, c.client.address));
-    else honest.push(c);
-  }
-  return honest;
+  const sides = claims.map((c) => ({ client: c.client, claimed: c.hashes[first]! }));
+  const honest = await judgeFilters(sides, {
+    hash: entry.hash,
+    height,
+    merkleRoot: entry.header.merkleRoot,
+    prevBlock: entry.header.prevBlock,
+  });
+  return claims.filter((c) => honest.includes(c.client));
 }
 
 /**
@@ -123,7 +96,7 @@ async function agrees(
   from: number,
   to: number,
 ): Promise<boolean> {
-  const headerAt = (h: number): Uint8Array | undefined => (h < from ? state.headerAt(h) : claim.headers[h - from]);
+  const headerAt = (h: number): Uint8Array | undefined => (h < from ? state.knownHeaderAt(h) : claim.headers[h - from]);
   if (to >= CFCHECKPT_INTERVAL) {
     const checkpoints = await client.checkpoints(chain.header(to)!);
     if (checkpoints.length !== Math.floor(to / CFCHECKPT_INTERVAL)) return false;
@@ -160,8 +133,18 @@ export async function syncFilterHeaders(
   chain: HeaderChain,
   state: FilterHeaderChain,
 ): Promise<FilterClient[]> {
-  await state.reconcile(chain);
   let trusted = [...clients];
+  if (chain.root.height > 0) {
+    if (!state.empty && state.rootHeight !== chain.root.height - 1) {
+      throw new RangeError(
+        `the filter headers start at ${state.rootHeight}, the header chain at ${chain.root.height}: they belong to different chains`,
+      );
+    }
+    if (state.empty) trusted = await anchorFilterHeaders(trusted, chain, state);
+  } else if (!state.empty && state.rootHeight !== 0) {
+    throw new RangeError(`the filter headers start at ${state.rootHeight}, the header chain at genesis: they belong to different chains`);
+  }
+  await state.reconcile(chain);
   while (state.height < chain.height) {
     trusted = await syncSegment(trusted, chain, state, Math.min(chain.height, state.height + FILTER_HEADER_SEGMENT));
   }

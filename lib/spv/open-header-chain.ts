@@ -59,10 +59,10 @@ export function resolveStart(options: Pick<OpenHeaderChainOptions, 'network' | '
  * ```
  */
 export async function openHeaderChain(options: OpenHeaderChainOptions): Promise<HeaderChain> {
-  const { start: _start, source, timeoutMs, ...base } = options;
+  const { start, source, timeoutMs, ...base } = options;
   const store = options.store ?? memoryHeaderStore();
   const params = options.params ?? chainParams(options.network);
-  const wanted = resolveStart(options);
+  const wanted = resolveStart({ ...base, ...(start === undefined ? {} : { start }) });
   const stored = store.root();
   if (stored) {
     if (wanted && wanted.height < stored.height) {

@@ -14,7 +14,7 @@ import { GcsFilter } from './gcs-filter.js';
 import { ScanProgress } from './scan-progress.js';
 import { MAX_GETCFILTERS } from './serve-filters.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
-import { trackerFor, type WatchSourceOptions } from './watch-bip37.js';
+import { scannedBefore, trackerFor, type WatchSourceOptions } from './watch-bip37.js';
 
 /** Options of {@link watchBip158}. */
 export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
@@ -32,7 +32,9 @@ export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
 
 /**
  * Watch scripts through BIP157/158 compact filters: the filter headers are
- * synced from genesis and cross-checked between peers (a liar is found from
+ * synced from the header chain's root (genesis, or for a chain started at a
+ * checkpoint from the filter header below it that the peers agree on, see
+ * `anchorFilterHeaders`) and cross-checked between peers (a liar is found from
  * the block itself and disconnected), every filter from `from` on is
  * checked against its header before it is matched, and a block whose filter
  * matches is downloaded, checked against the header chain (hash and merkle
@@ -46,9 +48,9 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     const subs = new Subscription();
     const tracker = trackerFor(options);
     const scripts = tracker.watched;
+    let scanned = scannedBefore(options);
     const state = new FilterHeaderChain(options.filterHeaders);
     let clients = peers.map((p) => new FilterClient(p, options.timeoutMs));
-    let scanned = options.from === undefined ? chain.height : options.from - 1;
     const progress = new ScanProgress(scanned, options.onScanned);
     const requested = new Set<string>();
     const emit = (e: WalletEvent | undefined): void => {

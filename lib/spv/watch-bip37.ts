@@ -57,11 +57,11 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     const subs = new Subscription();
     const tracker = trackerFor(options);
     const scripts = tracker.watched;
+    let scanned = scannedBefore(options);
     const cache = new Map<string, Transaction>();
     const requested = new Set<string>();
     /** Merkleblocks whose matched transactions have not all arrived, oldest first. */
     const pending: { height: number; blockHash: string; total: number; waiting: Map<string, number>; got: Map<string, Transaction> }[] = [];
-    let scanned = options.from === undefined ? chain.height : options.from - 1;
     const progress = new ScanProgress(scanned, options.onScanned);
 
     const emit = (e: WalletEvent | undefined): void => {
@@ -173,6 +173,22 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     );
     return subs;
   });
+}
+
+/**
+ * The last height already scanned when a watch starts: the tip when it has
+ * no `from`, else the block before `from`.
+ * @throws RangeError when `from` lies below the chain's root (a chain started at a checkpoint above the birthday)
+ */
+export function scannedBefore(options: Pick<WatchSourceOptions, 'chain' | 'from'>): number {
+  const { chain, from } = options;
+  if (from === undefined) return chain.height;
+  if (from < chain.root.height) {
+    throw new RangeError(
+      `cannot scan from ${from}: the header chain starts at ${chain.root.height} (start it at a checkpoint at or below the birthday)`,
+    );
+  }
+  return from - 1;
 }
 
 /** The tracker a watch reports through: the caller's, with `scripts` added, or a new one. */

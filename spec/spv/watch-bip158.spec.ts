@@ -19,7 +19,9 @@ import {
   fileFilterHeaderStore,
   hashToHex,
   listenTcp,
+  memoryFilterHeaderStore,
   networks,
+  openHeaderChain,
   readBlock,
   serveCompactFilters,
   serveHeaders,
@@ -228,5 +230,73 @@ describe('watchBip158, rxbtc ↔ rxbtc over TCP on real regtest blocks', () => {
     expect(stored.height).toBe(chain.height);
     expect(hashToHex(stored.blockHashAt(111))).toBe(hashToHex(blockHash(blocks[111]!.header)));
     await listener.close();
+  });
+
+  describe('from a checkpoint', () => {
+    /** A chain started at block `height` of `blocks` through `peers`, synced to the tip. */
+    async function checkpointed(height: number, peers: Peer[]): Promise<HeaderChain> {
+      const start = { height, hash: hashToHex(blockHash(blocks[height]!.header)) };
+      const chain = await openHeaderChain({ network, start, source: peers });
+      for (const p of peers) syncHeaders(p, chain).subscribe({ error: () => undefined });
+      await eventually(() => chain.height === blocks.length - 1, within);
+      return chain;
+    }
+
+    it('filter headers start at the checkpoint: one getcfheaders from it, anchored on the agreed previous header', async () => {
+      const a = await server();
+      const b = await server();
+      const peers = [
+        createPeer(await connectTcp({ host: '127.0.0.1', port: a.listener.port }), { network, sentNonces: new MruSet(50) }),
+        createPeer(await connectTcp({ host: '127.0.0.1', port: b.listener.port }), { network, sentNonces: new MruSet(50) }),
+      ];
+      const chain = await checkpointed(105, peers);
+      const store = memoryFilterHeaderStore();
+      const found = await firstValueFrom(
+        watchBip158({ chain, source: peers, scripts: [watched], from: 105, filterHeaders: store }).pipe(timeout(within)),
+      );
+      expect([found.txid, found.height]).toEqual([paid, 111]);
+      // Each peer was asked from the checkpoint (the anchor), then the primary for the rest; nothing from genesis.
+      expect(Math.min(...a.cfheadersFrom, ...b.cfheadersFrom)).toBe(105);
+      const state = new FilterHeaderChain(store);
+      expect([state.rootHeight, hashToHex(state.blockHashAt(104))]).toEqual([104, hashToHex(blockHash(blocks[104]!.header))]);
+      // The anchor is the real filter header at 104 (the servers' own index says so).
+      expect(hashToHex(state.headerAt(104))).toBe(hashToHex(a.index.record(104)!.header));
+      for (const p of peers) p.disconnect();
+      await a.listener.close();
+      await b.listener.close();
+    });
+
+    it('peers disagreeing below the checkpoint: the first differing block is authenticated by its links down from the checkpoint, and the liar found', async () => {
+      const liar = await server(111);
+      const honest = await server();
+      const peers = [
+        createPeer(await connectTcp({ host: '127.0.0.1', port: liar.listener.port }), { network, sentNonces: new MruSet(50) }),
+        createPeer(await connectTcp({ host: '127.0.0.1', port: honest.listener.port }), { network, sentNonces: new MruSet(50) }),
+      ];
+      const chain = await checkpointed(113, peers);
+      const store = memoryFilterHeaderStore();
+      const scanned: number[] = [];
+      const events: WalletEvent[] = [];
+      watchBip158({
+        chain,
+        source: peers,
+        scripts: [watched],
+        from: 113,
+        filterHeaders: store,
+        onScanned: (h) => scanned.push(h),
+      }).subscribe({
+        next: (e) => events.push(e),
+        error: () => undefined,
+      });
+      const closed = await peers[0]!.closed;
+      expect((closed.error as CompactFilterError).code).toBe('lying-filter');
+      await eventually(() => scanned.at(-1) === chain.height, within);
+      expect(events).toEqual([]); // the payment at 111 is below the birthday
+      expect(hashToHex(new FilterHeaderChain(store).headerAt(112))).toBe(hashToHex(honest.index.record(112)!.header));
+      expect(peers[1]!.connected).toBe(true);
+      peers[1]!.disconnect();
+      await liar.listener.close();
+      await honest.listener.close();
+    });
   });
 });
