@@ -48,6 +48,64 @@ describe('rxbtc watch', () => {
     ).toBe(true);
   });
 
+  it('--checkpoint HEIGHT:HASH starts the chain at that block (bcoin gives its header), finds the payment above it', async () => {
+    const io = capture();
+    const hash = hashToHex(await regtest().blockHash(104));
+    let done: Promise<number> | undefined;
+    try {
+      done = runCli(
+        [
+          'watch',
+          `127.0.0.1:${regtest().port}`,
+          '--network',
+          'regtest',
+          '--address',
+          address,
+          '--from',
+          '105',
+          '--checkpoint',
+          `104:${hash}`,
+          '--json',
+        ],
+        io,
+      );
+      await io.until(/"event":"tx".*"height":106/);
+    } finally {
+      io.stop();
+    }
+    expect(await done).toBe(0);
+    const lines = io.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ event: 'checkpoint', height: 104, hash });
+  });
+
+  it('refuses a birthday below the checkpoint, and a malformed --checkpoint', async () => {
+    const io = capture();
+    const hash = hashToHex(await regtest().blockHash(104));
+    const code = await runCli(
+      [
+        'watch',
+        `127.0.0.1:${regtest().port}`,
+        '--network',
+        'regtest',
+        '--address',
+        address,
+        '--from',
+        '100',
+        '--checkpoint',
+        `104:${hash}`,
+        '--json',
+      ],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.lines.join('\n')).toMatch(/cannot scan from 100: the header chain starts at 104/);
+    expect(() => parseCli(['watch', '127.0.0.1', '--address', address, '--checkpoint', '104:abc'])).toThrow('HEIGHT:HASH');
+    expect(() => parseCli(['connect', '127.0.0.1', '--checkpoint', `1:${hash}`])).toThrow('--checkpoint is for headers and watch');
+    expect(parseCli(['headers', '127.0.0.1', '--checkpoint', `104:${hash.toUpperCase()}`])).toMatchObject({
+      checkpoint: { height: 104, hash },
+    });
+  });
+
   it('refuses bad arguments', () => {
     expect(() => parseCli(['watch', '127.0.0.1'])).toThrow('--address or --script');
     expect(() => parseCli(['watch', '127.0.0.1', '--script', 'zz'])).toThrow('hex');

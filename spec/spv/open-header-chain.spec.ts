@@ -43,13 +43,20 @@ beforeAll(async () => {
   for (let i = 1; i < headers.length; i += 2000) await served.add(headers.slice(i, i + 2000));
 });
 
+const opened: Peer[] = [];
+afterEach(() => {
+  for (const p of opened.splice(0)) p.disconnect('test over');
+});
+
 /** A client peer, and a server peer that serves `served` (or answers getheaders with `answer`). */
 function server(answer?: () => BlockHeader[]): Peer {
   const [a, b] = memoryPair();
   const remote = createPeer(b, { network, inbound: true, sentNonces: new MruSet(50) });
   if (answer) remote.on('getheaders').subscribe(() => remote.queue({ command: 'headers', headers: answer() }));
   else serveHeaders(remote, served);
-  return createPeer(a, { network, sentNonces: new MruSet(50) });
+  const client = createPeer(a, { network, sentNonces: new MruSet(50) });
+  opened.push(client, remote);
+  return client;
 }
 
 describe('openHeaderChain and fetchHeader', () => {
