@@ -6,3 +6,4 @@ export { MAX_FUTURE_BLOCK_TIME, MAX_TIMEWARP, MEDIAN_TIME_SPAN, permittedTransit
 export * from './header-store.js';
 export * from './file-header-store.js';
 export * from './header-chain.js';
+export * from './genesis-block.js';

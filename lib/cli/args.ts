@@ -14,8 +14,8 @@ Usage:
   rxbtc headers [HOST[:PORT]...] [--checkpoint HEIGHT:HASH] [--peers N] [--dns-seed] [--network NAME]
               [--datadir DIR] [--json]
   rxbtc watch [HOST[:PORT]...] --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
-              [--from HEIGHT] [--checkpoint HEIGHT:HASH] [--peers N] [--dns-seed] [--network NAME]
-              [--datadir DIR] [--json]
+              [--from HEIGHT] [--checkpoint HEIGHT:HASH] [--once] [--peers N] [--dns-seed]
+              [--network NAME] [--datadir DIR] [--json]
   rxbtc bridge --allow HOST:PORT... [--port PORT] [--host HOST] [--origin URL...] [--max-per-ip N] [--json]
   rxbtc --help | --version
 
@@ -63,6 +63,7 @@ Options:
   --from HEIGHT    rescan from this height (default 0; with --datadir, only for a new wallet
                    or new addresses); on mainnet, testnet4 and signet the chain starts at the
                    built-in checkpoint at or below it
+  --once           watch: exit once every block up to the peers' height is checked (a recovery)
   --checkpoint H:HASH  headers, watch: start a new chain at block HASH, height H (trusted; its header
                    is fetched from the peers and must hash to it)
   --json           JSON lines instead of text
@@ -149,6 +150,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         method: { type: 'string', default: 'auto' },
         from: { type: 'string' },
         checkpoint: { type: 'string' },
+        once: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         peers: { type: 'string' },
         allow: { type: 'string', multiple: true, default: [] },
@@ -170,6 +172,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const network = findNetwork(values.network);
   if (!network) throw new UsageError(`unknown network ${values.network}: use mainnet, testnet3, testnet4, signet or regtest`);
   const [command, target, ...rest] = positionals;
+  if (values.once && command !== 'watch') throw new UsageError('--once is for watch');
   if (values.checkpoint !== undefined && command !== 'headers' && command !== 'watch')
     throw new UsageError('--checkpoint is for headers and watch');
   const checkpoint = values.checkpoint === undefined ? undefined : parseCheckpoint(values.checkpoint);
@@ -250,6 +253,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         method: values.method as 'bip158' | 'bip37' | 'auto',
         from,
         checkpoint,
+        once: values.once,
       };
     }
     case undefined:

@@ -44,6 +44,8 @@ export interface WatchCommand {
   dnsSeed: boolean;
   /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
   checkpoint?: Checkpoint | undefined;
+  /** Exit once every block up to the height the peers announced is checked (`--once`). */
+  once?: boolean | undefined;
 }
 
 /** The stores of `watch --datadir`. */
@@ -123,7 +125,13 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     const opened = chain;
     announceStart(opened, out);
     const method = cmd.method === 'auto' ? undefined : cmd.method;
-    const onScanned = (height: number): void => void (checked = height);
+    // --once: done when the peers' announced height (their version's start height) is checked and the chain has nothing more.
+    const announced = (): number => Math.max(0, ...(pool ? pool.peers().map((m) => m.peer) : peers).map((p) => p.stats().startHeight));
+    let caughtUp: (() => void) | undefined;
+    const onScanned = (height: number): void => {
+      checked = height;
+      if (cmd.once && height >= opened.height && height >= announced()) caughtUp?.();
+    };
     const code = await new Promise<number>((resolve) => {
       const onResume = (r: WatchResume): void => {
         const where = r.checked ? `block ${r.checked.height} (${r.checked.hash}) was checked` : 'nothing was checked yet';
@@ -170,6 +178,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
         sub.unsubscribe();
         resolve(0);
       };
+      caughtUp = stop;
       onInterrupt(io, stop);
     });
     // Where a later run goes on without scanning again what this one checked.

@@ -19,12 +19,24 @@ export interface FilterRecord {
 }
 
 /**
+ * What `serveCompactFilters` serves from: filter records by height or block
+ * hash, and the blocks themselves. {@link FilterIndex} is one; a server
+ * holding its chain elsewhere (a database, flat files) can be another.
+ */
+export interface FilterSource {
+  /** The record at a height or of a block hash (wire order) on the best chain. */
+  record(heightOrHash: number | Uint8Array): FilterRecord | undefined;
+  /** A block, by hash (wire order). */
+  block(hash: Uint8Array): Block | undefined;
+}
+
+/**
  * Basic filters for a chain of full blocks you hold, from genesis on, so
  * rxbtc can serve BIP157 to itself (no BIP157 server runs on this machine).
  * It tracks the unspent outputs itself to know each input's previous
  * script; blocks must come in order. It keeps the blocks, for `getdata`.
  */
-export class FilterIndex {
+export class FilterIndex implements FilterSource {
   private readonly records: FilterRecord[] = [];
   private readonly byHash = new Map<string, FilterRecord>();
   private readonly blocks = new Map<string, Block>();

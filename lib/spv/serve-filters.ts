@@ -5,7 +5,7 @@ import type { GetCFCheckptMessage, GetCFHeadersMessage, GetCFiltersMessage } fro
 import type { Peer } from '../peer/peer.js';
 import { InvType } from '../wire/messages/inv.js';
 import { FilterType, MAX_CFHEADERS_PER_MESSAGE } from '../wire/messages/compact-filters.js';
-import type { FilterIndex } from './filter-index.js';
+import type { FilterSource } from './filter-index.js';
 
 /** Most filters one `getcfilters` may ask for (BIP157). */
 export const MAX_GETCFILTERS = 1000;
@@ -13,14 +13,14 @@ export const MAX_GETCFILTERS = 1000;
 export const CFCHECKPT_INTERVAL = 1000;
 
 /**
- * Serve BIP157 from a {@link FilterIndex}: `getcfcheckpt`, `getcfheaders`
+ * Serve BIP157 from a {@link FilterSource} (such as a `FilterIndex`): `getcfcheckpt`, `getcfheaders`
  * (up to 2,000), `getcfilters` (up to 1,000), and `getdata` for the blocks
  * the index holds. A request for an unknown stop block, a range that is
  * backwards or too long, or another filter type disconnects the peer, as
  * Bitcoin Core does. Advertise `ServiceFlag.CompactFilters` on the peer.
  * @returns a Subscription; unsubscribe to stop serving
  */
-export function serveCompactFilters(peer: Peer, index: FilterIndex): Subscription {
+export function serveCompactFilters(peer: Peer, index: FilterSource): Subscription {
   const subs = new Subscription();
   const stopOf = (filterType: number, stopHash: Uint8Array, command: string): number | undefined => {
     const stop = index.record(stopHash);
