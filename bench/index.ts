@@ -6,7 +6,7 @@
  * in a child process and all in one process; min/median/max per side and a
  * MET/MISS line per target. v2: BIP324 against v1 on the same streams. chain: header validation and sync. spv: BIP158
  * matching, bloom tests and merkle proofs against bcoin's golomb and bfilter. pool: cold start, memory per peer
- * with 125 held, event-loop lag under churn. bundle: min+gzip size of a browser bundle. scale: 1,000 peers on loopback (see scale.ts).
+ * with 125 held, event-loop lag under churn. recovery: a wallet recovered from its birthday over 900,000 synthetic blocks. bundle: min+gzip size of a browser bundle. scale: 1,000 peers on loopback (see scale.ts).
  */
 import { parseArgs } from 'node:util';
 import { calibrate, formatCalibration } from './calibrate.js';
@@ -16,10 +16,11 @@ import { runCodec, type CodecMode } from './codec/run.js';
 import { runPool } from './pool.js';
 import { runScale } from './scale.js';
 import { runSpv } from './spv.js';
+import { runRecovery } from './recovery.js';
 import { runState } from './state.js';
 import { runV2 } from './v2.js';
 
-const SECTIONS = ['codec', 'v2', 'chain', 'state', 'spv', 'pool', 'bundle', 'scale'] as const;
+const SECTIONS = ['codec', 'v2', 'chain', 'state', 'recovery', 'spv', 'pool', 'bundle', 'scale'] as const;
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -42,7 +43,7 @@ if (
   !(soakSeconds >= 0)
 ) {
   console.error(
-    'usage: npm run bench -- [--only codec,v2,chain,state,spv,pool,bundle,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
+    'usage: npm run bench -- [--only codec,v2,chain,state,recovery,spv,pool,bundle,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
   );
   process.exit(2);
 }
@@ -51,6 +52,7 @@ if (only.includes('codec')) await runCodec({ modes, rounds });
 if (only.includes('v2')) for (const { met, line } of await runV2(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('state')) for (const { met, line } of await runState(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+if (only.includes('recovery')) for (const { met, line } of await runRecovery(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('spv')) for (const { met, line } of runSpv(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('pool')) for (const { met, line } of await runPool(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('bundle'))

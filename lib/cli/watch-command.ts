@@ -3,6 +3,7 @@ import { connectPeer } from '../peer/connect-peer.js';
 import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../spv/address.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
 import type { FilterHeaderStore } from '../spv/filter-header-store.js';
@@ -56,6 +57,7 @@ interface WatchStores {
 
 /** `DIR/NETWORK-filter-headers.dat` and `DIR/NETWORK-wallet/`, beside the header chain. */
 function openStores(dir: string, network: Network): WatchStores {
+  mkdirSync(dir, { recursive: true });
   const filterHeaders = fileFilterHeaderStore(join(dir, `${network.name}-filter-headers.dat`));
   try {
     return { filterHeaders, wallet: fileWalletStore(join(dir, `${network.name}-wallet`)) };
@@ -130,7 +132,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     let caughtUp: (() => void) | undefined;
     const onScanned = (height: number): void => {
       checked = height;
-      if (cmd.once && height >= opened.height && height >= announced()) caughtUp?.();
+      if (cmd.once && height >= opened.height && height >= announced()) caughtUp?.(); // announced() only at the tip: stats() copies
     };
     const code = await new Promise<number>((resolve) => {
       const onResume = (r: WatchResume): void => {

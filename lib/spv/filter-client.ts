@@ -1,8 +1,8 @@
-import { filter, firstValueFrom, take, timeout, toArray } from 'rxjs';
+import { filter, firstValueFrom, timeout } from 'rxjs';
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { Peer } from '../peer/peer.js';
 import { blockHash } from '../wire/block-header.js';
-import { bytesEqual, hashToHex } from '../wire/hex.js';
+import { bytesEqual } from '../wire/hex.js';
 import type { Block } from '../wire/messages/block.js';
 import { FilterType } from '../wire/messages/compact-filters.js';
 import { InvType } from '../wire/messages/inv.js';
@@ -133,12 +133,16 @@ export class FilterClient {
 
   /** The filters of `blocks` (consecutive heights, ≤ 1,000), in order (`getcfilters`). */
   filters(blocks: readonly Pick<ChainEntry, 'hash' | 'height'>[]): Promise<Uint8Array[]> {
-    const wanted = new Map(blocks.map((b, i) => [hashToHex(b.hash), i]));
+    // Servers (Core, btcd, rxbtc) answer in height order: each cfilter must be the next block's, anything else is ignored.
+    const out: Uint8Array[] = [];
     const reply = firstValueFrom(
       this.peer.on('cfilter').pipe(
-        filter((m) => m.filterType === FilterType.Basic && wanted.has(hashToHex(m.blockHash))),
-        take(blocks.length),
-        toArray(),
+        filter((m) => {
+          const next = blocks[out.length];
+          if (m.filterType !== FilterType.Basic || !next || !bytesEqual(m.blockHash, next.hash)) return false;
+          out.push(m.filter);
+          return out.length === blocks.length;
+        }),
         timeout(this.timeoutMs),
       ),
     );
@@ -148,11 +152,7 @@ export class FilterClient {
       startHeight: blocks[0]!.height,
       stopHash: blocks[blocks.length - 1]!.hash,
     });
-    return this.ask(reply, 'cfilter').then((all) => {
-      const out = new Array<Uint8Array>(blocks.length);
-      for (const m of all) out[wanted.get(hashToHex(m.blockHash))!] = m.filter;
-      return out;
-    });
+    return this.ask(reply, 'cfilter').then(() => out);
   }
 
   /** A full block, checked to be the one asked for (its merkle root is checked by the caller). */

@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode } from '../wire/errors.js';
 import { ByteReader } from '../wire/reader.js';
 import { ByteWriter } from '../wire/writer.js';
-import { siphash24, sipKey, type SipKey } from './siphash.js';
+import { siphash24Into, sipKey, type SipKey } from './siphash.js';
 
 /** BIP158 basic filter: bits of the Golomb-Rice remainder. */
 export const BASIC_FILTER_P = 19;
@@ -20,21 +20,31 @@ const MAX_RANGE = 2 ** 52;
 function mulHigh64(hi: number, lo: number, f: number): number {
   const fh = Math.floor(f / 0x1_0000_0000);
   const fl = f - fh * 0x1_0000_0000;
-  const [h1, l1] = mul32(hi, fl);
-  const [h0] = mul32(lo, fl);
-  return h1 + hi * fh + Math.floor((l1 + h0 + lo * fh) / 0x1_0000_0000);
+  return mul32High(hi, fl) + hi * fh + Math.floor((mul32Low(hi, fl) + mul32High(lo, fl) + lo * fh) / 0x1_0000_0000);
 }
 
-/** The exact 64-bit product of two u32 as [high 32 bits, low 32 bits]. */
-function mul32(a: number, b: number): [number, number] {
+/*
+ * The two halves of the exact 64-bit product of two u32, each computed on
+ * its own: returning them as a pair allocated an array (and boxed numbers)
+ * per call, which across 100 scripts × 65,000 filters was most of what a
+ * wallet recovery allocated.
+ */
+
+/** High 32 bits of the product of two u32. */
+function mul32High(a: number, b: number): number {
   const a1 = a >>> 16;
   const a0 = a & 0xffff;
   const b1 = b >>> 16;
   const b0 = b & 0xffff;
   const mid = a0 * b1 + a1 * b0; // < 2^33
   const t = a0 * b0 + (mid % 0x1_0000) * 0x1_0000; // < 2^33
-  const lo = t % 0x1_0000_0000;
-  return [a1 * b1 + Math.floor(mid / 0x1_0000) + Math.floor(t / 0x1_0000_0000), lo];
+  return a1 * b1 + Math.floor(mid / 0x1_0000) + Math.floor(t / 0x1_0000_0000);
+}
+
+/** Low 32 bits of the product of two u32. */
+function mul32Low(a: number, b: number): number {
+  const mid = (a & 0xffff) * (b >>> 16) + (a >>> 16) * (b & 0xffff);
+  return ((a & 0xffff) * (b & 0xffff) + (mid % 0x1_0000) * 0x1_0000) % 0x1_0000_0000;
 }
 
 /** An MSB-first bit reader over the compressed set; throws `malformed` when the bits run out. */
@@ -212,9 +222,12 @@ export class GcsFilter {
   }
 }
 
+/** Where {@link hashToRange} has SipHash write its result (one buffer, reused: hashing runs to completion, never interleaved). */
+const sipOut = new Uint32Array(2);
+
 function hashToRange(key: SipKey, item: Uint8Array, f: number): number {
-  const [hi, lo] = siphash24(key, item);
-  return mulHigh64(hi, lo, f);
+  siphash24Into(key, item, sipOut);
+  return mulHigh64(sipOut[0]!, sipOut[1]!, f);
 }
 
 function latin1(b: Uint8Array): string {

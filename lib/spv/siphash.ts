@@ -23,6 +23,16 @@ function le32(b: Uint8Array, o: number): number {
  * @returns the 64-bit result as [high 32 bits, low 32 bits] (unsigned)
  */
 export function siphash24(key: SipKey, data: Uint8Array): [number, number] {
+  const out = new Uint32Array(2);
+  siphash24Into(key, data, out);
+  return [out[0]!, out[1]!];
+}
+
+/**
+ * SipHash-2-4 of `data` under `key` into `out` (high 32 bits at 0, low at
+ * 1), allocating nothing: for loops that hash millions of items.
+ */
+export function siphash24Into(key: SipKey, data: Uint8Array, out: Uint32Array): void {
   // The state lives in locals (v0..v3 as high/low u32 halves): module variables would box every store.
   let v0h = (key[1] ^ 0x736f6d65) >>> 0;
   let v0l = (key[0] ^ 0x70736575) >>> 0;
@@ -101,5 +111,6 @@ export function siphash24(key: SipKey, data: Uint8Array): [number, number] {
       v0l = (v0l ^ ml) >>> 0;
     }
   }
-  return [(v0h ^ v1h ^ v2h ^ v3h) >>> 0, (v0l ^ v1l ^ v2l ^ v3l) >>> 0];
+  out[0] = v0h ^ v1h ^ v2h ^ v3h;
+  out[1] = v0l ^ v1l ^ v2l ^ v3l;
 }

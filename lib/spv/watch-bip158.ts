@@ -12,7 +12,15 @@ import type { FilterHeaderStore } from './filter-header-store.js';
 import { syncFilterHeaders } from './filter-headers.js';
 import { GcsFilter } from './gcs-filter.js';
 import { ScanProgress } from './scan-progress.js';
-import { MAX_GETCFILTERS } from './serve-filters.js';
+import type { ChainEntry } from '../chain/chain-entry.js';
+
+/**
+ * Filters asked per `getcfilters` while scanning (BIP157 allows 1,000), the
+ * next batch asked while one is matched: small batches do not outlive a
+ * young-generation collection, so a long rescan does not fill the old
+ * generation with filters already matched.
+ */
+export const SCAN_BATCH = 200;
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { scannedBefore, trackerFor, type WatchSourceOptions } from './watch-bip37.js';
 
@@ -63,12 +71,20 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
       clients = await syncFilterHeaders(clients, chain, state);
       // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
       const top = Math.min(chain.height, state.height);
-      for (let start = scanned + 1; start <= top; start += MAX_GETCFILTERS) {
-        const entries = [];
-        for (let h = start; h <= Math.min(top, start + MAX_GETCFILTERS - 1); h++) entries.push(chain.header(h)!);
-        const client = clients[0];
-        if (!client) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
-        const filters = await client.filters(entries);
+      const client = clients[0];
+      if (!client && scanned < top) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
+      const request = (start: number): { entries: ChainEntry[]; filters: Promise<Uint8Array[]> } | undefined => {
+        if (start > top || !client) return undefined;
+        const entries: ChainEntry[] = [];
+        for (let h = start; h <= Math.min(top, start + SCAN_BATCH - 1); h++) entries.push(chain.header(h)!);
+        const filters = client.filters(entries);
+        filters.catch(() => undefined); // awaited below; a batch asked ahead may fail while this one is handled
+        return { entries, filters };
+      };
+      for (let batch = request(scanned + 1); batch && client;) {
+        const { entries } = batch;
+        const filters = await batch.filters;
+        batch = request(entries[entries.length - 1]!.height + 1); // the next one is on its way while this one is matched
         for (let i = 0; i < entries.length; i++) {
           const entry = entries[i]!;
           const bytes = filters[i]!;

@@ -210,8 +210,11 @@ function resumeStored(options: WatchOptions, store: WalletStore): Observable<Wal
     const wallet = new WalletState(store, begin, (e: unknown) => failure.error(e));
     const failed: Observable<never> = failure.asObservable();
     const onScanned = (height: number): void => {
-      const e = chain.header(height);
-      if (e) wallet.scanned({ height, hash: e.hashHex }, (at) => blocksBelow(chain, at));
+      const ref = (): BlockRef | undefined => {
+        const e = chain.header(height);
+        return e && { height, hash: e.hashHex };
+      };
+      wallet.scanned({ height, ref }, (at) => blocksBelow(chain, at));
       options.onScanned?.(height);
     };
     const events$: Observable<WalletEvent> = resumePoint(chain, wallet).pipe(

@@ -4,6 +4,14 @@ import type { BlockRef, WalletRecord } from './wallet-records.js';
 import type { WalletStore } from './wallet-store.js';
 import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
 
+/** A checked height whose block is looked up only when written (see {@link WalletState.scanned}). */
+export interface LazyBlockRef {
+  /** The height. */
+  height: number;
+  /** Its block on the best chain now, or undefined when there is none. */
+  ref: () => BlockRef | undefined;
+}
+
 /** What a watch asks of a stored wallet. */
 export interface WalletStart {
   /** The network's name; a store of another network is refused. */
@@ -47,7 +55,7 @@ export class WalletState {
   readonly restoredEvents: number;
   private readonly store: WalletStore;
   private writing: Promise<unknown> = Promise.resolve();
-  private pending: { at: BlockRef; below: (at: BlockRef) => BlockRef[] | undefined } | undefined;
+  private pending: { at: BlockRef | LazyBlockRef; below: (at: BlockRef) => BlockRef[] | undefined } | undefined;
   private lastChecked = { height: -1, at: 0 };
   private eventSinceChecked = false;
   /** Told when the store fails (the watch errors with it). */
@@ -148,9 +156,11 @@ export class WalletState {
    * Every block up to `at` is checked. `below` gives the blocks 1, 2, 4, …
    * below it on the best chain, or undefined when `at` has left it; it is
    * called only when a record is written (a pending record whose block has
-   * left the best chain is not written).
+   * left the best chain is not written). `at` may be a height with a way to
+   * look its block up, called only when a record is written: a scan tells
+   * every height, and most are never written.
    */
-  scanned(at: BlockRef, below: (at: BlockRef) => BlockRef[] | undefined): void {
+  scanned(at: BlockRef | LazyBlockRef, below: (at: BlockRef) => BlockRef[] | undefined): void {
     const now = Date.now();
     const due =
       this.eventSinceChecked ||
@@ -165,11 +175,12 @@ export class WalletState {
     const p = this.pending;
     this.pending = undefined;
     if (!p) return;
-    const below = p.below(p.at);
-    if (!below) return;
+    const at = 'ref' in p.at ? p.at.ref() : p.at;
+    const below = at && p.below(at);
+    if (!at || !below) return;
     this.eventSinceChecked = false;
-    this.lastChecked = { height: p.at.height, at: now };
-    this.enqueue([{ type: 'checked', height: p.at.height, hash: p.at.hash, below }]);
+    this.lastChecked = { height: at.height, at: now };
+    this.enqueue([{ type: 'checked', height: at.height, hash: at.hash, below }]);
   }
 
   /** Write what is pending (the last progress) and wait for every write. */

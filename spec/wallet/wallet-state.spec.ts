@@ -107,6 +107,21 @@ describe('WalletState', () => {
     expect(checked).toEqual([1, 1001, 'event', 1002]);
   });
 
+  it('a height told lazily is looked up only when its record is written (a scan tells every height)', async () => {
+    const store = memoryWalletStore();
+    const state = new WalletState(store, { network: 'regtest', scripts: [paid], from: 0 });
+    const looked: number[] = [];
+    const lazy = (height: number) => ({
+      height,
+      ref: () => (looked.push(height), { height, hash: height.toString(16).padStart(64, '0') }),
+    });
+    for (let h = 1; h <= 2500; h++) state.scanned(lazy(h), () => []);
+    await state.flush();
+    expect(looked).toEqual([1, 1001, 2001, 2500]); // the first, one per 1,000, and the last at flush
+    const written = store.load().flatMap((r) => (r.type === 'checked' ? [r.height] : []));
+    expect(written).toEqual([1, 1001, 2001, 2500]);
+  });
+
   it('a new script needs a birthday; another network is refused; a long log is compacted to what it says', async () => {
     const store = memoryWalletStore();
     expect(() => new WalletState(store, { network: 'regtest', scripts: [paid] })).toThrow('need a birthday');

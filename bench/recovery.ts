@@ -1,0 +1,162 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FromFilterServer, MinimumBytes } from './recovery/filter-server.js';
+import { BIRTHDAY, CHAIN_LENGTH, CHECKPOINT_HEIGHT, EARLY_PAYMENT, PAYMENT_HEIGHTS, walletScripts } from './recovery/wallet-chain.js';
+import { timedProcess } from './state/timed-process.js';
+
+const MB = 1024 * 1024;
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const spreadOf = (xs: number[]): [number, number, number] => {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[0]!, s[Math.floor(s.length / 2)]!, s[s.length - 1]!];
+};
+const show = (xs: number[], unit: string, digits = 0): string =>
+  spreadOf(xs)
+    .map((x) => fmt(x, digits))
+    .join(' / ') + ` ${unit}`;
+
+interface Server {
+  port: number;
+  checkpoint: string;
+  minimum: MinimumBytes;
+  /** Bytes sent over the next connection to close. */
+  nextClosed: () => Promise<number>;
+  close: () => void;
+}
+
+async function startServer(cache: string): Promise<Server> {
+  const child = fork(resolve(import.meta.dirname, 'recovery', 'filter-server.js'), [cache], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const closed: number[] = [];
+  let waiting: ((n: number) => void) | undefined;
+  const ready = await new Promise<Extract<FromFilterServer, { type: 'ready' }>>((done, fail) => {
+    child.on('message', (m: FromFilterServer) => {
+      if (m.type === 'ready') done(m);
+      else if (waiting) {
+        waiting(m.bytesSent);
+        waiting = undefined;
+      } else closed.push(m.bytesSent);
+    });
+    child.on('error', fail);
+    child.on('exit', (code) => fail(new Error(`the filter server exited (${code})`)));
+  });
+  return {
+    port: ready.port,
+    checkpoint: ready.checkpoint,
+    minimum: ready.minimum,
+    nextClosed: () => (closed.length > 0 ? Promise.resolve(closed.shift()!) : new Promise<number>((done) => (waiting = done))),
+    close: () => child.disconnect(),
+  };
+}
+
+/**
+ * Wallet recovery from a birthday: a synthetic regtest chain of 900,000
+ * coin-base-only blocks served by rxbtc's own BIP157 server in another
+ * process; `rxbtc watch --once --datadir` (a fresh one) with a wallet of 100 scripts, birthday
+ * 835,000, from a checkpoint just below it, in a process measured by
+ * /usr/bin/time (peak RSS) from spawn to exit. Checks that the 20 payments
+ * from the birthday are found and the one before it is not, and compares
+ * the bytes the server sent with the least the protocol needs.
+ */
+export async function runRecovery(rounds: number): Promise<{ met: boolean; line: string }[]> {
+  const server = await startServer(join(process.cwd(), '.bench-cache', `recovery-wallet-${CHAIN_LENGTH}.bin`));
+  const cli = resolve(import.meta.dirname, 'state', 'rxbtc-cli.js');
+  const args = [
+    cli,
+    'watch',
+    `127.0.0.1:${server.port}`,
+    '--network',
+    'regtest',
+    ...walletScripts().flatMap((s) => ['--script', Buffer.from(s).toString('hex')]),
+    '--from',
+    String(BIRTHDAY),
+    '--checkpoint',
+    `${CHECKPOINT_HEIGHT}:${server.checkpoint}`,
+    '--once',
+    '--json',
+  ];
+  const wall: number[] = [];
+  const rss: number[] = [];
+  const cappedRss: number[] = [];
+  const received: number[] = [];
+  let found = true;
+  const n = Math.max(3, Math.min(rounds, 5));
+  try {
+    for (let round = 0; round < n; round++) {
+      for (const capped of [false, true]) {
+        const dir = mkdtempSync(join(tmpdir(), 'rxbtc-recovery-bench-'));
+        try {
+          // Capped: the V8 heap limited as an embedder on a phone would (the live heap stays under 16 MB).
+          const flags = capped ? ['--max-old-space-size=32', '--max-semi-space-size=1'] : [];
+          const run = await timedProcess([...flags, ...args, '--datadir', dir]);
+          const lines = run.lines.map((l) => JSON.parse(l.text) as Record<string, unknown>);
+          const heights = lines.filter((l) => l['event'] === 'tx' && l['status'] === 'confirmed').map((l) => l['height'] as number);
+          const checked = lines.find((l) => l['event'] === 'checked');
+          if (run.code !== 0 || checked?.['height'] !== CHAIN_LENGTH)
+            throw new Error(`recovery failed: ${run.lines.map((l) => l.text).join('\n')}`);
+          found &&= heights.join() === PAYMENT_HEIGHTS.join() && !heights.includes(EARLY_PAYMENT);
+          const sent = await server.nextClosed();
+          if (capped) {
+            cappedRss.push(run.maxRss);
+            continue;
+          }
+          wall.push(run.ms);
+          rss.push(run.maxRss);
+          received.push(sent);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    server.close();
+  }
+  const m = server.minimum;
+  const least = m.headers + m.filterHeaders + m.filters + m.blocks;
+  console.log(
+    `\nwallet recovery — ${fmt(CHAIN_LENGTH)} synthetic blocks, rxbtc's BIP157 server in another process, 100 scripts, birthday ${fmt(BIRTHDAY)}, checkpoint ${fmt(CHECKPOINT_HEIGHT)}; ${n} rounds, min / median / max`,
+  );
+  console.table({
+    'rxbtc watch --once --datadir: spawn → exit': show(
+      wall.map((x) => x / 1000),
+      's',
+      2,
+    ),
+    'peak RSS of the recovering process': show(
+      rss.map((b) => b / MB),
+      'MB',
+      1,
+    ),
+    'peak RSS, V8 heap capped (--max-old-space-size=32 --max-semi-space-size=1)': show(
+      cappedRss.map((b) => b / MB),
+      'MB',
+      1,
+    ),
+    'bytes received': show(
+      received.map((b) => b / MB),
+      'MB',
+      2,
+    ),
+    'least the protocol needs (headers + filter headers from the checkpoint, filters from the birthday, the paid blocks)': `${fmt(least / MB, 2)} MB (${fmt(m.headers / MB, 2)} + ${fmt(m.filterHeaders / MB, 2)} + ${fmt(m.filters / MB, 2)} + ${fmt(m.blocks / 1024, 1)} KB)`,
+    'received / least': show(
+      received.map((b) => b / least),
+      '×',
+      3,
+    ),
+  });
+  const worst = (xs: number[]): number => spreadOf(xs)[2];
+  return [
+    { met: found, line: `every round found the 20 payments from the birthday and not the one before it: ${found ? 'yes' : 'no'}` },
+    {
+      met: worst(rss) <= 128 * MB,
+      line: `recovering process peak RSS ≤ 128 MB in every round (V8 defaults): ${fmt(worst(rss) / MB, 1)} MB`,
+    },
+    {
+      met: worst(cappedRss) <= 128 * MB,
+      line: `the same with the V8 heap capped as an embedder would: ${fmt(worst(cappedRss) / MB, 1)} MB`,
+    },
+  ];
+}

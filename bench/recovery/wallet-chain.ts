@@ -1,0 +1,156 @@
+/**
+ * The recovery bench's synthetic wallet chain: 900,000 regtest blocks, each
+ * a lone coinbase, paying OP_TRUE except at the heights where it pays one
+ * of a wallet's 100 scripts: 20 times from the birthday on, once between
+ * the checkpoint and the birthday. Everything is derived from the height,
+ * so the server regenerates any block on demand; the headers, filter hashes
+ * and filter headers (BIP158 basic filters) are computed once and cached.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  basicFilter,
+  chainParams,
+  encodeTransaction,
+  filterHash,
+  filterHeaderFromHash,
+  genesisBlock,
+  hashFromHex,
+  networks,
+  sha256,
+  sha256dKey,
+  txid,
+  type Block,
+  type Transaction,
+} from '../../lib/index.js';
+
+/** Blocks above genesis. */
+export const CHAIN_LENGTH = 900_000;
+/** The wallet's birthday: filters are needed from here. */
+export const BIRTHDAY = 835_000;
+/** The checkpoint the recovery starts from: the last block of a retarget period below the birthday (as rxbtc's built-in ones). */
+export const CHECKPOINT_HEIGHT = 414 * 2016 - 1; // 834,623
+/** The one payment before the birthday (after the checkpoint: its filter header is fetched, its filter must not be). */
+export const EARLY_PAYMENT = 834_800;
+/** The 20 payments from the birthday on. */
+export const PAYMENT_HEIGHTS: readonly number[] = Array.from({ length: 20 }, (_, k) => BIRTHDAY + 17 + k * 3_203);
+/** Scripts in the wallet. */
+export const WALLET_SIZE = 100;
+
+const T0 = 1_296_688_602;
+const BITS = 0x207fffff;
+const OP_TRUE = Uint8Array.of(0x51);
+/** Bytes per cached height: header, filter hash, filter header. */
+export const RECORD = 80 + 32 + 32;
+
+/** The wallet: P2WPKH scripts with key hashes derived from their index. */
+export function walletScripts(): Uint8Array[] {
+  return Array.from({ length: WALLET_SIZE }, (_, i) => {
+    const hash = sha256(new TextEncoder().encode(`rxbtc recovery bench key ${i}`)).subarray(0, 20);
+    return Uint8Array.from([0x00, 0x14, ...hash]);
+  });
+}
+
+const scripts = walletScripts();
+const paid = new Map<number, Uint8Array>([
+  [EARLY_PAYMENT, scripts[0]!],
+  ...PAYMENT_HEIGHTS.map((h, k): [number, Uint8Array] => [h, scripts[(k * 7 + 3) % WALLET_SIZE]!]),
+]);
+
+/** The coinbase of the block at `height`. */
+export function coinbaseAt(height: number): Transaction {
+  return {
+    version: 1,
+    inputs: [
+      {
+        txid: new Uint8Array(32),
+        vout: 0xffffffff,
+        script: Uint8Array.of(4, height & 0xff, (height >> 8) & 0xff, (height >> 16) & 0xff, height >>> 24),
+        sequence: 0xffffffff,
+        witness: [],
+      },
+    ],
+    outputs: [{ value: 5_000_000_000n, script: paid.get(height) ?? OP_TRUE }],
+    lockTime: 0,
+  };
+}
+
+/** Bytes of the block at `height` on the wire: header, count, the coinbase. */
+export const blockSize = (height: number): number => 80 + 1 + encodeTransaction(coinbaseAt(height)).length;
+
+/**
+ * Build the cache file (height 0 to {@link CHAIN_LENGTH}, {@link RECORD}
+ * bytes each) unless it exists; written under a temporary name and renamed.
+ * @returns the file's bytes
+ */
+export function walletChain(path: string): Buffer {
+  const size = (CHAIN_LENGTH + 1) * RECORD;
+  if (!existsSync(path) || statSync(path).size !== size) build(path);
+  return readFileSync(path);
+}
+
+function build(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  const chunk = Buffer.alloc(RECORD * 10_000);
+  let filled = 0;
+  const put = (header: Uint8Array, fh: Uint8Array, header2: Uint8Array): void => {
+    chunk.set(header, filled);
+    chunk.set(fh, filled + 80);
+    chunk.set(header2, filled + 112);
+    filled += RECORD;
+    if (filled === chunk.length) {
+      writeSync(fd, chunk, 0, filled);
+      filled = 0;
+    }
+  };
+  const genesis = genesisBlock(chainParams(networks.regtest));
+  const g = basicFilter(genesis, []).encoded;
+  let prevFilterHeader = filterHeaderFromHash(filterHash(g), new Uint8Array(32));
+  const genesisRaw = new Uint8Array(80);
+  {
+    const v = new DataView(genesisRaw.buffer);
+    v.setInt32(0, genesis.header.version, true);
+    genesisRaw.set(genesis.header.merkleRoot, 36);
+    v.setUint32(68, genesis.header.timestamp, true);
+    v.setUint32(72, genesis.header.bits, true);
+    v.setUint32(76, genesis.header.nonce, true);
+  }
+  put(genesisRaw, filterHash(g), prevFilterHeader);
+  const prev = hashFromHex(networks.regtest.genesisHash);
+  const raw = new Uint8Array(80);
+  const view = new DataView(raw.buffer);
+  for (let h = 1; h <= CHAIN_LENGTH; h++) {
+    const coinbase = coinbaseAt(h);
+    view.setInt32(0, 0x20000000, true);
+    raw.set(prev, 4);
+    raw.set(txid(coinbase), 36);
+    view.setUint32(68, T0 + h * 60, true);
+    view.setUint32(72, BITS, true);
+    let key: string;
+    for (let nonce = 0; ; nonce++) {
+      view.setUint32(76, nonce, true);
+      key = sha256dKey(raw);
+      if (key.charCodeAt(31) < 0x7f) break;
+    }
+    for (let b = 0; b < 32; b++) prev[b] = key.charCodeAt(b);
+    const block: Block = {
+      header: {
+        version: 0x20000000,
+        prevBlock: raw.slice(4, 36),
+        merkleRoot: raw.slice(36, 68),
+        timestamp: T0 + h * 60,
+        bits: BITS,
+        nonce: view.getUint32(76, true),
+      },
+      transactions: [coinbase],
+    };
+    const fh = filterHash(basicFilter(block, []).encoded);
+    prevFilterHeader = filterHeaderFromHash(fh, prevFilterHeader);
+    put(raw, fh, prevFilterHeader);
+  }
+  if (filled > 0) writeSync(fd, chunk, 0, filled);
+  closeSync(fd);
+  renameSync(tmp, path);
+}
