@@ -17,7 +17,14 @@ interface Claim {
 }
 
 /** Fetch one peer's filter hashes for `from`..`to`, chained on `previous`, and check its checkpoints against them. */
-async function claimOf(client: FilterClient, chain: HeaderChain, state: FilterHeaderChain, from: number, to: number): Promise<Claim> {
+async function claimOf(
+  client: FilterClient,
+  chain: HeaderChain,
+  state: FilterHeaderChain,
+  from: number,
+  to: number,
+  checkpointsOf: CheckpointsOf,
+): Promise<Claim> {
   const hashes: Uint8Array[] = [];
   const headers: Uint8Array[] = [];
   let prev = state.headerAt(from - 1);
@@ -40,7 +47,7 @@ async function claimOf(client: FilterClient, chain: HeaderChain, state: FilterHe
     }
   }
   if (to >= CFCHECKPT_INTERVAL) {
-    const checkpoints = await client.checkpoints(chain.header(to)!);
+    const checkpoints = await checkpointsOf(client, to);
     checkpoints.forEach((cp, i) => {
       const height = (i + 1) * CFCHECKPT_INTERVAL;
       const mine = height < from ? state.knownHeaderAt(height) : headers[height - from];
@@ -95,12 +102,13 @@ async function agrees(
   claim: Claim,
   from: number,
   to: number,
+  checkpointsOf: CheckpointsOf,
 ): Promise<boolean> {
   const headerAt = (h: number): Uint8Array | undefined => (h < from ? state.knownHeaderAt(h) : claim.headers[h - from]);
   if (to >= CFCHECKPT_INTERVAL) {
-    const checkpoints = await client.checkpoints(chain.header(to)!);
-    if (checkpoints.length !== Math.floor(to / CFCHECKPT_INTERVAL)) return false;
-    for (let i = 0; i < checkpoints.length; i++) {
+    const checkpoints = await checkpointsOf(client, to);
+    if (checkpoints.length < Math.floor(to / CFCHECKPT_INTERVAL)) return false;
+    for (let i = 0; i < Math.floor(to / CFCHECKPT_INTERVAL); i++) {
       const mine = headerAt((i + 1) * CFCHECKPT_INTERVAL);
       if (mine && !bytesEqual(checkpoints[i]!, mine)) return false;
     }
@@ -115,7 +123,7 @@ async function agrees(
 }
 
 /** Heights verified and stored per round of {@link syncFilterHeaders}: what a round holds in memory is bounded by it. */
-export const FILTER_HEADER_SEGMENT = 20_000;
+export const FILTER_HEADER_SEGMENT = 4_000; // small enough that a segment's arrays die young
 
 /**
  * Extend the verified filter headers to the chain's tip. Records for blocks
@@ -145,17 +153,33 @@ export async function syncFilterHeaders(
     throw new RangeError(`the filter headers start at ${state.rootHeight}, the header chain at genesis: they belong to different chains`);
   }
   await state.reconcile(chain);
+  // Each peer's cfcheckpt is asked once per sync (up to the tip), not once per segment.
+  const asked = new Map<FilterClient, Promise<Uint8Array[]>>();
+  const checkpointsOf: CheckpointsOf = (client, to) => {
+    const cached = asked.get(client);
+    const need = Math.floor(to / CFCHECKPT_INTERVAL);
+    const fresh = (): Promise<Uint8Array[]> => {
+      const p = client.checkpoints(chain.header(Math.max(to, chain.height))!);
+      asked.set(client, p);
+      return p;
+    };
+    return cached ? cached.then((list) => (list.length >= need ? list : fresh())) : fresh();
+  };
   while (state.height < chain.height) {
-    trusted = await syncSegment(trusted, chain, state, Math.min(chain.height, state.height + FILTER_HEADER_SEGMENT));
+    trusted = await syncSegment(trusted, chain, state, Math.min(chain.height, state.height + FILTER_HEADER_SEGMENT), checkpointsOf);
   }
   return trusted;
 }
+
+/** A peer's `cfcheckpt` covering at least height `to` (asked once, again only when the chain grew past it). */
+type CheckpointsOf = (client: FilterClient, to: number) => Promise<Uint8Array[]>;
 
 async function syncSegment(
   clients: readonly FilterClient[],
   chain: HeaderChain,
   state: FilterHeaderChain,
   to: number,
+  checkpointsOf: CheckpointsOf,
 ): Promise<FilterClient[]> {
   const from = state.height + 1;
   const blocks: Uint8Array[] = [];
@@ -169,8 +193,8 @@ async function syncSegment(
     if (!client.peer.connected) continue;
     try {
       const primary = claims[0];
-      if (primary && (await agrees(client, chain, state, primary, from, to))) agreeing.push(client);
-      else claims.push(await claimOf(client, chain, state, from, to));
+      if (primary && (await agrees(client, chain, state, primary, from, to, checkpointsOf))) agreeing.push(client);
+      else claims.push(await claimOf(client, chain, state, from, to, checkpointsOf));
     } catch (e) {
       if (!(e instanceof CompactFilterError)) throw e;
       refused.push(e);

@@ -132,10 +132,24 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     };
 
     const triggers = new Subject<void>();
+    // At most one scan waits behind the running one: a burst of tips (a header sync) becomes one more scan, not one each.
+    let waiting = false;
+    const kick = (): void => {
+      if (waiting) return;
+      waiting = true;
+      triggers.next();
+    };
     subs.add(
-      triggers.pipe(concatMap(() => scan())).subscribe({
-        error: (e: unknown) => subscriber.error(e),
-      }),
+      triggers
+        .pipe(
+          concatMap(() => {
+            waiting = false;
+            return scan();
+          }),
+        )
+        .subscribe({
+          error: (e: unknown) => subscriber.error(e),
+        }),
     );
     subs.add(
       chain.reorg$.subscribe((r) => {
@@ -145,7 +159,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         progress.rewind(r.forkHeight);
       }),
     );
-    subs.add(chain.tip$.pipe(skip(1)).subscribe(() => triggers.next()));
+    subs.add(chain.tip$.pipe(skip(1)).subscribe(kick));
     for (const peer of peers) {
       subs.add(
         peer.on('inv').subscribe((m) => {
@@ -162,10 +176,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         }),
       );
     }
-    void Promise.all(peers.map((p) => p.handshake)).then(
-      () => triggers.next(),
-      (e: unknown) => subscriber.error(e),
-    );
+    void Promise.all(peers.map((p) => p.handshake)).then(kick, (e: unknown) => subscriber.error(e));
     return subs;
   });
 }
