@@ -16,6 +16,14 @@ export interface StoredChain {
   index: Uint32Array;
 }
 
+/** Where a stored chain starts (see {@link HeaderStore.root}). */
+export interface StoredRoot {
+  /** Height of the first record. */
+  height: number;
+  /** Its 80-byte header. */
+  header: Uint8Array;
+}
+
 /**
  * Where a {@link HeaderChain} keeps its best chain: 80-byte headers by
  * position from the root, and the per-header index beside them. The chain
@@ -30,7 +38,7 @@ export interface HeaderStore {
   /** The stored chain, or undefined when empty. */
   load(): StoredChain | undefined;
   /** The root's height and 80-byte header without loading the chain (to learn where a stored chain starts), or undefined when empty. */
-  root(): { height: number; header: Uint8Array } | undefined;
+  root(): StoredRoot | undefined;
   /** `count` raw headers from position `index` (0 is the root), concatenated. */
   read(index: number, count: number): Uint8Array;
   /**

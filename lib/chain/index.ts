@@ -7,3 +7,4 @@ export * from './header-store.js';
 export * from './file-header-store.js';
 export * from './header-chain.js';
 export * from './genesis-block.js';
+export * from './indexed-db-header-store.js';

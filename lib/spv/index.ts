@@ -20,3 +20,4 @@ export * from './filter-header-chain.js';
 export * from './filter-headers.js';
 export * from './watch-bip158.js';
 export * from './watch.js';
+export * from './indexed-db-filter-header-store.js';

@@ -12,7 +12,13 @@ import type { PeerSet } from './peer-set.js';
  * hash the caller trusts, with its chain work when known), or the built-in
  * checkpoint at or below a wallet's birthday height.
  */
-export type ChainStart = 'genesis' | Checkpoint | { birthday: number };
+export type ChainStart = 'genesis' | Checkpoint | BirthdayStart;
+
+/** Start at the built-in checkpoint at or below a wallet's birthday (see `startCheckpoint`). */
+export interface BirthdayStart {
+  /** The height of the wallet's first transaction, or one below it. */
+  birthday: number;
+}
 
 /** Options of {@link openHeaderChain}. */
 export interface OpenHeaderChainOptions extends Omit<HeaderChainOptions, 'checkpoint'> {
