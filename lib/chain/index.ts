@@ -8,3 +8,4 @@ export * from './file-header-store.js';
 export * from './header-chain.js';
 export * from './genesis-block.js';
 export * from './indexed-db-header-store.js';
+export * from './start-checkpoints.js';

@@ -1,6 +1,5 @@
 import { hashFromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
-import { MAINNET_PERIOD_ENDS, SIGNET_PERIOD_ENDS, TESTNET4_PERIOD_ENDS } from './checkpoint-tables.js';
 
 /** A block hash a chain must have at a height (display hex). */
 export interface Checkpoint {
@@ -30,11 +29,7 @@ export interface ChainParams {
   enforceBip94: boolean;
   /** Heights from which versions below 2, 3 and 4 are refused (BIP34, BIP66, BIP65). */
   versionHeights: readonly [bip34: number, bip66: number, bip65: number];
-  /**
-   * Hard-coded checkpoints, ascending: a best chain must have these blocks
-   * at these heights, and a light client may start from one of them
-   * ({@link startCheckpoint}).
-   */
+  /** Hard-coded checkpoints, ascending: a best chain must have these blocks at these heights. */
   checkpoints: readonly Checkpoint[];
   /** Least total work an honest best chain has (Core's nMinimumChainWork); 0 to disable. */
   minimumChainWork: bigint;
@@ -85,17 +80,13 @@ const CORE_MAINNET_CHECKPOINTS: readonly Checkpoint[] = [
   { height: 830000, hash: '000000000000000000011d55599ed27d7efca05f5849b755319c89eb2cffbc1f' },
 ];
 
-/** Two lists in one, ascending by height. */
-const merged = (a: readonly Checkpoint[], b: readonly Checkpoint[]): readonly Checkpoint[] =>
-  [...a, ...b].sort((x, y) => x.height - y.height);
-
 const PARAMS: Record<string, ChainParams> = {
   mainnet: {
     ...base,
     powLimit: MAIN_POW_LIMIT,
     allowMinDifficultyBlocks: false,
     versionHeights: [227931, 363725, 388381],
-    checkpoints: merged(CORE_MAINNET_CHECKPOINTS, MAINNET_PERIOD_ENDS),
+    checkpoints: CORE_MAINNET_CHECKPOINTS,
     minimumChainWork: 0xdee8e2a309ad8a9820433c68n,
     genesis: { version: 1, merkleRoot: BITCOIN_MERKLE, timestamp: 1231006505, bits: 0x1d00ffff, nonce: 2083236893 },
   },
@@ -114,7 +105,7 @@ const PARAMS: Record<string, ChainParams> = {
     allowMinDifficultyBlocks: true,
     enforceBip94: true,
     versionHeights: [1, 1, 1],
-    checkpoints: TESTNET4_PERIOD_ENDS,
+    checkpoints: [],
     minimumChainWork: 0x34a4690fe592dc49c7cn,
     genesis: {
       version: 1,
@@ -129,7 +120,7 @@ const PARAMS: Record<string, ChainParams> = {
     powLimit: 0x377aen << 216n, // 0x00000377ae00…00
     allowMinDifficultyBlocks: false,
     versionHeights: [1, 1, 1],
-    checkpoints: SIGNET_PERIOD_ENDS,
+    checkpoints: [],
     minimumChainWork: 0xb463ea0a4b8n,
     genesis: { version: 1, merkleRoot: BITCOIN_MERKLE, timestamp: 1598918400, bits: 0x1e0377ae, nonce: 52613770 },
   },
@@ -159,20 +150,4 @@ export function chainParams(network: Network): ChainParams {
 /** A checkpoint's hash in wire order. */
 export function checkpointHash(c: Checkpoint): Uint8Array {
   return hashFromHex(c.hash);
-}
-
-/**
- * Where a wallet born at `birthday` can start: the highest built-in
- * checkpoint at or below it (among those of known chain work, on a network
- * that has such), or undefined when there is none (start from genesis).
- * On mainnet the start is never more than 8,063 blocks before the birthday
- * up to height 951,551 (see checkpoint-tables.ts for the source of each).
- */
-export function startCheckpoint(params: ChainParams, birthday: number): Checkpoint | undefined {
-  const withWork = params.checkpoints.some((c) => c.chainWork !== undefined);
-  let best: Checkpoint | undefined;
-  for (const c of params.checkpoints) {
-    if (c.height <= birthday && (!withWork || c.chainWork !== undefined)) best = c;
-  }
-  return best;
 }

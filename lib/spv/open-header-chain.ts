@@ -1,6 +1,7 @@
 import { createHeaderChain, type HeaderChain, type HeaderChainOptions } from '../chain/header-chain.js';
 import { memoryHeaderStore } from '../chain/header-store.js';
-import { chainParams, startCheckpoint, type Checkpoint } from '../chain/params.js';
+import { chainParams, type Checkpoint } from '../chain/params.js';
+import { startCheckpoint, startCheckpoints } from '../chain/start-checkpoints.js';
 import type { Peer } from '../peer/peer.js';
 import { sha256d } from '../wire/hash.js';
 import { hashToHex } from '../wire/hex.js';
@@ -31,10 +32,10 @@ export interface OpenHeaderChainOptions extends Omit<HeaderChainOptions, 'checkp
 }
 
 /** The checkpoint a start names, or undefined for genesis. */
-export function resolveStart(options: Pick<OpenHeaderChainOptions, 'network' | 'params' | 'start'>): Checkpoint | undefined {
+export function resolveStart(options: Pick<OpenHeaderChainOptions, 'network' | 'start'>): Checkpoint | undefined {
   const start = options.start ?? 'genesis';
   if (start === 'genesis') return undefined;
-  if ('birthday' in start) return startCheckpoint(options.params ?? chainParams(options.network), start.birthday);
+  if ('birthday' in start) return startCheckpoint(options.network, start.birthday);
   return start;
 }
 
@@ -76,7 +77,9 @@ export async function openHeaderChain(options: OpenHeaderChainOptions): Promise<
     }
     if (stored.height === 0) return createHeaderChain({ ...base, store });
     const hash = hashToHex(sha256d(stored.header));
-    const known = [...params.checkpoints, ...(wanted ? [wanted] : [])].find((c) => c.height === stored.height && c.hash === hash);
+    const known = [...startCheckpoints(options.network), ...params.checkpoints, ...(wanted ? [wanted] : [])].find(
+      (c) => c.height === stored.height && c.hash === hash,
+    );
     const chainWork = known?.chainWork;
     return createHeaderChain({
       ...base,

@@ -7,6 +7,7 @@ import {
   networks,
   readBlockHeader,
   startCheckpoint,
+  startCheckpoints,
   workOfTarget,
   type BlockHeader,
   type Checkpoint,
@@ -19,14 +20,15 @@ const raw = readData('headers-822528-830592.bin');
 const headers: BlockHeader[] = [];
 for (let off = 0; off < raw.length; off += 80) headers.push(readBlockHeader(new ByteReader(raw.subarray(off, off + 80))));
 const mainnet = chainParams(networks.mainnet);
-const at = (height: number): Checkpoint => mainnet.checkpoints.find((c) => c.height === height)!;
+const table = startCheckpoints(networks.mainnet);
+const at = (height: number): Checkpoint => table.find((c) => c.height === height)!;
 
 describe('built-in checkpoints', () => {
   it.each(['mainnet', 'testnet4', 'signet'] as const)('%s: ascending, one per height, period ends every 8,064 blocks', (name) => {
-    const list = chainParams(networks[name]).checkpoints;
+    const list = startCheckpoints(networks[name]);
     const heights = list.map((c) => c.height);
     expect(heights).toEqual([...new Set(heights)].sort((a, b) => a - b));
-    const ends = list.filter((c) => c.height % 2016 === 2015);
+    const ends = list;
     expect(ends.length).toBeGreaterThan(15);
     ends.forEach((c, i) => expect(c.height).toBe((i + 1) * 8064 - 1));
     // Each hash is a block hash of that network: 32 bytes at or under its proof-of-work limit.
@@ -36,7 +38,8 @@ describe('built-in checkpoints', () => {
   it('mainnet: the period ends the testdata headers reach are those blocks (822,527 as the first header’s parent)', () => {
     expect(at(822_527).hash).toBe(hashToHex(headers[0]!.prevBlock));
     expect(at(830_591).hash).toBe(hashToHex(headerHash(headers[830_591 - FIRST]!)));
-    expect(at(830_000).hash).toBe(hashToHex(headerHash(headers[830_000 - FIRST]!))); // Core's era checkpoint kept too
+    const core = mainnet.checkpoints.find((c) => c.height === 830_000)!; // a hard checkpoint, not a start
+    expect(core.hash).toBe(hashToHex(headerHash(headers[830_000 - FIRST]!)));
   });
 
   it('mainnet: the chain work between two period ends is the work of the real headers between them', async () => {
@@ -52,7 +55,8 @@ describe('built-in checkpoints', () => {
   });
 
   it("mainnet: the total work passes Bitcoin Core's nMinimumChainWork between 880,000 and its assumevalid block 912,683", () => {
-    const withWork = mainnet.checkpoints.filter((c) => c.chainWork !== undefined);
+    const withWork = table.filter((c) => c.chainWork !== undefined);
+    expect(withWork).toEqual(table); // every mainnet start has its work
     const first = withWork.find((c) => c.chainWork! >= mainnet.minimumChainWork)!;
     expect(first.height).toBeGreaterThan(880_000);
     expect(first.height).toBeLessThanOrEqual(912_683 + 8064);
@@ -60,12 +64,13 @@ describe('built-in checkpoints', () => {
     withWork.forEach((c, i) => i > 0 && expect(c.chainWork! > withWork[i - 1]!.chainWork!).toBe(true));
   });
 
-  it('a birthday starts at the highest checkpoint of known work at or below it, never more than 8,063 blocks early', () => {
-    expect(startCheckpoint(mainnet, 835_000)!.height).toBe(830_591); // not Core's 830,000: its work is not known
-    expect(startCheckpoint(mainnet, 830_591)!.height).toBe(830_591);
-    expect(startCheckpoint(mainnet, 8_062)).toBeUndefined(); // before the first: from genesis
-    for (let b = 8_063; b <= 951_551; b += 997) expect(b - startCheckpoint(mainnet, b)!.height).toBeLessThan(8064);
-    expect(startCheckpoint(chainParams(networks.testnet4), 50_000)!.height).toBe(48_383);
-    expect(startCheckpoint(chainParams(networks.regtest), 1_000)).toBeUndefined();
+  it('a birthday starts at the highest built-in checkpoint at or below it, never more than 8,063 blocks early', () => {
+    const m = networks.mainnet;
+    expect(startCheckpoint(m, 835_000)!.height).toBe(830_591);
+    expect(startCheckpoint(m, 830_591)!.height).toBe(830_591);
+    expect(startCheckpoint(m, 8_062)).toBeUndefined(); // before the first: from genesis
+    for (let b = 8_063; b <= 951_551; b += 997) expect(b - startCheckpoint(m, b)!.height).toBeLessThan(8064);
+    expect(startCheckpoint(networks.testnet4, 50_000)!.height).toBe(48_383);
+    expect(startCheckpoint(networks.regtest, 1_000)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import {
   ByteReader,
   ChainError,
   MruSet,
-  chainParams,
+  startCheckpoints,
   createHeaderChain,
   createPeer,
   decodeBits,
@@ -35,7 +35,7 @@ const raw = readData('headers-822528-830592.bin');
 const headers: BlockHeader[] = [];
 for (let off = 0; off < raw.length; off += 80) headers.push(readBlockHeader(new ByteReader(raw.subarray(off, off + 80))));
 const now = (): number => headers[headers.length - 1]!.timestamp + 86_400;
-const table = chainParams(network).checkpoints.find((c) => c.height === 830_591)!;
+const table = startCheckpoints(network).find((c) => c.height === 830_591)!;
 
 let served: HeaderChain;
 beforeAll(async () => {
