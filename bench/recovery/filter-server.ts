@@ -5,8 +5,9 @@
  * blocks and filters rebuilt from the height on demand.
  *
  * argv: CACHE_FILE. IPC: sends `{ type: 'ready', port, checkpoint, minimum }`
- * (the checkpoint's hash, the least bytes a recovery can receive), then
- * `{ type: 'closed', bytesSent }` for each connection that ends.
+ * (the checkpoint's hash, the least bytes a recovery can receive over v1
+ * and over v2), then `{ type: 'closed', bytesSent, transport }` for each
+ * connection that ends.
  */
 import {
   MruSet,
@@ -26,9 +27,14 @@ import { BIRTHDAY, CHAIN_LENGTH, CHECKPOINT_HEIGHT, PAYMENT_HEIGHTS, RECORD, blo
 
 /** Messages to the bench. */
 export type FromFilterServer =
-  { type: 'ready'; port: number; checkpoint: string; minimum: MinimumBytes } | { type: 'closed'; bytesSent: number };
+  | { type: 'ready'; port: number; checkpoint: string; minimum: Record<'v1' | 'v2', MinimumBytes> }
+  | { type: 'closed'; bytesSent: number; transport: 'v1' | 'v2' };
 
-/** The least a recovery from the checkpoint receives, by kind (payloads with their 24-byte message headers). */
+/**
+ * The least a recovery from the checkpoint receives, by kind: payloads with
+ * their framing (v1: a 24-byte header; v2: 3 bytes of length, 1 of short
+ * command id, 16 of tag).
+ */
 export interface MinimumBytes {
   headers: number;
   filterHeaders: number;
@@ -71,18 +77,19 @@ const source: FilterSource = {
 
 const varint = (n: number): number => (n < 0xfd ? 1 : n <= 0xffff ? 3 : 5);
 const span = CHAIN_LENGTH - CHECKPOINT_HEIGHT;
-const messages = (n: number, per: number): number => Math.ceil(n / per) * 24;
-let filters = 0;
+let filterPayloads = 0;
 for (let h = BIRTHDAY; h <= CHAIN_LENGTH; h++) {
   const f = filterAt(h).length;
-  filters += 24 + 1 + 32 + varint(f) + f;
+  filterPayloads += 1 + 32 + varint(f) + f;
 }
-const minimum: MinimumBytes = {
-  headers: 24 + 1 + 81 + span * 81 + messages(span, 2000) + Math.ceil(span / 2000) * 3,
-  filterHeaders: span * 32 + Math.ceil(span / 2000) * (24 + 1 + 32 + 32 + 3),
-  filters,
-  blocks: PAYMENT_HEIGHTS.reduce((s, h) => s + 24 + blockSize(h), 0),
-};
+const filterCount = CHAIN_LENGTH - BIRTHDAY + 1;
+const leastWith = (frame: number): MinimumBytes => ({
+  headers: frame + 1 + 81 + span * 81 + Math.ceil(span / 2000) * (frame + 3),
+  filterHeaders: span * 32 + Math.ceil(span / 2000) * (frame + 1 + 32 + 32 + 3),
+  filters: filterPayloads + filterCount * frame,
+  blocks: PAYMENT_HEIGHTS.reduce((sum, h) => sum + frame + blockSize(h), 0),
+});
+const minimum = { v1: leastWith(24), v2: leastWith(3 + 1 + 16) };
 
 const send = (m: FromFilterServer): void => void process.send?.(m);
 const listener = await listenTcp({ host: '127.0.0.1', port: 0 });
@@ -98,7 +105,7 @@ listener.connections$.subscribe((c) => {
   peer.handshake.catch(() => undefined);
   serveHeaders(peer, chain);
   serveCompactFilters(peer, source);
-  void peer.closed.then(() => send({ type: 'closed', bytesSent: peer.stats().bytesSent }));
+  void peer.closed.then(() => send({ type: 'closed', bytesSent: peer.stats().bytesSent, transport: peer.stats().transport }));
 });
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready', port: listener.port, checkpoint: chain.header(CHECKPOINT_HEIGHT)!.hashHex, minimum });
