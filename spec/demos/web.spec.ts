@@ -145,6 +145,40 @@ describeWithChromium('npm run web: the dashboard in headless Chromium', () => {
     expect(await text('balance')).toBe(before);
   });
 
+  it('a reload resumes from IndexedDB: stored payments shown at once, only new headers asked, a payment made meanwhile found', async () => {
+    await until('scanned', new RegExp(`^every block to ${dashboard.regtest.height}$`));
+    await until('scanned-158', new RegExp(`^every block to ${dashboard.regtest.height}$`));
+    const before = dashboard.regtest.height;
+    const paidBefore = await page.locator('#payments li').count();
+    expect(paidBefore).toBeGreaterThanOrEqual(3);
+    const script = addressToScript(dashboard.config.address, networks.regtest);
+    const reloading = page.reload(); // while the page reloads: pay the address and mine it
+    const txid = Buffer.from(await dashboard.regtest.pay([{ script, value: 30_000 }]))
+      .reverse()
+      .toString('hex');
+    await dashboard.regtest.mine(1);
+    await reloading;
+    // From the store, before any peer could have answered a rescan: the chain's height and the payments seen.
+    await until('stored', /^resumed at \d+ from IndexedDB$/);
+    expect(Number(/resumed at (\d+)/.exec(await text('stored'))![1])).toBeGreaterThanOrEqual(before);
+    await page
+      .locator('#payments li')
+      .nth(paidBefore - 1)
+      .waitFor({ timeout: 5_000 });
+    // The payment made during the reload, found by both methods.
+    await page.locator(`#payments li[data-key="${txid}"]`).getByText('confirmed').waitFor({ timeout: 30_000 });
+    await page.locator(`#payments-158 li[data-key="${txid}"]`).getByText('confirmed').waitFor({ timeout: 30_000 });
+    await until('balance', /^0\.00250000 BTC$/);
+    await until('balance-158', /^0\.00250000 BTC$/);
+    // No rescan and no header sync from genesis: every headers message since the reload holds at most the new block,
+    // and the bloom wallet checked only what came after its stored progress.
+    const headerCounts = (await page.locator('#timeline li', { hasText: / headers$/ }).allInnerTexts()).map((t) =>
+      Number(/(\d+) headers$/.exec(t)![1]),
+    );
+    expect(Math.max(0, ...headerCounts)).toBeLessThanOrEqual(1);
+    expect(Number(/(?:^| · )merkleblock (\d+)/.exec(await text('counts'))?.[1] ?? 0)).toBeLessThanOrEqual(2);
+  });
+
   it('logged no page error', () => {
     expect(errors).toEqual([]);
   });

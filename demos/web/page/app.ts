@@ -9,6 +9,9 @@
  * - filters: an rxbtc node over BIP324 (v2, encrypted in this page);
  *   watches the same address with BIP157/158 compact filters against a
  *   second header chain verified from that peer's own headers.
+ * Everything verified is kept in IndexedDB (both header chains, the filter
+ * headers, both wallets): a reload goes on from there, asking only for what
+ * is new, and shows the stored payments without a rescan.
  * Bundled by esbuild from `lib/browser.ts`.
  */
 import { Observable, defer, filter, ignoreElements, merge, mergeMap, retry, switchMap, tap, throttleTime, timer } from 'rxjs';
@@ -19,6 +22,9 @@ import {
   bytesEqual,
   createHeaderChain,
   hashToHex,
+  openIndexedDbFilterHeaderStore,
+  openIndexedDbHeaderStore,
+  openIndexedDbWalletStore,
   merkleRoot,
   networks,
   peer$,
@@ -29,8 +35,11 @@ import {
   watch,
   type Message,
   type Peer,
+  type FilterHeaderStore,
+  type HeaderChain,
   type Transaction,
   type WalletEvent,
+  type WalletStore,
 } from '../../../lib/browser.js';
 import type { DashboardConfig } from './config.js';
 
@@ -109,7 +118,7 @@ function timeline(role: string, m: Message): void {
 }
 
 /** The chain peer: handshake, stats, header sync, blocks and transactions as the node announces them. */
-function chainPeer(peer: Peer, chain: ReturnType<typeof createHeaderChain>): Observable<never> {
+function chainPeer(peer: Peer, chain: HeaderChain): Observable<never> {
   let synced = false;
   const started = performance.now(); // peer$ emits the peer once handshaken: the sync starts now
   const handshake$ = defer(() => peer.handshake).pipe(
@@ -199,33 +208,32 @@ function paymentsView(suffix: string): (e: WalletEvent) => void {
 }
 
 /**
- * A wallet for the life of the page, across the sessions of its peer: what it
- * was paid, and the first block no session has checked yet, where the next
- * session's watch starts (the birthday at first).
+ * A wallet kept in IndexedDB: what it was paid (shown at once from the
+ * store on load), and how far every block was checked, where each session's
+ * watch goes on (the birthday the first time).
  */
 interface Wallet {
   /** Renders an event into the page. */
   readonly view: (e: WalletEvent) => void;
-  /** `from` and `onScanned` for the next session's `watch`. */
-  resume(): { from: number; onScanned: (height: number) => void };
+  /** `store`, `from` and `onScanned` for the next session's `watch`. */
+  resume(): { store: WalletStore; from: number; onScanned: (height: number) => void };
 }
 
-function wallet(suffix: string, birthday: number): Wallet {
-  let next = birthday;
+function wallet(suffix: string, birthday: number, store: WalletStore): Wallet {
+  const view = paymentsView(suffix);
+  for (const r of store.load()) if (r.type === 'event') view(r.event); // the stored history, before any peer answers
   return {
-    view: paymentsView(suffix),
+    view,
     resume: () => ({
-      from: next,
-      onScanned: (height) => {
-        next = height + 1;
-        show(`scanned${suffix}`, `every block to ${height}`);
-      },
+      store,
+      from: birthday,
+      onScanned: (height) => show(`scanned${suffix}`, `every block to ${height}`),
     }),
   };
 }
 
 /** The bloom peer: watch the address with BIP37 against the chain peer's verified chain. */
-function bloomPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof createHeaderChain>, w: Wallet): Observable<never> {
+function bloomPeer(peer: Peer, config: DashboardConfig, chain: HeaderChain, w: Wallet): Observable<never> {
   const ready$ = defer(() => peer.handshake).pipe(tap(() => status('bloom', `watching (${peer.stats().transport})`, true)));
   const scripts = [addressToScript(config.address, network)];
   const events$ = watch({ chain, source: peer, scripts, method: 'bip37', syncChain: false, ...w.resume() });
@@ -237,8 +245,13 @@ function bloomPeer(peer: Peer, config: DashboardConfig, chain: ReturnType<typeof
  * verified from this peer (`watch` does it), so a filter is never asked for
  * a block this peer has not announced yet.
  */
-function filtersPeer(peer: Peer, config: DashboardConfig, w: Wallet): Observable<never> {
-  const chain = createHeaderChain({ network });
+function filtersPeer(
+  peer: Peer,
+  config: DashboardConfig,
+  chain: HeaderChain,
+  filterHeaders: FilterHeaderStore,
+  w: Wallet,
+): Observable<never> {
   const ready$ = defer(() => peer.handshake).pipe(
     tap(({ remote }) => {
       const { transport, sessionId } = peer.stats();
@@ -249,7 +262,7 @@ function filtersPeer(peer: Peer, config: DashboardConfig, w: Wallet): Observable
     }),
   );
   const scripts = [addressToScript(config.address, network)];
-  const events$ = watch({ chain, source: peer, scripts, method: 'bip158', ...w.resume() });
+  const events$ = watch({ chain, source: peer, scripts, method: 'bip158', filterHeaders, ...w.resume() });
   return merge(ready$, events$.pipe(tap(w.view)), peer.messages$.pipe(tap((m) => timeline('filters', m)))).pipe(ignoreElements());
 }
 
@@ -258,9 +271,20 @@ async function main(): Promise<void> {
   const urlOf = (target: string): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${target}`;
   show('via', urlOf(config.target));
   show('watch-address', config.address);
-  const chain = createHeaderChain({ network }); // one verified chain for the page's life, across reconnects
-  const bloomWallet = wallet('', config.birthday); // and one wallet per method: a new session goes on where the last stopped
-  const filterWallet = wallet('-158', config.birthday);
+  // Kept in IndexedDB: a full quota or a tab holding an older version is a StoreError, shown in the status line.
+  const name = (what: string): string => `rxbtc-dashboard-${network.name}-${what}`;
+  const [chainStore, chain158Store, filterHeaders, wallet37, wallet158] = await Promise.all([
+    openIndexedDbHeaderStore(name('headers')),
+    openIndexedDbHeaderStore(name('headers-158')),
+    openIndexedDbFilterHeaderStore(name('filter-headers')),
+    openIndexedDbWalletStore(name('wallet-bip37')),
+    openIndexedDbWalletStore(name('wallet-bip158')),
+  ]);
+  const chain = createHeaderChain({ network, store: chainStore }); // one verified chain for the page's life, across reconnects
+  const chain158 = createHeaderChain({ network, store: chain158Store });
+  show('stored', chain.height > 0 ? `resumed at ${chain.height} from IndexedDB` : 'nothing yet (IndexedDB)');
+  const bloomWallet = wallet('', config.birthday, wallet37); // and one wallet per method: a new session goes on where the last stopped
+  const filterWallet = wallet('-158', config.birthday, wallet158);
   chain.tip$.pipe(throttleTime(50, undefined, { leading: true, trailing: true })).subscribe((tip) => {
     show('tip-height', String(tip.height));
     show('tip-hash', hashToHex(tip.hash));
@@ -281,7 +305,7 @@ async function main(): Promise<void> {
   merge(
     session('chain', config.target, (peer) => chainPeer(peer, chain)),
     session('bloom', config.target, (peer) => bloomPeer(peer, config, chain, bloomWallet)),
-    session('filters', config.filterTarget, (peer) => filtersPeer(peer, config, filterWallet)),
+    session('filters', config.filterTarget, (peer) => filtersPeer(peer, config, chain158, filterHeaders, filterWallet)),
   ).subscribe();
 }
 
