@@ -5,17 +5,9 @@ import { join, resolve } from 'node:path';
 import type { FromFilterServer, MinimumBytes } from './recovery/filter-server.js';
 import { BIRTHDAY, CHAIN_LENGTH, CHECKPOINT_HEIGHT, EARLY_PAYMENT, PAYMENT_HEIGHTS, walletScripts } from './recovery/wallet-chain.js';
 import { timedProcess } from './state/timed-process.js';
+import { fmt, show, spreadOf } from './spread.js';
 
 const MB = 1024 * 1024;
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const spreadOf = (xs: number[]): [number, number, number] => {
-  const s = [...xs].sort((a, b) => a - b);
-  return [s[0]!, s[Math.floor(s.length / 2)]!, s[s.length - 1]!];
-};
-const show = (xs: number[], unit: string, digits = 0): string =>
-  spreadOf(xs)
-    .map((x) => fmt(x, digits))
-    .join(' / ') + ` ${unit}`;
 
 /** A connection the server saw end. */
 interface Closed {

@@ -6,6 +6,7 @@ import type { FromHeaderServer, ToHeaderServer } from './state/header-server.js'
 import type { OpenChainReport } from './state/open-chain.js';
 import { syntheticHeaders } from './state/synthetic-chain.js';
 import { timedProcess } from './state/timed-process.js';
+import { fmt, show, spreadOf } from './spread.js';
 
 /** Headers synced from scratch. */
 const SYNCED = 900_000;
@@ -14,15 +15,6 @@ const GROWN = 901_000;
 const MB = 1024 * 1024;
 
 const here = (f: string): string => resolve(import.meta.dirname, 'state', f);
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const spreadOf = (xs: number[]): [number, number, number] => {
-  const s = [...xs].sort((a, b) => a - b);
-  return [s[0]!, s[Math.floor(s.length / 2)]!, s[s.length - 1]!];
-};
-const show = (xs: number[], unit: string, digits = 0): string =>
-  spreadOf(xs)
-    .map((x) => fmt(x, digits))
-    .join(' / ') + ` ${unit}`;
 
 interface HeaderServer {
   port: number;

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import {
   basicFilter,
   chainParams,
+  encodeBlockHeader,
   encodeTransaction,
   filterHash,
   filterHeaderFromHash,
@@ -108,15 +109,7 @@ function build(path: string): void {
   const genesis = genesisBlock(chainParams(networks.regtest));
   const g = basicFilter(genesis, []).encoded;
   let prevFilterHeader = filterHeaderFromHash(filterHash(g), new Uint8Array(32));
-  const genesisRaw = new Uint8Array(80);
-  {
-    const v = new DataView(genesisRaw.buffer);
-    v.setInt32(0, genesis.header.version, true);
-    genesisRaw.set(genesis.header.merkleRoot, 36);
-    v.setUint32(68, genesis.header.timestamp, true);
-    v.setUint32(72, genesis.header.bits, true);
-    v.setUint32(76, genesis.header.nonce, true);
-  }
+  const genesisRaw = encodeBlockHeader(genesis.header);
   put(genesisRaw, filterHash(g), prevFilterHeader);
   const prev = hashFromHex(networks.regtest.genesisHash);
   const raw = new Uint8Array(80);

@@ -1,7 +1,8 @@
 import type { Block } from '../wire/messages/block.js';
-import { fromHex, hashFromHex, hashToHex } from '../wire/hex.js';
+import { fromHex, hashToHex } from '../wire/hex.js';
 import { txid, type Transaction } from '../wire/transaction.js';
 import type { ChainParams } from './params.js';
+import { genesisHeader } from './raw-header.js';
 
 /** The genesis coinbase's input script: the bits, then "The Times 03/Jan/2009 Chancellor on brink of second bailout for banks". */
 const GENESIS_SCRIPT_SIG =
@@ -25,16 +26,8 @@ export function genesisBlock(params: ChainParams): Block {
   };
   const root = txid(coinbase);
   if (hashToHex(root) !== params.genesis.merkleRoot) throw new RangeError('this network’s genesis coinbase is not Bitcoin’s');
-  const g = params.genesis;
   return {
-    header: {
-      version: g.version,
-      prevBlock: new Uint8Array(32),
-      merkleRoot: hashFromHex(g.merkleRoot),
-      timestamp: g.timestamp,
-      bits: g.bits,
-      nonce: g.nonce,
-    },
+    header: genesisHeader(params),
     transactions: [coinbase],
   };
 }

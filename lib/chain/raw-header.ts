@@ -43,17 +43,22 @@ export function rawOf(h: BlockHeader | Uint8Array): Uint8Array {
   return out;
 }
 
-/** The raw genesis header of a network's rules. */
-export function genesisRaw(params: ChainParams): Uint8Array {
+/** The genesis header of a network's rules, decoded. */
+export function genesisHeader(params: ChainParams): BlockHeader {
   const g = params.genesis;
-  return rawOf({
+  return {
     version: g.version,
     prevBlock: new Uint8Array(32),
     merkleRoot: hashFromHex(g.merkleRoot),
     timestamp: g.timestamp,
     bits: g.bits,
     nonce: g.nonce,
-  });
+  };
+}
+
+/** The raw genesis header of a network's rules. */
+export function genesisRaw(params: ChainParams): Uint8Array {
+  return rawOf(genesisHeader(params));
 }
 
 /** A little-endian unsigned 32-bit number at `o`. */

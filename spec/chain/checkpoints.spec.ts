@@ -1,24 +1,19 @@
 import {
-  ByteReader,
   chainParams,
   createHeaderChain,
   decodeBits,
   hashToHex,
   networks,
-  readBlockHeader,
   startCheckpoint,
   startCheckpoints,
   workOfTarget,
-  type BlockHeader,
   type Checkpoint,
 } from '../../lib/index.js';
-import { readData } from '../helpers/data.js';
+import { MAINNET_FIRST, mainnetHeaders } from '../helpers/mainnet-headers.js';
 import { headerHash } from '../helpers/mine.js';
 
-const FIRST = 822_528;
-const raw = readData('headers-822528-830592.bin');
-const headers: BlockHeader[] = [];
-for (let off = 0; off < raw.length; off += 80) headers.push(readBlockHeader(new ByteReader(raw.subarray(off, off + 80))));
+const FIRST = MAINNET_FIRST;
+const headers = mainnetHeaders;
 const mainnet = chainParams(networks.mainnet);
 const table = startCheckpoints(networks.mainnet);
 const at = (height: number): Checkpoint => table.find((c) => c.height === height)!;

@@ -1,21 +1,11 @@
-import {
-  ByteReader,
-  createHeaderChain,
-  hashToHex,
-  networks,
-  readBlock,
-  readBlockFile,
-  readBlockHeader,
-  type BlockHeader,
-} from '../../lib/index.js';
+import { ByteReader, createHeaderChain, hashToHex, networks, readBlock, readBlockFile, type BlockHeader } from '../../lib/index.js';
 import { readData } from '../helpers/data.js';
+import { MAINNET_FIRST, mainnetHeaders } from '../helpers/mainnet-headers.js';
 import { rejection } from '../helpers/chain-error.js';
 import { headerHash } from '../helpers/mine.js';
 
-const FIRST = 822_528;
-const raw = readData('headers-822528-830592.bin');
-const headers: BlockHeader[] = [];
-for (let off = 0; off < raw.length; off += 80) headers.push(readBlockHeader(new ByteReader(raw.subarray(off, off + 80))));
+const FIRST = MAINNET_FIRST;
+const headers = mainnetHeaders;
 /** A clock a day after the last header, so the future-time rule is not in the way. */
 const afterLast = (): number => headers[headers.length - 1]!.timestamp + 86_400;
 

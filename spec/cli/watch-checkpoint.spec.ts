@@ -1,21 +1,18 @@
 import {
-  ByteReader,
   MruSet,
   ServiceFlag,
   createHeaderChain,
   createPeer,
   listenTcp,
   networks,
-  readBlockHeader,
   serveHeaders,
   startCheckpoint,
-  type BlockHeader,
   type HeaderChain,
   type Listener,
 } from '../../lib/index.js';
 import { runCli } from '../../lib/cli/main.js';
 import { capture } from '../helpers/cli-io.js';
-import { readData } from '../helpers/data.js';
+import { MAINNET_FIRST, mainnetHeaders } from '../helpers/mainnet-headers.js';
 
 /*
  * `rxbtc watch --from H` on mainnet starts at the built-in checkpoint at or below H by itself, against an rxbtc server
@@ -24,10 +21,8 @@ import { readData } from '../helpers/data.js';
  * checkpoint's known work is in force.
  */
 const network = networks.mainnet;
-const FIRST = 822_528;
-const raw = readData('headers-822528-830592.bin');
-const headers: BlockHeader[] = [];
-for (let off = 0; off < raw.length; off += 80) headers.push(readBlockHeader(new ByteReader(raw.subarray(off, off + 80))));
+const FIRST = MAINNET_FIRST;
+const headers = mainnetHeaders;
 
 let served: HeaderChain;
 let listener: Listener;

@@ -10,6 +10,21 @@ const regtest = useRegtestNode({ blocks: 105 });
 const script = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
 const address = scriptToAddress(script, networks.regtest)!;
 
+/** `rxbtc watch` of the address from `from`, its chain started at block 104 (`hash`). */
+const watchFromCheckpoint = (from: number, hash: string): string[] => [
+  'watch',
+  `127.0.0.1:${regtest().port}`,
+  '--network',
+  'regtest',
+  '--address',
+  address,
+  '--from',
+  String(from),
+  '--checkpoint',
+  `104:${hash}`,
+  '--json',
+];
+
 describe('rxbtc watch', () => {
   it('prints a JSON line when bcoin pays the address (mempool), and one when it confirms, at the right height', async () => {
     const io = capture();
@@ -53,22 +68,7 @@ describe('rxbtc watch', () => {
     const hash = hashToHex(await regtest().blockHash(104));
     let done: Promise<number> | undefined;
     try {
-      done = runCli(
-        [
-          'watch',
-          `127.0.0.1:${regtest().port}`,
-          '--network',
-          'regtest',
-          '--address',
-          address,
-          '--from',
-          '105',
-          '--checkpoint',
-          `104:${hash}`,
-          '--json',
-        ],
-        io,
-      );
+      done = runCli(watchFromCheckpoint(105, hash), io);
       await io.until(/"event":"tx".*"height":106/);
     } finally {
       io.stop();
@@ -81,22 +81,7 @@ describe('rxbtc watch', () => {
   it('refuses a birthday below the checkpoint, and a malformed --checkpoint', async () => {
     const io = capture();
     const hash = hashToHex(await regtest().blockHash(104));
-    const code = await runCli(
-      [
-        'watch',
-        `127.0.0.1:${regtest().port}`,
-        '--network',
-        'regtest',
-        '--address',
-        address,
-        '--from',
-        '100',
-        '--checkpoint',
-        `104:${hash}`,
-        '--json',
-      ],
-      io,
-    );
+    const code = await runCli(watchFromCheckpoint(100, hash), io);
     expect(code).toBe(1);
     expect(io.lines.join('\n')).toMatch(/cannot scan from 100: the header chain starts at 104/);
     expect(() => parseCli(['watch', '127.0.0.1', '--address', address, '--checkpoint', '104:abc'])).toThrow('HEIGHT:HASH');

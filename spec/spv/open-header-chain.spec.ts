@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import {
-  ByteReader,
   ChainError,
   MruSet,
   startCheckpoints,
@@ -16,7 +15,6 @@ import {
   memoryPair,
   networks,
   openHeaderChain,
-  readBlockHeader,
   serveHeaders,
   sha256d,
   syncHeaders,
@@ -25,15 +23,14 @@ import {
   type HeaderChain,
   type Peer,
 } from '../../lib/index.js';
-import { readData } from '../helpers/data.js';
+import { MAINNET_FIRST, mainnetHeaders, mainnetRaw } from '../helpers/mainnet-headers.js';
 import { rejection } from '../helpers/chain-error.js';
 
 /* Starting a chain at a checkpoint, rxbtc against rxbtc on mainnet's real headers 822,528–830,592 (testdata). */
 const network = networks.mainnet;
-const FIRST = 822_528;
-const raw = readData('headers-822528-830592.bin');
-const headers: BlockHeader[] = [];
-for (let off = 0; off < raw.length; off += 80) headers.push(readBlockHeader(new ByteReader(raw.subarray(off, off + 80))));
+const FIRST = MAINNET_FIRST;
+const raw = mainnetRaw;
+const headers = mainnetHeaders;
 const now = (): number => headers[headers.length - 1]!.timestamp + 86_400;
 const table = startCheckpoints(network).find((c) => c.height === 830_591)!;
 
