@@ -1,22 +1,8 @@
-import { globalIndexedDb, openIndexedDb, type IdbFactoryLike } from '../storage/indexed-db.js';
+import { indexedDbOf, openIndexedDb, type IndexedDbOptions } from '../storage/indexed-db.js';
 import { IdbRecords } from '../storage/indexed-db-records.js';
-import { StoreError, StoreErrorCode } from '../storage/store-error.js';
 import { sha256dKey } from '../wire/hash.js';
 import { INDEX_WORDS, type HeaderStore } from './header-store.js';
 import { indexWords } from './index-words.js';
-
-/** Where {@link openIndexedDbHeaderStore} finds IndexedDB. */
-export interface IndexedDbOptions {
-  /** The IndexedDB to use. @default globalThis.indexedDB */
-  indexedDB?: IdbFactoryLike;
-}
-
-/** The `indexedDB` to use, or a StoreError where there is none. */
-export function indexedDbOf(name: string, options: IndexedDbOptions): IdbFactoryLike {
-  const factory = options.indexedDB ?? globalIndexedDb();
-  if (!factory) throw new StoreError(StoreErrorCode.Io, `IndexedDB ${name}`, 'cannot be opened: this runtime has no indexedDB');
-  return factory;
-}
 
 /**
  * A header store in the browser's IndexedDB (database `name`): the 80-byte

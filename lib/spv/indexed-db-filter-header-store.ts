@@ -1,5 +1,4 @@
-import { indexedDbOf, type IndexedDbOptions } from '../chain/indexed-db-header-store.js';
-import { openIndexedDb } from '../storage/indexed-db.js';
+import { indexedDbOf, openIndexedDb, type IndexedDbOptions } from '../storage/indexed-db.js';
 import { IdbRecords } from '../storage/indexed-db-records.js';
 import { FILTER_HEADER_RECORD, type FilterHeaderStore } from './filter-header-store.js';
 

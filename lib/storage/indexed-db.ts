@@ -103,6 +103,19 @@ export function globalIndexedDb(): IdbFactoryLike | undefined {
   return (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
 }
 
+/** Where an rxbtc IndexedDB store finds IndexedDB. */
+export interface IndexedDbOptions {
+  /** The IndexedDB to use. @default globalThis.indexedDB */
+  indexedDB?: IdbFactoryLike;
+}
+
+/** The `indexedDB` to use, or a StoreError where there is none. */
+export function indexedDbOf(name: string, options: IndexedDbOptions): IdbFactoryLike {
+  const factory = options.indexedDB ?? globalIndexedDb();
+  if (!factory) throw new StoreError(StoreErrorCode.Io, `IndexedDB ${name}`, 'cannot be opened: this runtime has no indexedDB');
+  return factory;
+}
+
 /** A failed IndexedDB operation as a {@link StoreError}: a full quota is `full`, anything else `io`. */
 export function idbError(name: string, error: IdbErrorLike | null | undefined, what: string): StoreError {
   const code = error?.name === 'QuotaExceededError' ? StoreErrorCode.Full : StoreErrorCode.Io;

@@ -1,5 +1,4 @@
-import { indexedDbOf, type IndexedDbOptions } from '../chain/indexed-db-header-store.js';
-import { inTransaction, openIndexedDb, requested } from '../storage/indexed-db.js';
+import { inTransaction, indexedDbOf, openIndexedDb, requested, type IndexedDbOptions } from '../storage/indexed-db.js';
 import { StoreError, StoreErrorCode } from '../storage/store-error.js';
 import { decodeWalletRecord, encodeWalletRecord, type WalletRecord } from './wallet-records.js';
 import type { WalletStore } from './wallet-store.js';
