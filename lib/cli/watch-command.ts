@@ -1,7 +1,7 @@
 import { MruSet } from '../peer/mru-set.js';
 import { connectPeer } from '../peer/connect-peer.js';
 import type { Peer } from '../peer/peer.js';
-import { addressToScript } from '../spv/address.js';
+import { addressToScript } from '../wallet/address.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,7 +9,6 @@ export * from './basic-filter.js';
 export * from './murmur3.js';
 export * from './bloom-filter.js';
 export * from './merkle-proof.js';
-export * from './address.js';
 export * from './script-pushes.js';
 export * from './watch-bip37.js';
 export * from './filter-index.js';
