@@ -39,7 +39,10 @@ function expand(text: string): number[] | { bad: number } {
     if (v < 0) return { bad: i };
     symbols.push(v & 31);
     groups.push(v >> 5);
-    if (groups.length === 3) (symbols.push(groups[0]! * 9 + groups[1]! * 3 + groups[2]!), (groups.length = 0));
+    if (groups.length === 3) {
+      symbols.push(groups[0]! * 9 + groups[1]! * 3 + groups[2]!);
+      groups.length = 0;
+    }
   }
   if (groups.length === 1) symbols.push(groups[0]!);
   else if (groups.length === 2) symbols.push(groups[0]! * 3 + groups[1]!);
@@ -56,7 +59,7 @@ export function descriptorChecksum(payload: string): string {
   const [hi, lo] = polymod([...symbols, 0, 0, 0, 0, 0, 0, 0, 0]);
   const c = hi * 2 ** 32 + ((lo ^ 1) >>> 0);
   let out = '';
-  for (let i = 0; i < DESCRIPTOR_CHECKSUM_LENGTH; i++) out += CHECKSUM_CHARSET[Math.floor(c / 2 ** (5 * (7 - i))) & 31];
+  for (let i = 0; i < DESCRIPTOR_CHECKSUM_LENGTH; i++) out += CHECKSUM_CHARSET.charAt(Math.floor(c / 2 ** (5 * (7 - i))) & 31);
   return out;
 }
 
@@ -86,7 +89,7 @@ export function checkDescriptorChecksum(text: string): string {
       `a checksum has ${DESCRIPTOR_CHECKSUM_LENGTH} characters, not ${given.length}`,
     );
   }
-  const bad = [...given].findIndex((c) => !CHECKSUM_CHARSET.includes(c));
+  const bad = Array.from(given, (c) => CHECKSUM_CHARSET.includes(c)).indexOf(false);
   if (bad >= 0) {
     throw new DescriptorError(DescriptorErrorCode.Checksum, hash + 1 + bad, `${JSON.stringify(given[bad])} is not a checksum character`);
   }
