@@ -55,8 +55,8 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
   return new Observable<WalletEvent>((subscriber) => {
     const subs = new Subscription();
     const tracker = trackerFor(options);
-    const scripts = tracker.watched;
     let scanned = scannedBefore(options);
+    const rescanFrom = options.birthday ?? scanned + 1;
     const state = new FilterHeaderChain(options.filterHeaders);
     let clients = peers.map((p) => new FilterClient(p, options.timeoutMs));
     const progress = new ScanProgress(scanned, options.onScanned);
@@ -67,21 +67,21 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
       tracker.commit(e);
     };
 
-    const scan = async (): Promise<void> => {
-      clients = await syncFilterHeaders(clients, chain, state);
-      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
-      const top = Math.min(chain.height, state.height);
-      const client = clients[0];
-      if (!client && scanned < top) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
+    /**
+     * Check the blocks `first`…`last` for `scripts`: each filter against its
+     * verified header, then matched; a matching block fetched, checked against
+     * the header chain and searched. `checked` is told each height done.
+     */
+    const check = async (client: FilterClient, first: number, last: number, scripts: readonly Uint8Array[], checked?: (h: number) => void): Promise<void> => {
       const request = (start: number): { entries: ChainEntry[]; filters: Promise<Uint8Array[]> } | undefined => {
-        if (start > top || !client) return undefined;
+        if (start > last) return undefined;
         const entries: ChainEntry[] = [];
-        for (let h = start; h <= Math.min(top, start + SCAN_BATCH - 1); h++) entries.push(chain.header(h)!);
+        for (let h = start; h <= Math.min(last, start + SCAN_BATCH - 1); h++) entries.push(chain.header(h)!);
         const filters = client.filters(entries);
         filters.catch(() => undefined); // awaited below; a batch asked ahead may fail while this one is handled
         return { entries, filters };
       };
-      for (let batch = request(scanned + 1); batch && client;) {
+      for (let batch = request(first); batch; ) {
         const { entries } = batch;
         const filters = await batch.filters;
         batch = request(entries[entries.length - 1]!.height + 1); // the next one is on its way while this one is matched
@@ -105,30 +105,48 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
             if (e instanceof Error) client.peer.disconnect(`filter of ${entry.hashHex}: ${e.message}`, e);
             throw e;
           }
-          if (!matched) {
-            progress.advance(entry.height);
-            continue;
-          }
-          const block = await client.block(entry);
-          if (
-            !bytesEqual(blockHash(block.header), entry.hash) ||
-            !bytesEqual(merkleRoot(block.transactions.map(txid)), entry.header.merkleRoot)
-          ) {
-            const e = new CompactFilterError(
-              CompactFilterErrorCode.BadBlock,
-              `block ${entry.hashHex} does not match its header`,
-              client.address,
+          if (matched) {
+            const block = await client.block(entry);
+            if (
+              !bytesEqual(blockHash(block.header), entry.hash) ||
+              !bytesEqual(merkleRoot(block.transactions.map(txid)), entry.header.merkleRoot)
+            ) {
+              const e = new CompactFilterError(
+                CompactFilterErrorCode.BadBlock,
+                `block ${entry.hashHex} does not match its header`,
+                client.address,
+              );
+              client.peer.disconnect(e.message, e);
+              throw e;
+            }
+            block.transactions.forEach((tx, index) =>
+              emit(tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
             );
-            client.peer.disconnect(e.message, e);
-            throw e;
           }
-          block.transactions.forEach((tx, index) =>
-            emit(tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
-          );
-          progress.advance(entry.height);
+          checked?.(entry.height);
         }
-        scanned = entries[entries.length - 1]!.height;
       }
+    };
+
+    const scan = async (): Promise<void> => {
+      clients = await syncFilterHeaders(clients, chain, state);
+      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
+      const top = Math.min(chain.height, state.height);
+      const client = clients[0];
+      if (!client && scanned < top) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
+      if (!client) return;
+      // The live list: scripts derived for a payment are matched from the next block on.
+      await check(client, scanned + 1, top, tracker.scriptList, (h) => {
+        progress.advance(h);
+        scanned = h;
+      });
+      // Scripts derived on the way (gap limit) are checked again in the blocks scanned before them, from the birthday;
+      // a payment found then derives more, checked in every block scanned.
+      for (let fresh = tracker.takeFresh(), pass = 0; fresh; fresh = tracker.takeFresh(), pass++) {
+        const upTo = pass === 0 ? Math.min(fresh.upTo ?? scanned, scanned) : scanned;
+        await check(client, Math.max(rescanFrom, chain.root.height + 1), upTo, fresh.scripts);
+      }
+      tracker.settle();
     };
 
     const triggers = new Subject<void>();

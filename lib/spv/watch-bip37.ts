@@ -9,7 +9,10 @@ import { BloomFilter } from './bloom-filter.js';
 import { MerkleProofError, verifyMerkleBlock } from './merkle-proof.js';
 import { ScanProgress } from './scan-progress.js';
 import { scriptPushes } from './script-pushes.js';
+import type { Descriptor } from '../wallet/descriptor.js';
+import { Keychains } from '../wallet/keychains.js';
 import { WalletTracker, type WalletEvent } from '../wallet/wallet-tracker.js';
+import type { WalletView } from '../wallet/wallet-view.js';
 
 /** Options shared by both watching methods. */
 export interface WatchSourceOptions {
@@ -17,8 +20,21 @@ export interface WatchSourceOptions {
   chain: HeaderChain;
   /** The peer asked. */
   source: Peer;
-  /** Output scripts to watch (see `addressToScript`). */
-  scripts: readonly Uint8Array[];
+  /** Output scripts to watch (see `addressToScript`). @default [] */
+  scripts?: readonly Uint8Array[];
+  /**
+   * Output descriptors to watch (see `parseDescriptor`): each keychain is
+   * derived `gapLimit` indices past the last one paid; a payment derives
+   * further, and the new scripts are checked again in every block scanned
+   * since `birthday`, so no payment is missed whatever order they came in.
+   */
+  descriptors?: readonly Descriptor[];
+  /** Indices derived past the last one paid. @default 20 */
+  gapLimit?: number;
+  /** Where scripts derived during the watch are checked from. @default the first height this watch scans */
+  birthday?: number;
+  /** A view of the wallet's unspent outputs and balance, kept up to date with every event delivered. */
+  wallet?: WalletView;
   /**
    * The wallet's memory, when it outlives this watch (a wallet store, a
    * pool's successive peers): its scripts are watched too, and an event it
@@ -56,12 +72,23 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
   return new Observable<WalletEvent>((subscriber) => {
     const subs = new Subscription();
     const tracker = trackerFor(options);
-    const scripts = tracker.watched;
     let scanned = scannedBefore(options);
+    const rescanFrom = options.birthday ?? scanned + 1;
+    /** Hashes of filtered blocks asked for and not answered yet, with how many times. */
+    const asked = new Map<string, number>();
+    /** A rescan of the blocks before newly derived scripts: the block whose answer ends it. */
+    let rescanEnd: string | undefined;
     const cache = new Map<string, Transaction>();
     const requested = new Set<string>();
     /** Merkleblocks whose matched transactions have not all arrived, oldest first. */
-    const pending: { height: number; blockHash: string; total: number; waiting: Map<string, number>; got: Map<string, Transaction> }[] = [];
+    const pending: {
+      height: number;
+      blockHash: string;
+      total: number;
+      waiting: Map<string, number>;
+      got: Map<string, Transaction>;
+      endsRescan: boolean;
+    }[] = [];
     const progress = new ScanProgress(scanned, options.onScanned);
 
     const emit = (e: WalletEvent | undefined): void => {
@@ -85,15 +112,45 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
             }),
           );
       }
+      if (p.endsRescan) {
+        rescanEnd = undefined;
+        rescan();
+      }
+    };
+    const ask = (from: number, to: number): InvVector[] => {
+      const items: InvVector[] = [];
+      for (let h = from; h <= to; h++) {
+        const entry = chain.header(h);
+        if (!entry) continue;
+        items.push({ type: InvType.WitnessFilteredBlock, hash: entry.hash });
+        asked.set(entry.hashHex, (asked.get(entry.hashHex) ?? 0) + 1);
+      }
+      for (let i = 0; i < items.length; i += FILTERED_BATCH) peer.queue({ command: 'getdata', items: items.slice(i, i + FILTERED_BATCH) });
+      return items;
     };
     const request = (): void => {
-      const items: InvVector[] = [];
-      for (let h = scanned + 1; h <= chain.height; h++) {
-        const entry = chain.header(h);
-        if (entry) items.push({ type: InvType.WitnessFilteredBlock, hash: entry.hash });
-      }
+      ask(scanned + 1, chain.height);
       scanned = Math.max(scanned, chain.height); // a chain still below the birthday keeps the birthday
-      for (let i = 0; i < items.length; i += FILTERED_BATCH) peer.queue({ command: 'getdata', items: items.slice(i, i + FILTERED_BATCH) });
+    };
+    const loadFilter = (): void => {
+      const scripts = tracker.scriptList;
+      const filter = new BloomFilter(Math.max(1, scripts.length * 3), 0.0001, (Math.random() * 0x1_0000_0000) >>> 0, BloomFlag.All);
+      for (const s of scripts) {
+        filter.insert(s);
+        for (const push of scriptPushes(s)) filter.insert(push);
+      }
+      peer.queue(filter.toMessage());
+    };
+    // Scripts derived for a payment (gap limit): load a filter with them and ask again for every block asked for
+    // since the birthday; once the last is answered, their check is complete (or more were derived: again).
+    const rescan = (): void => {
+      if (rescanEnd !== undefined || subscriber.closed) return;
+      if (!tracker.takeFresh()) return tracker.settle();
+      loadFilter();
+      const items = ask(rescanFrom, scanned);
+      const last = items.at(-1);
+      if (last) rescanEnd = hashToHex(last.hash);
+      else tracker.settle();
     };
 
     subs.add(
@@ -111,10 +168,16 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
         const blockHash = hashToHex(proof.blockHash);
         const height = chain.header(proof.blockHash)!.height;
         const waiting = new Map(proof.matched.map((h, i) => [hashToHex(h), proof.indexes[i]!]));
-        const entry = { height, blockHash, total: m.totalTransactions, waiting, got: new Map<string, Transaction>() };
+        const left = (asked.get(blockHash) ?? 1) - 1;
+        if (left > 0) asked.set(blockHash, left);
+        else asked.delete(blockHash);
+        const endsRescan = blockHash === rescanEnd && left === 0;
+        const entry = { height, blockHash, total: m.totalTransactions, waiting, got: new Map<string, Transaction>(), endsRescan };
         // Peers answer a getdata in order: every block below this one has been answered and finished.
         if (waiting.size > 0) pending.push(entry);
+        else if (endsRescan) finish(entry);
         progress.advance(waiting.size > 0 ? height - 1 : height);
+        if (tracker.hasFresh) rescan();
       }),
     );
     subs.add(
@@ -129,10 +192,12 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
             finish(done);
             progress.advance(done.height);
           }
+          if (tracker.hasFresh) rescan();
           return;
         }
         // Only transactions we asked for are mempool news; anything else is ignored, never reported.
         if (requested.delete(id)) emit(tracker.see(tx));
+        if (tracker.hasFresh) rescan();
       }),
     );
     subs.add(
@@ -160,12 +225,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     void peer.handshake.then(
       () => {
         if (subscriber.closed) return;
-        const filter = new BloomFilter(Math.max(1, scripts.length * 3), 0.0001, (Math.random() * 0x1_0000_0000) >>> 0, BloomFlag.All);
-        for (const s of scripts) {
-          filter.insert(s);
-          for (const push of scriptPushes(s)) filter.insert(push);
-        }
-        peer.queue(filter.toMessage());
+        loadFilter();
         peer.queue({ command: 'mempool' });
         request();
       },
@@ -191,9 +251,14 @@ export function scannedBefore(options: Pick<WatchSourceOptions, 'chain' | 'from'
   return from - 1;
 }
 
-/** The tracker a watch reports through: the caller's, with `scripts` added, or a new one. */
-export function trackerFor(options: Pick<WatchSourceOptions, 'scripts' | 'tracker'>): WalletTracker {
-  if (!options.tracker) return new WalletTracker(options.scripts);
-  options.tracker.addScripts(options.scripts);
+/** The tracker a watch reports through: the caller's, with `scripts` added, or a new one (with the descriptors' keychains and the view). */
+export function trackerFor(options: Pick<WatchSourceOptions, 'scripts' | 'tracker' | 'descriptors' | 'gapLimit' | 'wallet'>): WalletTracker {
+  if (!options.tracker) {
+    return new WalletTracker(options.scripts ?? [], {
+      ...(options.descriptors?.length ? { keychains: new Keychains(options.descriptors, options.gapLimit) } : {}),
+      ...(options.wallet ? { view: options.wallet } : {}),
+    });
+  }
+  options.tracker.addScripts(options.scripts ?? []);
   return options.tracker;
 }

@@ -27,7 +27,7 @@ import type { FilterHeaderStore } from './filter-header-store.js';
 import { isPeerSet, type PeerSet } from './peer-set.js';
 import { syncHeaders } from './sync-headers.js';
 import { WalletTracker, type WalletEvent } from '../wallet/wallet-tracker.js';
-import { watchBip37, type WatchSourceOptions } from './watch-bip37.js';
+import { trackerFor, watchBip37, type WatchSourceOptions } from './watch-bip37.js';
 import { watchBip158 } from './watch-bip158.js';
 
 /** How {@link watch} learns about the wallet's transactions. */
@@ -124,7 +124,7 @@ export function watch(options: WatchOptions): Observable<WalletEvent> {
         );
   const events$ = options.store
     ? resumeStored(options, options.store)
-    : eventsOf({ ...options, tracker: options.tracker ?? new WalletTracker(options.scripts) });
+    : eventsOf({ ...options, tracker: trackerFor(options) });
   return merge(events$, sync$);
 }
 
@@ -145,9 +145,9 @@ function eventsOf(options: Running): Observable<WalletEvent> {
           throw new RangeError(`the peer offers neither compact filters (NODE_COMPACT_FILTERS) nor bloom filters (NODE_BLOOM)`);
         const base = {
           chain: options.chain,
-          scripts: options.scripts,
           tracker: options.tracker,
           ...(options.from === undefined ? {} : { from: options.from }),
+          ...(options.birthday === undefined ? {} : { birthday: options.birthday }),
           ...(options.onScanned === undefined ? {} : { onScanned: options.onScanned }),
         };
         return method === 'bip158'
@@ -206,7 +206,14 @@ function resumeStored(options: WatchOptions, store: WalletStore): Observable<Wal
   return defer(() => {
     const { chain } = options;
     const failure = new Subject<never>();
-    const begin = { network: chain.network.name, scripts: options.scripts, from: options.from ?? chain.height + 1 };
+    const begin = {
+      network: chain.network.name,
+      scripts: options.scripts ?? [],
+      from: options.from ?? chain.height + 1,
+      ...(options.descriptors ? { descriptors: options.descriptors } : {}),
+      ...(options.gapLimit === undefined ? {} : { gapLimit: options.gapLimit }),
+      ...(options.wallet ? { view: options.wallet } : {}),
+    };
     const wallet = new WalletState(store, begin, (e: unknown) => failure.error(e));
     const failed: Observable<never> = failure.asObservable();
     const onScanned = (height: number): void => {
@@ -232,6 +239,7 @@ function resumeStored(options: WatchOptions, store: WalletStore): Observable<Wal
           scripts: wallet.scripts,
           tracker: wallet.tracker,
           onScanned,
+          ...(wallet.birthday === undefined ? {} : { birthday: wallet.birthday }),
           ...(start === undefined ? {} : { from: start }),
         };
         return concat(delivered(reorged, wallet.tracker), eventsOf(run));

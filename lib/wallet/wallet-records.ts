@@ -1,6 +1,7 @@
 import { ByteReader } from '../wire/reader.js';
 import { encodeTransaction, readTransaction } from '../wire/transaction.js';
 import { fromHex, toHex } from '../wire/hex.js';
+import type { KeychainState, ScriptOrigin } from './keychains.js';
 import type { WalletEvent, WalletProof, WalletTxStatus } from './wallet-tracker.js';
 
 /** A block of the best chain as a wallet remembers it. */
@@ -22,6 +23,8 @@ export type WalletRecord =
       scripts: string[];
       /** The birthday: the first height scanned. */
       from: number;
+      /** The descriptor keychains: how far each is derived and used (their scripts are among `scripts`). */
+      keychains?: KeychainState[];
     }
   | {
       /** An event delivered to the wallet's subscribers. */
@@ -51,7 +54,7 @@ export function encodeWalletRecord(r: WalletRecord): Uint8Array {
           event: {
             ...r.event,
             tx: toHex(encodeTransaction(r.event.tx)),
-            received: r.event.received.map((x) => ({ index: x.index, value: x.value.toString() })),
+            received: r.event.received.map((x) => ({ ...x, value: x.value.toString() })),
           },
         }
       : r;
@@ -74,6 +77,23 @@ const isHash = (v: unknown): v is string => isHex(v) && v.length === 64;
 const isRef = (v: unknown): v is BlockRef =>
   typeof v === 'object' && v !== null && isInt((v as BlockRef).height) && isHash((v as BlockRef).hash);
 
+const isOrigin = (v: unknown): v is ScriptOrigin => {
+  const o = v as ScriptOrigin;
+  return typeof v === 'object' && v !== null && typeof o.descriptor === 'string' && typeof o.keychain === 'string' && isInt(o.index);
+};
+const isKeychain = (v: unknown): v is KeychainState => {
+  const k = v as KeychainState;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof k.descriptor === 'string' &&
+    typeof k.keychain === 'string' &&
+    isInt(k.used) &&
+    Array.isArray(k.scripts) &&
+    k.scripts.every(isHex)
+  );
+};
+
 /**
  * Decode {@link encodeWalletRecord}'s bytes, checking every field.
  * @throws WalletRecordError when they are not a wallet record
@@ -92,7 +112,10 @@ export function decodeWalletRecord(bytes: Uint8Array): WalletRecord {
     if (typeof r['network'] !== 'string' || !Array.isArray(scripts) || !scripts.every(isHex) || !isInt(r['from'])) {
       throw new WalletRecordError('a wallet record needs network, scripts and from');
     }
-    return { type: 'wallet', network: r['network'], scripts: scripts, from: r['from'] };
+    const keychains = r['keychains'];
+    if (keychains === undefined) return { type: 'wallet', network: r['network'], scripts, from: r['from'] };
+    if (!Array.isArray(keychains) || !keychains.every(isKeychain)) throw new WalletRecordError('bad keychains in a wallet record');
+    return { type: 'wallet', network: r['network'], scripts, from: r['from'], keychains };
   }
   if (r['type'] === 'checked') {
     const below = r['below'];
@@ -133,9 +156,10 @@ function decodeEvent(v: unknown): WalletEvent {
     txid: e['txid'],
     tx,
     status,
-    received: received.map((x: { index?: unknown; value?: unknown }) => {
+    received: received.map((x: { index?: unknown; value?: unknown; origin?: unknown }) => {
       if (!isInt(x.index) || typeof x.value !== 'string' || !/^\d+$/.test(x.value)) throw new WalletRecordError('a bad received output');
-      return { index: x.index, value: BigInt(x.value) };
+      if (x.origin !== undefined && !isOrigin(x.origin)) throw new WalletRecordError('a bad origin of a received output');
+      return x.origin === undefined ? { index: x.index, value: BigInt(x.value) } : { index: x.index, value: BigInt(x.value), origin: x.origin };
     }),
     spent: spent.map((x: { index?: unknown; outpoint?: unknown }) => {
       if (!isInt(x.index) || typeof x.outpoint !== 'string') throw new WalletRecordError('a bad spent input');
@@ -146,6 +170,10 @@ function decodeEvent(v: unknown): WalletEvent {
     if (!isInt(e['height']) || !isHash(e['blockHash'])) throw new WalletRecordError(`a ${status} event needs height and blockHash`);
     event.height = e['height'];
     event.blockHash = e['blockHash'];
+  }
+  if (e['origin'] !== undefined) {
+    if (!isOrigin(e['origin'])) throw new WalletRecordError('a bad origin');
+    event.origin = e['origin'];
   }
   const proof = e['proof'] as WalletProof | undefined;
   if (proof !== undefined) event.proof = proof;

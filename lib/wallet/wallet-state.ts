@@ -2,7 +2,10 @@ import { fromHex, toHex } from '../wire/hex.js';
 import { StoreError, StoreErrorCode } from '../storage/store-error.js';
 import type { BlockRef, WalletRecord } from './wallet-records.js';
 import type { WalletStore } from './wallet-store.js';
+import type { Descriptor } from './descriptor.js';
+import { Keychains, scriptKey } from './keychains.js';
 import { WalletTracker, type WalletEvent } from './wallet-tracker.js';
+import type { WalletView } from './wallet-view.js';
 
 /** A checked height whose block is looked up only when written (see {@link WalletState.scanned}). */
 export interface LazyBlockRef {
@@ -20,6 +23,12 @@ export interface WalletStart {
   scripts: readonly Uint8Array[];
   /** The birthday of these scripts: where their scan starts (required for scripts the store does not hold yet). */
   from?: number;
+  /** Descriptors to watch, derived to the gap limit (their keychain state is restored from the store). */
+  descriptors?: readonly Descriptor[];
+  /** Indices derived past the last used. @default 20 */
+  gapLimit?: number;
+  /** Filled with every stored event, then kept up to date. */
+  view?: WalletView;
 }
 
 /** The last block checked, as a wallet store remembers it. */
@@ -54,6 +63,9 @@ export class WalletState {
   /** Events the store held. */
   readonly restoredEvents: number;
   private readonly store: WalletStore;
+  /** Scripts the last wallet record holds (checked in every block scanned). */
+  private readonly stored = new Set<string>();
+  private network = '';
   private writing: Promise<unknown> = Promise.resolve();
   private pending: { at: BlockRef | LazyBlockRef; below: (at: BlockRef) => BlockRef[] | undefined } | undefined;
   private lastChecked = { height: -1, at: 0 };
@@ -70,12 +82,19 @@ export class WalletState {
   constructor(store: WalletStore, start: WalletStart, onError: (e: unknown) => void = () => undefined) {
     this.store = store;
     this.onError = onError;
+    this.network = start.network;
     const records = store.load();
     const first = records.find((r) => r.type === 'wallet');
     if (first && first.network !== start.network) {
       throw new StoreError(StoreErrorCode.Mismatch, store.location, `holds a ${first.network} wallet, not ${start.network}`);
     }
-    this.tracker = new WalletTracker([], { prepare: (e) => this.prepare(e), commit: (e) => this.record(e) });
+    const wallets = records.filter((r) => r.type === 'wallet');
+    const keychains = start.descriptors?.length ? new Keychains(start.descriptors, start.gapLimit, wallets.at(-1)?.keychains ?? []) : undefined;
+    this.tracker = new WalletTracker([], {
+      journal: { prepare: (e) => this.prepare(e), commit: (e) => this.record(e), settled: (sc) => this.settled(sc) },
+      ...(keychains ? { keychains } : {}),
+      ...(start.view ? { view: start.view } : {}),
+    });
     let wallet: Extract<WalletRecord, { type: 'wallet' }> | undefined;
     let checked: Extract<WalletRecord, { type: 'checked' }> | undefined;
     let events = 0;
@@ -83,6 +102,7 @@ export class WalletState {
       if (r.type === 'wallet') {
         wallet = r;
         this.tracker.addScripts(r.scripts.map(fromHex));
+        for (const hex of r.scripts) this.stored.add(scriptKey(fromHex(hex)));
       } else if (r.type === 'event') {
         this.tracker.replay(r.event);
         events++;
@@ -93,14 +113,17 @@ export class WalletState {
     this.restoredEvents = events;
     this.checked = checked && { height: checked.height, hash: checked.hash, below: checked.below };
     this.birthday = wallet?.from;
-    const fresh = this.tracker.addScripts(start.scripts);
+    this.tracker.addScripts(start.scripts);
+    // Scripts the store does not hold as checked: new ones, a new descriptor's, or those derived for payments found
+    // by a run that stopped before it had checked them in the blocks before (they are all scanned from the birthday).
+    const fresh = this.tracker.watched.filter((x) => !this.stored.has(scriptKey(x)));
     let resume = checked ? checked.height + 1 : wallet?.from;
     if (fresh.length > 0 || !wallet) {
       const from = start.from ?? wallet?.from;
       if (from === undefined) throw new RangeError('scripts new to the wallet need a birthday (from)');
       resume = resume === undefined ? from : Math.min(resume, from);
       const birthday = Math.min(from, wallet?.from ?? from);
-      wallet = { type: 'wallet', network: start.network, scripts: this.tracker.watched.map(toHex), from: birthday };
+      wallet = this.walletRecord(birthday, start.network);
       this.birthday = birthday;
       this.enqueue([wallet]);
     }
@@ -110,6 +133,19 @@ export class WalletState {
       const compacted: WalletRecord[] = [wallet, ...all, ...(checked ? [checked] : [])];
       this.settle(() => store.compact(compacted));
     }
+  }
+
+  private walletRecord(from: number, network: string): Extract<WalletRecord, { type: 'wallet' }> {
+    const scripts = this.tracker.watched;
+    for (const x of scripts) this.stored.add(scriptKey(x));
+    const keychains = this.tracker.keychains?.state();
+    return { type: 'wallet', network, scripts: scripts.map(toHex), from, ...(keychains ? { keychains } : {}) };
+  }
+
+  /** Every script the tracker has is checked in every block scanned: store the set when it grew. */
+  private settled(scripts: Uint8Array[]): void {
+    if (scripts.every((x) => this.stored.has(scriptKey(x))) || this.birthday === undefined) return;
+    this.enqueue([this.walletRecord(this.birthday, this.network)]);
   }
 
   /** The scripts watched: the stored ones and any added. */

@@ -1,5 +1,7 @@
 import { hashToHex } from '../wire/hex.js';
 import { txid as txidOf, type Transaction } from '../wire/transaction.js';
+import { scriptKey as key, type KeychainState, type Keychains, type ScriptOrigin } from './keychains.js';
+import type { WalletView } from './wallet-view.js';
 
 /** Where a transaction stands, as {@link watch} reports it. */
 export type WalletTxStatus = 'mempool' | 'confirmed' | 'reorged';
@@ -37,12 +39,16 @@ export interface WalletEvent {
   blockHash?: string;
   /** How the confirmation was proved. */
   proof?: WalletProof;
+  /** Descriptor, keychain and derivation index of the first output received that a descriptor derives. */
+  origin?: ScriptOrigin;
   /** Outputs paying a watched script: index and value in satoshis. */
   received: {
     /** Output index. */
     index: number;
     /** Satoshis. */
     value: bigint;
+    /** Its descriptor, keychain and derivation index, when a descriptor derives its script. */
+    origin?: ScriptOrigin;
   }[];
   /** Inputs spending an output the wallet received: index and the outpoint spent (`txid:vout`). */
   spent: {
@@ -73,6 +79,29 @@ export interface WalletJournal {
   prepare(e: WalletEvent): void;
   /** It was delivered. */
   commit(e: WalletEvent): void;
+  /**
+   * Every script derived so far has been checked in every block scanned:
+   * the script set (and keychain state) may now be stored as complete.
+   */
+  settled?(scripts: Uint8Array[], keychains: KeychainState[]): void;
+}
+
+/** Scripts derived while scanning, each to be checked again in the blocks scanned before it was. */
+export interface FreshScripts {
+  /** The scripts. */
+  scripts: Uint8Array[];
+  /** The highest block height to check them in (they were derived there; undefined: derived from a mempool transaction). */
+  upTo: number | undefined;
+}
+
+/** What a {@link WalletTracker} works with besides its scripts. */
+export interface WalletTrackerOptions {
+  /** Told of every event as it is made and once it was delivered: where a wallet store records it. */
+  journal?: WalletJournal;
+  /** Descriptor keychains: a payment to one of their scripts derives more (gap limit). */
+  keychains?: Keychains;
+  /** Kept up to date with every event delivered (and replayed). */
+  view?: WalletView;
 }
 
 /** A confirmation to report: a block and the proof for the transaction. */
@@ -85,12 +114,6 @@ export interface BlockContext {
   proof: WalletProof;
 }
 
-const key = (script: Uint8Array): string => {
-  let s = '';
-  for (const b of script) s += String.fromCharCode(b);
-  return s;
-};
-
 /**
  * The wallet's memory, shared by both watching methods: which scripts are
  * watched, which outputs were received (so spends are recognised), which
@@ -100,29 +123,51 @@ const key = (script: Uint8Array): string => {
  */
 export class WalletTracker {
   private readonly scripts = new Set<string>();
+  private readonly list: Uint8Array[] = [];
   private readonly outpoints = new Set<string>();
   private readonly inMempool = new Set<string>();
   private readonly confirmedIn = new Map<string, { tx: Transaction; height: number; blockHash: string }>();
+  /** What each transaction reported: `o<vout>` and `s<input>` entries. */
+  private readonly reported = new Map<string, Set<string>>();
+  private fresh: { script: Uint8Array; upTo: number | undefined }[] = [];
   private readonly journal: WalletJournal | undefined;
+  /** The descriptor keychains, when the wallet has descriptors. */
+  readonly keychains: Keychains | undefined;
+  /** The view kept up to date, when given. */
+  readonly view: WalletView | undefined;
 
   /**
-   * @param scripts - the output scripts to watch
-   * @param journal - told of every event as it is made and once it was delivered ({@link commit}): where a wallet store records it
+   * @param scripts - the output scripts to watch (a keychain's scripts are added)
+   * @param options - journal, keychains, view
    */
-  constructor(scripts: readonly Uint8Array[], journal?: WalletJournal) {
-    for (const s of scripts) this.scripts.add(key(s));
-    this.journal = journal;
+  constructor(scripts: readonly Uint8Array[], options: WalletTrackerOptions = {}) {
+    this.addScripts(scripts);
+    this.addScripts(options.keychains?.scripts ?? []);
+    this.journal = options.journal;
+    this.keychains = options.keychains;
+    this.view = options.view;
   }
 
-  /** The scripts watched. */
+  /** The scripts watched (a copy). */
   get watched(): Uint8Array[] {
-    return [...this.scripts].map((s) => Uint8Array.from(s, (c) => c.charCodeAt(0)));
+    return [...this.list];
+  }
+
+  /** The scripts watched, as a live list that grows as scripts are added (for matching filters without copying). */
+  get scriptList(): readonly Uint8Array[] {
+    return this.list;
   }
 
   /** Watch more scripts (a wallet that grew); returns those that were new. */
   addScripts(scripts: readonly Uint8Array[]): Uint8Array[] {
-    const fresh = scripts.filter((s) => !this.scripts.has(key(s)));
-    for (const s of fresh) this.scripts.add(key(s));
+    const fresh: Uint8Array[] = [];
+    for (const s of scripts) {
+      const k = key(s);
+      if (this.scripts.has(k)) continue;
+      this.scripts.add(k);
+      this.list.push(s);
+      fresh.push(s);
+    }
     return fresh;
   }
 
@@ -131,14 +176,47 @@ export class WalletTracker {
     return new Map([...this.confirmedIn].map(([id, c]) => [id, { height: c.height, blockHash: c.blockHash }]));
   }
 
-  /** An event was delivered to the wallet's subscribers: hand it to the journal. */
+  /** An event was delivered to the wallet's subscribers: hand it to the journal and the view. */
   commit(e: WalletEvent): void {
     this.journal?.commit(e);
+    this.view?.apply(e);
   }
 
-  /** Take back the state an event recorded earlier left (restoring a stored wallet); emits nothing. */
-  replay(e: WalletEvent): void {
-    for (const r of e.received) this.outpoints.add(`${e.txid}:${r.index}`);
+  /** Whether scripts were derived since the last {@link takeFresh}. */
+  get hasFresh(): boolean {
+    return this.fresh.length > 0;
+  }
+
+  /** Scripts derived since the last call, with the height up to which blocks must be checked for them again. */
+  takeFresh(): FreshScripts | undefined {
+    if (this.fresh.length === 0) return undefined;
+    const heights = this.fresh.map((f) => f.upTo);
+    const upTo = heights.includes(undefined) ? undefined : Math.max(...(heights as number[]));
+    const scripts = this.fresh.map((f) => f.script);
+    this.fresh = [];
+    return { scripts, upTo };
+  }
+
+  /** Every script derived so far is checked in every block scanned: tell the journal (a store keeps the script set). */
+  settle(): void {
+    this.journal?.settled?.(this.watched, this.keychains?.state() ?? []);
+  }
+
+  /**
+   * Take back the state an event recorded earlier left (restoring a stored
+   * wallet): outputs, confirmations, keychain indices used (deriving past
+   * them); emits nothing.
+   * @returns scripts the keychains derived for it
+   */
+  replay(e: WalletEvent): Uint8Array[] {
+    const derived: Uint8Array[] = [];
+    for (const r of e.received) {
+      this.outpoints.add(`${e.txid}:${r.index}`);
+      this.remember(e.txid, `o${r.index}`);
+      if (r.origin && this.keychains) derived.push(...this.addScripts(this.keychains.use(r.origin)));
+    }
+    for (const s of e.spent) this.remember(e.txid, `s${s.index}`);
+    this.view?.apply(e);
     if (e.status === 'mempool') {
       if (!this.confirmedIn.has(e.txid)) this.inMempool.add(e.txid);
     } else if (e.status === 'confirmed') {
@@ -146,6 +224,35 @@ export class WalletTracker {
       this.confirmedIn.set(e.txid, { tx: e.tx, height: e.height!, blockHash: e.blockHash! });
     } else if (this.confirmedIn.get(e.txid)?.blockHash === e.blockHash) {
       this.confirmedIn.delete(e.txid);
+    }
+    return derived;
+  }
+
+  /** Record that a transaction's event told `entry`; returns whether it is new. */
+  private remember(txid: string, entry: string): boolean {
+    let set = this.reported.get(txid);
+    if (!set) this.reported.set(txid, (set = new Set()));
+    if (set.has(entry)) return false;
+    set.add(entry);
+    return true;
+  }
+
+  /** The outputs a transaction pays the wallet, deriving further scripts as it pays keychain indices (until none is new). */
+  private receivedBy(tx: Transaction, upTo: number | undefined): WalletEvent['received'] {
+    for (;;) {
+      const received: WalletEvent['received'] = [];
+      let derived = false;
+      tx.outputs.forEach((o, index) => {
+        const k = key(o.script);
+        if (!this.scripts.has(k)) return;
+        const origin = this.keychains?.origin(k);
+        received.push(origin ? { index, value: o.value, origin } : { index, value: o.value });
+        if (!origin) return;
+        const fresh = this.addScripts(this.keychains!.use(origin));
+        for (const script of fresh) this.fresh.push({ script, upTo });
+        derived ||= fresh.length > 0;
+      });
+      if (!derived) return received;
     }
   }
 
@@ -161,37 +268,32 @@ export class WalletTracker {
    */
   see(tx: Transaction, block?: BlockContext): WalletEvent | undefined {
     const id = hashToHex(txidOf(tx));
-    const received: WalletEvent['received'] = [];
-    tx.outputs.forEach((o, index) => {
-      if (this.scripts.has(key(o.script))) received.push({ index, value: o.value });
-    });
+    const received = this.receivedBy(tx, block?.height);
     const spent: WalletEvent['spent'] = [];
     tx.inputs.forEach((i, index) => {
       const outpoint = `${hashToHex(i.txid)}:${i.vout}`;
       if (this.outpoints.has(outpoint)) spent.push({ index, outpoint });
     });
     if (received.length === 0 && spent.length === 0) return undefined;
-    for (const r of received) this.outpoints.add(`${id}:${r.index}`);
+    let grew = false;
+    for (const r of received) {
+      this.outpoints.add(`${id}:${r.index}`);
+      grew = this.remember(id, `o${r.index}`) || grew;
+    }
+    for (const x of spent) grew = this.remember(id, `s${x.index}`) || grew;
+    const origin = received.find((r) => r.origin)?.origin;
+    const base = { type: 'tx' as const, txid: id, tx, received, spent, ...(origin ? { origin } : {}) };
     if (!block) {
-      if (this.inMempool.has(id) || this.confirmedIn.has(id)) return undefined;
+      // Known already: told again only when it turned out to pay (or spend) more of the wallet's outputs than it did.
+      if (this.confirmedIn.has(id) || (this.inMempool.has(id) && !grew)) return undefined;
       this.inMempool.add(id);
-      return this.made({ type: 'tx', txid: id, tx, status: 'mempool', received, spent });
+      return this.made({ ...base, status: 'mempool' });
     }
     const was = this.confirmedIn.get(id);
-    if (was?.blockHash === block.blockHash) return undefined;
+    if (was?.blockHash === block.blockHash && !grew) return undefined;
     this.inMempool.delete(id);
     this.confirmedIn.set(id, { tx, height: block.height, blockHash: block.blockHash });
-    return this.made({
-      type: 'tx',
-      txid: id,
-      tx,
-      status: 'confirmed',
-      height: block.height,
-      blockHash: block.blockHash,
-      proof: block.proof,
-      received,
-      spent,
-    });
+    return this.made({ ...base, status: 'confirmed', height: block.height, blockHash: block.blockHash, proof: block.proof });
   }
 
   private made(e: WalletEvent): WalletEvent {
@@ -208,10 +310,24 @@ export class WalletTracker {
       this.confirmedIn.delete(id);
       const received: WalletEvent['received'] = [];
       c.tx.outputs.forEach((o, index) => {
-        if (this.scripts.has(key(o.script))) received.push({ index, value: o.value });
+        const k = key(o.script);
+        if (!this.scripts.has(k)) return;
+        const origin = this.keychains?.origin(k);
+        received.push(origin ? { index, value: o.value, origin } : { index, value: o.value });
       });
+      const origin = received.find((r) => r.origin)?.origin;
       out.push(
-        this.made({ type: 'tx', txid: id, tx: c.tx, status: 'reorged', height: c.height, blockHash: c.blockHash, received, spent: [] }),
+        this.made({
+          type: 'tx',
+          txid: id,
+          tx: c.tx,
+          status: 'reorged',
+          height: c.height,
+          blockHash: c.blockHash,
+          received,
+          spent: [],
+          ...(origin ? { origin } : {}),
+        }),
       );
     }
     return out;
