@@ -9,3 +9,5 @@ export { descriptorChecksum, checkDescriptorChecksum, DESCRIPTOR_CHECKSUM_LENGTH
 export { DescriptorKey, type KeyNetwork } from './descriptor-key.js';
 export { hash160 } from './descriptor-scripts.js';
 export * from './descriptor.js';
+export * from './keychains.js';
+export * from './wallet-view.js';
