@@ -10,3 +10,4 @@ export * from './v2/index.js';
 export * from './pool/index.js';
 export * from './spv/file-filter-header-store.js';
 export * from './wallet/file-wallet-store.js';
+export * from './relay/index.js';

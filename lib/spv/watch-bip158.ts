@@ -72,7 +72,13 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
      * verified header, then matched; a matching block fetched, checked against
      * the header chain and searched. `checked` is told each height done.
      */
-    const check = async (client: FilterClient, first: number, last: number, scripts: readonly Uint8Array[], checked?: (h: number) => void): Promise<void> => {
+    const check = async (
+      client: FilterClient,
+      first: number,
+      last: number,
+      scripts: readonly Uint8Array[],
+      checked?: (h: number) => void,
+    ): Promise<void> => {
       const request = (start: number): { entries: ChainEntry[]; filters: Promise<Uint8Array[]> } | undefined => {
         if (start > last) return undefined;
         const entries: ChainEntry[] = [];
@@ -81,7 +87,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         filters.catch(() => undefined); // awaited below; a batch asked ahead may fail while this one is handled
         return { entries, filters };
       };
-      for (let batch = request(first); batch; ) {
+      for (let batch = request(first); batch;) {
         const { entries } = batch;
         const filters = await batch.filters;
         batch = request(entries[entries.length - 1]!.height + 1); // the next one is on its way while this one is matched

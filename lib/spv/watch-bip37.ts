@@ -252,7 +252,9 @@ export function scannedBefore(options: Pick<WatchSourceOptions, 'chain' | 'from'
 }
 
 /** The tracker a watch reports through: the caller's, with `scripts` added, or a new one (with the descriptors' keychains and the view). */
-export function trackerFor(options: Pick<WatchSourceOptions, 'scripts' | 'tracker' | 'descriptors' | 'gapLimit' | 'wallet'>): WalletTracker {
+export function trackerFor(
+  options: Pick<WatchSourceOptions, 'scripts' | 'tracker' | 'descriptors' | 'gapLimit' | 'wallet'>,
+): WalletTracker {
   if (!options.tracker) {
     return new WalletTracker(options.scripts ?? [], {
       ...(options.descriptors?.length ? { keychains: new Keychains(options.descriptors, options.gapLimit) } : {}),

@@ -122,9 +122,7 @@ export function watch(options: WatchOptions): Observable<WalletEvent> {
       : (isPeerSet(source) ? syncHeaders(source, options.chain) : merge(...peers.map((p) => syncHeaders(p, options.chain)))).pipe(
           ignoreElements(),
         );
-  const events$ = options.store
-    ? resumeStored(options, options.store)
-    : eventsOf({ ...options, tracker: trackerFor(options) });
+  const events$ = options.store ? resumeStored(options, options.store) : eventsOf({ ...options, tracker: trackerFor(options) });
   return merge(events$, sync$);
 }
 

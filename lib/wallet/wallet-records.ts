@@ -159,7 +159,9 @@ function decodeEvent(v: unknown): WalletEvent {
     received: received.map((x: { index?: unknown; value?: unknown; origin?: unknown }) => {
       if (!isInt(x.index) || typeof x.value !== 'string' || !/^\d+$/.test(x.value)) throw new WalletRecordError('a bad received output');
       if (x.origin !== undefined && !isOrigin(x.origin)) throw new WalletRecordError('a bad origin of a received output');
-      return x.origin === undefined ? { index: x.index, value: BigInt(x.value) } : { index: x.index, value: BigInt(x.value), origin: x.origin };
+      return x.origin === undefined
+        ? { index: x.index, value: BigInt(x.value) }
+        : { index: x.index, value: BigInt(x.value), origin: x.origin };
     }),
     spent: spent.map((x: { index?: unknown; outpoint?: unknown }) => {
       if (!isInt(x.index) || typeof x.outpoint !== 'string') throw new WalletRecordError('a bad spent input');

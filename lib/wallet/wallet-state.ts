@@ -89,7 +89,9 @@ export class WalletState {
       throw new StoreError(StoreErrorCode.Mismatch, store.location, `holds a ${first.network} wallet, not ${start.network}`);
     }
     const wallets = records.filter((r) => r.type === 'wallet');
-    const keychains = start.descriptors?.length ? new Keychains(start.descriptors, start.gapLimit, wallets.at(-1)?.keychains ?? []) : undefined;
+    const keychains = start.descriptors?.length
+      ? new Keychains(start.descriptors, start.gapLimit, wallets.at(-1)?.keychains ?? [])
+      : undefined;
     this.tracker = new WalletTracker([], {
       journal: { prepare: (e) => this.prepare(e), commit: (e) => this.record(e), settled: (sc) => this.settled(sc) },
       ...(keychains ? { keychains } : {}),

@@ -26,7 +26,10 @@ import { eventually } from '../helpers/loopback.js';
 const network = networks.regtest;
 const within = 20_000;
 const TEST_VERSIONS = { private: 0x04358394, public: 0x043587cf };
-const account = HDKey.fromMasterSeed(Uint8Array.from({ length: 32 }, (_, i) => i + 1), TEST_VERSIONS).derive("m/84'/1'/0'");
+const account = HDKey.fromMasterSeed(
+  Uint8Array.from({ length: 32 }, (_, i) => i + 1),
+  TEST_VERSIONS,
+).derive("m/84'/1'/0'");
 const descriptor = parseDescriptor(`wpkh([00000001/84h/1h/0h]${account.publicExtendedKey}/<0;1>/*)`, network);
 const gapLimit = 5;
 
@@ -93,7 +96,8 @@ describe('watch with descriptors (gap-limit discovery, BIP158)', () => {
     await eventually(() => w.events.length === 5, within);
     w.stop();
     expect(found(w.events)).toEqual(['change/2@12', 'receive/11@6', 'receive/12@15', 'receive/3@9', 'receive/7@4']);
-    for (const e of w.events) expect(e.origin).toEqual({ descriptor: descriptor.toString(), keychain: e.origin!.keychain, index: e.origin!.index });
+    for (const e of w.events)
+      expect(e.origin).toEqual({ descriptor: descriptor.toString(), keychain: e.origin!.keychain, index: e.origin!.index });
     expect(wallet.balance()).toEqual({ confirmed: 7000n + 11000n + 3000n + 200n + 12000n, unconfirmed: 0n });
     expect(wallet.utxos().map((u) => u.height)).toEqual([4, 6, 9, 12, 15]);
   });
@@ -104,7 +108,10 @@ describe('watch with descriptors (gap-limit discovery, BIP158)', () => {
     const first = await run({ until: 10, from: 1, store });
     first.stop();
     expect(found(first.events)).toEqual(['receive/4@5']);
-    const stored = store.load().filter((r) => r.type === 'wallet').at(-1)!;
+    const stored = store
+      .load()
+      .filter((r) => r.type === 'wallet')
+      .at(-1)!;
     expect(stored.keychains?.map((k) => [k.keychain, k.used, k.scripts.length])).toEqual([
       ['receive', 4, 10],
       ['change', -1, 5],

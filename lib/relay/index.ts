@@ -1,0 +1,2 @@
+export * from './broadcast-error.js';
+export * from './broadcast.js';
