@@ -26,6 +26,8 @@ export interface RegtestNode {
    * script (any script: P2PKH, P2WPKH, P2TR…), the rest back to the node.
    */
   pay(outputs: readonly { script: Uint8Array; value: number }[]): Promise<Uint8Array>;
+  /** Like `pay`, but only build and sign the transaction: it is not sent (the next `pay` spends the next coinbase). */
+  signPayment(outputs: readonly { script: Uint8Array; value: number }[]): Promise<BcoinTX>;
   /** Resolve once at least `n` peers have completed the handshake with the node (polls; rejects after `timeoutMs`). */
   waitForPeers(n: number, timeoutMs?: number): Promise<void>;
   /** Make bcoin dial `127.0.0.1:port` (an outbound connection from bcoin's side). */
@@ -127,6 +129,11 @@ export async function startRegtestNode(options: RegtestNodeOptions = {}): Promis
       return regtest.pay([]);
     },
     async pay(outputs) {
+      const tx = await regtest.signPayment(outputs);
+      await node.sendTX(tx);
+      return new Uint8Array(tx.hash());
+    },
+    async signPayment(outputs) {
       if (node.chain.height - nextCoinbase < 100) throw new RangeError('no matured coinbase yet: mine at least 101 blocks');
       const block = await node.chain.getBlock(await hashAt(nextCoinbase));
       const coinbase: BcoinTX | undefined = block?.txs[0];
@@ -140,10 +147,8 @@ export async function startRegtestNode(options: RegtestNodeOptions = {}): Promis
       }
       mtx.addOutput(address, rest);
       mtx.sign(key);
-      const tx = mtx.toTX();
       nextCoinbase++;
-      await node.sendTX(tx);
-      return new Uint8Array(tx.hash());
+      return mtx.toTX();
     },
     async waitForPeers(n, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

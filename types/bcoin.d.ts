@@ -7,6 +7,7 @@ declare module 'bcoin' {
 
   export interface BcoinHashed {
     hash(): Buffer;
+    hash(enc: 'hex'): string;
     txid(): string;
     toRaw(): Buffer;
   }
@@ -46,14 +47,39 @@ declare module 'bcoin' {
   }
   export class KeyRing {
     static generate(): KeyRing;
+    static fromPrivate(key: Buffer, compressed?: boolean): KeyRing;
+    static fromPublic(key: Buffer): KeyRing;
+    /** Pay to the witness program (P2WPKH) rather than P2PKH. */
+    witness: boolean;
+    /** Nest the witness program in P2SH. */
+    nested: boolean;
     getAddress(): Address;
+    getAddress(enc: 'string', network: string): string;
   }
+  export class HDPublicKey {
+    static fromBase58(xkey: string, network: string): HDPublicKey;
+    readonly publicKey: Buffer;
+    derive(index: number, hardened?: boolean): HDPublicKey;
+    xpubkey(network: string): string;
+  }
+  export class HDPrivateKey {
+    static fromSeed(seed: Buffer): HDPrivateKey;
+    readonly privateKey: Buffer;
+    derive(index: number, hardened?: boolean): HDPrivateKey;
+    derivePath(path: string): HDPrivateKey;
+    toPublic(): HDPublicKey;
+  }
+  export class Coin {
+    static fromTX(tx: BcoinTX, index: number, height: number): Coin;
+  }
+  export const TX: { fromRaw(raw: Buffer): BcoinTX };
   export class Script {
     static fromRaw(raw: Buffer): Script;
     toRaw(): Buffer;
   }
   export class MTX {
     addTX(tx: BcoinTX, index: number, height?: number): void;
+    addCoin(coin: Coin): void;
     addOutput(to: Address | Script, value: number): void;
     sign(ring: KeyRing): number;
     toTX(): BcoinTX;
@@ -93,7 +119,7 @@ declare module 'bcoin' {
       discoverSeeds(checkPeers?: boolean): Promise<void>;
     };
     readonly rpc: { mineBlocks(n: number, address: Address | null): Promise<string[]> };
-    readonly mempool: { readonly map: Map<string, unknown> };
+    readonly mempool: { readonly map: Map<string, unknown>; hasEntry(hash: string): boolean };
     open(): Promise<void>;
     connect(): Promise<void>;
     /** Start downloading the chain from outbound peers. */

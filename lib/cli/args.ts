@@ -4,6 +4,8 @@ import type { Checkpoint } from '../chain/params.js';
 import { findNetwork, type Network } from '../wire/networks.js';
 import type { HeadersCommand } from './headers-command.js';
 import type { WatchCommand } from './watch-command.js';
+import type { AddressCommand } from './address-command.js';
+import type { SendCommand } from './send-command.js';
 
 /** The usage text. */
 export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
@@ -13,9 +15,11 @@ Usage:
   rxbtc listen [--port PORT] [--host HOST] [--network NAME] [--json]
   rxbtc headers [HOST[:PORT]...] [--checkpoint HEIGHT:HASH] [--peers N] [--dns-seed] [--network NAME]
               [--datadir DIR] [--json]
-  rxbtc watch [HOST[:PORT]...] --address ADDR... [--script HEX...] [--method bip158|bip37|auto]
-              [--from HEIGHT] [--checkpoint HEIGHT:HASH] [--once] [--peers N] [--dns-seed]
-              [--network NAME] [--datadir DIR] [--json]
+  rxbtc watch [HOST[:PORT]...] [--address ADDR...] [--script HEX...] [--descriptor D...] [--gap-limit N]
+              [--method bip158|bip37|auto] [--from HEIGHT] [--checkpoint HEIGHT:HASH] [--once] [--peers N]
+              [--dns-seed] [--network NAME] [--datadir DIR] [--json]
+  rxbtc address --descriptor D [--index I | --next] [--change] [--network NAME] [--datadir DIR] [--json]
+  rxbtc send TXHEX HOST[:PORT]... [--timeout SECONDS] [--network NAME] [--json]
   rxbtc bridge --allow HOST:PORT... [--port PORT] [--host HOST] [--origin URL...] [--max-per-ip N] [--json]
   rxbtc --help | --version
 
@@ -39,7 +43,19 @@ it at a block you trust on any network, regtest included. With --datadir it keep
 (DIR/NETWORK-headers.dat, -filter-headers.dat, -wallet/): a later run goes
 on where it stopped (no --from, no --address needed; nothing told twice, a
 block reorganised away meanwhile reported). Without it, on exit it says how
-far every block was checked and the --from to go on with.
+far every block was checked and the --from to go on with. --descriptor
+watches an HD wallet (an output descriptor such as wpkh(tpub…/<0;1>/*)):
+each keychain derived --gap-limit addresses (default 20) past the last one
+paid, more as payments are found; tx lines say the keychain and index, and
+a "balance" line follows every change of the balance once caught up.
+
+address prints a descriptor's address at --index (default 0), or with --next
+the first one after the last paid in the --datadir wallet; --change for the
+change keychain of a <0;1> descriptor.
+
+send announces a signed transaction (hex) to the peers and serves it to those
+that ask: a "sent" line, one "requested" line per peer that fetched it, exit
+status 1 when none did within --timeout seconds (default 30).
 
 bridge relays WebSocket ↔ TCP for pages in a browser (ws://HOST:PORT/TARGET),
 only to the --allow targets, only for pages of the --origin origins when given,
@@ -66,6 +82,12 @@ Options:
   --once           watch: exit once every block up to the peers' height is checked (a recovery)
   --checkpoint H:HASH  headers, watch: start a new chain at block HASH, height H (trusted; its header
                    is fetched from the peers and must hash to it)
+  --descriptor D   watch, address: an output descriptor (repeatable for watch; checksum optional)
+  --gap-limit N    watch: addresses derived past the last one paid (default 20)
+  --index I        address: the derivation index (default 0)
+  --next           address: the first index after the last paid (needs --datadir of a watch)
+  --change         address: the change keychain
+  --timeout S      send: seconds to wait for peers to fetch the transaction (default 30)
   --json           JSON lines instead of text
 `;
 
@@ -94,7 +116,9 @@ export type CliCommand =
   | { kind: 'listen'; host: string; port: number; network: Network; json: boolean }
   | { kind: 'bridge'; host: string; port: number; allow: string[]; origins: string[]; maxPerIp: number | undefined; json: boolean }
   | ({ kind: 'headers' } & HeadersCommand)
-  | ({ kind: 'watch' } & WatchCommand);
+  | ({ kind: 'watch' } & WatchCommand)
+  | ({ kind: 'address' } & AddressCommand)
+  | ({ kind: 'send' } & SendCommand);
 
 function parsePort(text: string, allowZero = false): number {
   const port = Number(text);
@@ -157,6 +181,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
         origin: { type: 'string', multiple: true, default: [] },
         'max-per-ip': { type: 'string' },
         'dns-seed': { type: 'boolean', default: false },
+        descriptor: { type: 'string', multiple: true, default: [] },
+        'gap-limit': { type: 'string' },
+        index: { type: 'string' },
+        next: { type: 'boolean', default: false },
+        change: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -166,8 +196,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
-  if (values.datadir !== undefined && positionals[0] !== 'headers' && positionals[0] !== 'watch')
-    throw new UsageError('--datadir is for headers and watch');
+  if (values.datadir !== undefined && !['headers', 'watch', 'address'].includes(positionals[0] ?? ''))
+    throw new UsageError('--datadir is for headers, watch and address');
   if (values.version) return { kind: 'version' };
   const network = findNetwork(values.network);
   if (!network) throw new UsageError(`unknown network ${values.network}: use mainnet, testnet3, testnet4, signet or regtest`);
@@ -233,8 +263,11 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
     case 'watch': {
       if (!target && !values['dns-seed']) throw new UsageError('watch needs at least one HOST[:PORT], or --dns-seed');
-      if (values.address.length + values.script.length === 0 && values.datadir === undefined)
-        throw new UsageError('watch needs --address or --script (or a --datadir that holds a wallet)');
+      if (values.address.length + values.script.length + values.descriptor.length === 0 && values.datadir === undefined)
+        throw new UsageError('watch needs --address, --script or --descriptor (or a --datadir that holds a wallet)');
+      const gapLimit = values['gap-limit'] === undefined ? undefined : Number(values['gap-limit']);
+      if (gapLimit !== undefined && !(Number.isSafeInteger(gapLimit) && gapLimit >= 1 && gapLimit <= 10_000))
+        throw new UsageError(`--gap-limit takes a number from 1 to 10000: ${values['gap-limit']}`);
       if (!['bip158', 'bip37', 'auto'].includes(values.method))
         throw new UsageError(`--method is bip158, bip37 or auto, not ${values.method}`);
       for (const s of values.script) if (!/^([0-9a-f]{2})+$/i.test(s)) throw new UsageError(`--script takes hex: ${s}`);
@@ -254,11 +287,46 @@ export function parseCli(argv: readonly string[]): CliCommand {
         from,
         checkpoint,
         once: values.once,
+        descriptors: values.descriptor,
+        gapLimit,
+      };
+    }
+    case 'address': {
+      if (target) throw new UsageError(`unexpected argument ${target}`);
+      if (values.descriptor.length !== 1) throw new UsageError('address needs one --descriptor');
+      if (values.next && values.index !== undefined) throw new UsageError('--index and --next exclude each other');
+      if (values.next && values.datadir === undefined) throw new UsageError('--next needs the --datadir of a watch of this descriptor');
+      const index = values.index === undefined ? undefined : Number(values.index);
+      if (index !== undefined && !(/^\d+$/.test(values.index!) && index < 0x8000_0000))
+        throw new UsageError(`--index takes a number from 0 to 2147483647: ${values.index}`);
+      return {
+        kind: 'address',
+        descriptor: values.descriptor[0]!,
+        index,
+        next: values.next,
+        change: values.change,
+        network,
+        datadir: values.datadir,
+        json: values.json,
+      };
+    }
+    case 'send': {
+      if (!target) throw new UsageError('send needs TXHEX and at least one HOST[:PORT]');
+      if (rest.length === 0) throw new UsageError('send needs at least one HOST[:PORT] after TXHEX');
+      const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
+      if (!(timeout > 0 && timeout <= 3600)) throw new UsageError(`--timeout takes seconds from 1 to 3600: ${values.timeout}`);
+      return {
+        kind: 'send',
+        hex: target,
+        peers: rest.map((t) => parseHostPort(t, network.port)),
+        timeoutMs: timeout * 1000,
+        network,
+        json: values.json,
       };
     }
     case undefined:
       return { kind: 'help' };
     default:
-      throw new UsageError(`unknown command ${command}: use connect, listen, headers or watch`);
+      throw new UsageError(`unknown command ${command}: use connect, listen, headers, watch, address, send or bridge`);
   }
 }

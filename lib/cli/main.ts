@@ -13,6 +13,8 @@ import { startBridge } from '../transport/websocket-bridge.js';
 import { runHeaders } from './headers-command.js';
 import { eventWriter, onInterrupt, untilAborted } from './output.js';
 import { runWatch } from './watch-command.js';
+import { runAddress } from './address-command.js';
+import { runSend } from './send-command.js';
 import { StoreError } from '../storage/store-error.js';
 import { formatMessage, messageToJson } from './format-message.js';
 
@@ -147,6 +149,16 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         io.err(`rxbtc: ${e.message}`);
         return 1;
       }
+    case 'address':
+      try {
+        return await runAddress(command, io);
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        io.err(`rxbtc: ${e.message}`);
+        return 1;
+      }
+    case 'send':
+      return runSend(command, io);
     case 'bridge': {
       const line = eventWriter(io, command.json);
       let bridge;

@@ -3,6 +3,8 @@ import { connectPeer } from '../peer/connect-peer.js';
 import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../wallet/address.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
+import { parseDescriptor, type Descriptor } from '../wallet/descriptor.js';
+import { WalletView, type WalletBalance } from '../wallet/wallet-view.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
@@ -47,6 +49,10 @@ export interface WatchCommand {
   checkpoint?: Checkpoint | undefined;
   /** Exit once every block up to the height the peers announced is checked (`--once`). */
   once?: boolean | undefined;
+  /** Output descriptors watched (`--descriptor`). */
+  descriptors?: string[] | undefined;
+  /** Addresses derived past the last one paid (`--gap-limit`). */
+  gapLimit?: number | undefined;
 }
 
 /** The stores of `watch --datadir`. */
@@ -76,8 +82,12 @@ function line(e: WalletEvent): string {
       ? 'in the mempool'
       : `${e.status === 'reorged' ? 'reorged out of' : 'confirmed in'} block ${e.height} (${e.blockHash})`;
   const proof = e.proof ? `, proof: ${e.proof.kind === 'merkleblock' ? 'merkle path' : 'block'} #${e.proof.index}` : '';
-  return `tx ${e.txid} ${where}: receives ${value(got)} BTC in ${e.received.length} output(s), spends ${e.spent.length} of ours${proof}`;
+  const origin = e.origin ? ` (${e.origin.keychain} #${e.origin.index})` : '';
+  return `tx ${e.txid} ${where}: receives ${value(got)} BTC in ${e.received.length} output(s)${origin}, spends ${e.spent.length} of ours${proof}`;
 }
+
+const sameBalance = (a: WalletBalance | undefined, b: WalletBalance): boolean =>
+  a !== undefined && a.confirmed === b.confirmed && a.unconfirmed === b.unconfirmed;
 
 /**
  * `rxbtc watch HOST[:PORT]... --address A... [--peers N] [--dns-seed]`: sync
@@ -87,16 +97,18 @@ function line(e: WalletEvent): string {
  */
 export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   let scripts: Uint8Array[];
+  let descriptors: Descriptor[];
   try {
     scripts = [...cmd.addresses.map((a) => addressToScript(a, cmd.network)), ...cmd.scripts.map(fromHex)];
+    descriptors = (cmd.descriptors ?? []).map((d) => parseDescriptor(d, cmd.network));
   } catch (e) {
     io.err(`rxbtc: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
   const out = eventWriter(io, cmd.json);
   const stores = cmd.datadir === undefined ? undefined : openStores(cmd.datadir, cmd.network);
-  if (scripts.length === 0 && (stores?.wallet.load().length ?? 0) === 0) {
-    io.err('rxbtc: watch needs --address or --script (this datadir holds no wallet yet)');
+  if (scripts.length + descriptors.length === 0 && (stores?.wallet.load().length ?? 0) === 0) {
+    io.err('rxbtc: watch needs --address, --script or --descriptor (this datadir holds no wallet yet)');
     await stores?.wallet.close();
     await stores?.filterHeaders.close();
     return 2;
@@ -130,9 +142,28 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     // --once: done when the peers' announced height (their version's start height) is checked and the chain has nothing more.
     const announced = (): number => Math.max(0, ...(pool ? pool.peers().map((m) => m.peer) : peers).map((p) => p.stats().startHeight));
     let caughtUp: (() => void) | undefined;
+    // The balance: a line once caught up, then one per change (a stored wallet's outputs count from the start).
+    const wallet = new WalletView();
+    let current = false;
+    let told: WalletBalance | undefined;
+    const tellBalance = (): void => {
+      const b = wallet.balance();
+      if (!current || sameBalance(told, b)) return;
+      told = b;
+      out('balance', `balance: ${value(b.confirmed)} BTC confirmed, ${value(b.unconfirmed)} BTC unconfirmed (${wallet.utxos().length} unspent output(s))`, {
+        confirmed: Number(b.confirmed),
+        unconfirmed: Number(b.unconfirmed),
+        utxos: wallet.utxos().length,
+      });
+    };
+    const balances = wallet.changed$.subscribe(tellBalance);
     const onScanned = (height: number): void => {
       checked = height;
-      if (cmd.once && height >= opened.height && height >= announced()) caughtUp?.(); // announced() only at the tip: stats() copies
+      if (height >= opened.height && height >= announced()) {
+        current = true; // announced() only at the tip: stats() copies
+        tellBalance();
+        if (cmd.once) caughtUp?.();
+      }
     };
     const code = await new Promise<number>((resolve) => {
       const onResume = (r: WatchResume): void => {
@@ -157,6 +188,9 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
         source: pool ?? peers,
         scripts,
         onScanned,
+        wallet,
+        ...(descriptors.length > 0 ? { descriptors } : {}),
+        ...(cmd.gapLimit === undefined ? {} : { gapLimit: cmd.gapLimit }),
         ...(from === undefined ? {} : { from }),
         ...(method ? { method } : {}),
         ...(stores ? { store: stores.wallet, filterHeaders: stores.filterHeaders, onResume } : {}),
@@ -166,9 +200,14 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
             txid: e.txid,
             status: e.status,
             ...(e.height === undefined ? {} : { height: e.height, blockHash: e.blockHash }),
-            received: e.received.map((r) => ({ index: r.index, value: Number(r.value) })),
+            received: e.received.map((r) => ({
+              index: r.index,
+              value: Number(r.value),
+              ...(r.origin ? { keychain: r.origin.keychain, derivation: r.origin.index } : {}),
+            })),
             spent: e.spent,
             ...(e.proof ? { proof: e.proof.kind } : {}),
+            ...(e.origin ? { descriptor: e.origin.descriptor, keychain: e.origin.keychain, index: e.origin.index } : {}),
           }),
         error: (e: unknown) => {
           out('error', `watch stopped: ${explainError(e, cmd.network)}`, { error: explainError(e, cmd.network) });
@@ -183,6 +222,7 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
       caughtUp = stop;
       onInterrupt(io, stop);
     });
+    balances.unsubscribe();
     // Where a later run goes on without scanning again what this one checked.
     if (checked !== undefined) {
       const next = stores ? 'the next run with this --datadir goes on from there' : `go on with --from ${checked + 1}`;

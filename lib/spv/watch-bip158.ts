@@ -142,9 +142,10 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
       if (!client && scanned < top) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
       if (!client) return;
       // The live list: scripts derived for a payment are matched from the next block on.
+      // Progress holds while scripts derived on the way are not yet checked in the blocks before them.
       await check(client, scanned + 1, top, tracker.scriptList, (h) => {
-        progress.advance(h);
         scanned = h;
+        if (!tracker.hasFresh) progress.advance(h);
       });
       // Scripts derived on the way (gap limit) are checked again in the blocks scanned before them, from the birthday;
       // a payment found then derives more, checked in every block scanned.
@@ -153,6 +154,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         await check(client, Math.max(rescanFrom, chain.root.height + 1), upTo, fresh.scripts);
       }
       tracker.settle();
+      progress.advance(scanned);
     };
 
     const triggers = new Subject<void>();

@@ -90,6 +90,12 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
       endsRescan: boolean;
     }[] = [];
     const progress = new ScanProgress(scanned, options.onScanned);
+    /** The highest height answered: progress holds there while newly derived scripts are checked in earlier blocks. */
+    let answered = scanned;
+    const advance = (height: number): void => {
+      answered = Math.max(answered, height);
+      if (rescanEnd === undefined && !tracker.hasFresh) progress.advance(height);
+    };
 
     const emit = (e: WalletEvent | undefined): void => {
       if (!e) return;
@@ -145,12 +151,16 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     // since the birthday; once the last is answered, their check is complete (or more were derived: again).
     const rescan = (): void => {
       if (rescanEnd !== undefined || subscriber.closed) return;
-      if (!tracker.takeFresh()) return tracker.settle();
+      if (!tracker.takeFresh()) {
+        tracker.settle();
+        progress.advance(answered);
+        return;
+      }
       loadFilter();
       const items = ask(rescanFrom, scanned);
       const last = items.at(-1);
       if (last) rescanEnd = hashToHex(last.hash);
-      else tracker.settle();
+      else rescan();
     };
 
     subs.add(
@@ -176,7 +186,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
         // Peers answer a getdata in order: every block below this one has been answered and finished.
         if (waiting.size > 0) pending.push(entry);
         else if (endsRescan) finish(entry);
-        progress.advance(waiting.size > 0 ? height - 1 : height);
+        advance(waiting.size > 0 ? height - 1 : height);
         if (tracker.hasFresh) rescan();
       }),
     );
@@ -190,7 +200,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
           while (pending.length > 0 && pending[0]!.got.size === pending[0]!.waiting.size) {
             const done = pending.shift()!;
             finish(done);
-            progress.advance(done.height);
+            advance(done.height);
           }
           if (tracker.hasFresh) rescan();
           return;
@@ -211,6 +221,7 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
       chain.reorg$.subscribe((r) => {
         for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) emit(e);
         scanned = Math.min(scanned, r.forkHeight);
+        answered = Math.min(answered, r.forkHeight);
         progress.rewind(r.forkHeight);
       }),
     );
