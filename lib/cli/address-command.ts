@@ -40,7 +40,8 @@ function nextIndex(dir: string, network: Network, descriptor: string, keychain: 
     // Events told after the last wallet record may name a higher index.
     for (const r of store.load()) {
       if (r.type !== 'event') continue;
-      for (const x of r.event.received) if (x.origin?.descriptor === descriptor && x.origin.keychain === keychain) used = Math.max(used, x.origin.index);
+      for (const x of r.event.received)
+        if (x.origin?.descriptor === descriptor && x.origin.keychain === keychain) used = Math.max(used, x.origin.index);
     }
     return used + 1;
   } finally {
@@ -71,7 +72,16 @@ export function runAddress(cmd: AddressCommand, io: CliIO): Promise<number> {
   const script = descriptor.scriptAt(keychain, index);
   const address = descriptor.addressAt(keychain, index, cmd.network);
   if (cmd.json) {
-    io.out(JSON.stringify({ event: 'address', ...(address ? { address } : {}), script: toHex(script), keychain, index, descriptor: descriptor.toString() }));
+    io.out(
+      JSON.stringify({
+        event: 'address',
+        ...(address ? { address } : {}),
+        script: toHex(script),
+        keychain,
+        index,
+        descriptor: descriptor.toString(),
+      }),
+    );
   } else io.out(address ?? toHex(script));
   return Promise.resolve(0);
 }

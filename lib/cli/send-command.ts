@@ -83,7 +83,8 @@ export async function runSend(cmd: SendCommand, io: CliIO): Promise<number> {
         timeoutMs: cmd.timeoutMs,
         onRequest: (p) => out('requested', `${label.get(p)} fetched ${id}`, { peer: label.get(p), txid: id }),
       });
-      for (const r of result.rejects) out('rejected', `${r.peer} rejected it: ${r.reason}`, { peer: r.peer, code: r.code, reason: r.reason });
+      for (const r of result.rejects)
+        out('rejected', `${r.peer} rejected it: ${r.reason}`, { peer: r.peer, code: r.code, reason: r.reason });
       return 0;
     } catch (e) {
       if (!(e instanceof BroadcastError)) throw e;

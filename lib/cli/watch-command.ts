@@ -150,11 +150,15 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
       const b = wallet.balance();
       if (!current || sameBalance(told, b)) return;
       told = b;
-      out('balance', `balance: ${value(b.confirmed)} BTC confirmed, ${value(b.unconfirmed)} BTC unconfirmed (${wallet.utxos().length} unspent output(s))`, {
-        confirmed: Number(b.confirmed),
-        unconfirmed: Number(b.unconfirmed),
-        utxos: wallet.utxos().length,
-      });
+      out(
+        'balance',
+        `balance: ${value(b.confirmed)} BTC confirmed, ${value(b.unconfirmed)} BTC unconfirmed (${wallet.utxos().length} unspent output(s))`,
+        {
+          confirmed: Number(b.confirmed),
+          unconfirmed: Number(b.unconfirmed),
+          utxos: wallet.utxos().length,
+        },
+      );
     };
     const balances = wallet.changed$.subscribe(tellBalance);
     const onScanned = (height: number): void => {

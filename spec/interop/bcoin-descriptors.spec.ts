@@ -116,7 +116,14 @@ describe('descriptors and bcoin', () => {
     const found = events.flatMap((e) =>
       e.received.map((r) => `${r.origin!.descriptor.slice(0, 3)}:${r.origin!.keychain}/${r.origin!.index}@${e.height}`),
     );
-    expect(found.sort()).toEqual(['pkh:receive/0@114', 'wpk:change/1@112', 'wpk:receive/3@112', 'wpk:receive/6@111', 'wpk:receive/9@114']);
+    // A transaction found to pay more of the wallet (9 after 6 was found) is told again with all it pays.
+    expect([...new Set(found)].sort()).toEqual([
+      'pkh:receive/0@114',
+      'wpk:change/1@112',
+      'wpk:receive/3@112',
+      'wpk:receive/6@111',
+      'wpk:receive/9@114',
+    ]);
     expect(new Set(events.map((e) => e.txid))).toEqual(new Set([first, second, fourth]));
     expect(wallet.balance()).toEqual({ confirmed: 1_900_000n, unconfirmed: 0n });
 
@@ -165,7 +172,8 @@ describe('descriptors and bcoin', () => {
     const lines = cli.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const txs = lines.filter((l) => l['event'] === 'tx');
     expect(txs.map((t) => `${t['status']}:${t['keychain']}/${t['index']}`).sort()).toEqual(
-      ['confirmed:receive/3', 'confirmed:receive/6', 'confirmed:receive/9', 'confirmed:change/1'].sort(),
+      // Block 114's transaction first pays pkh receive/0, then (once discovery reached it) wpkh receive/9 too: told twice.
+      ['confirmed:receive/3', 'confirmed:receive/6', 'confirmed:receive/0', 'confirmed:receive/9', 'confirmed:change/1'].sort(),
     );
     expect(txs.find((t) => t['keychain'] === 'change')!['descriptor']).toBe(legacy.toString());
     const balance = lines.filter((l) => l['event'] === 'balance').at(-1);
