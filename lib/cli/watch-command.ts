@@ -87,7 +87,7 @@ function line(e: WalletEvent): string {
 }
 
 const sameBalance = (a: WalletBalance | undefined, b: WalletBalance): boolean =>
-  a !== undefined && a.confirmed === b.confirmed && a.unconfirmed === b.unconfirmed;
+  a?.confirmed === b.confirmed && a.unconfirmed === b.unconfirmed;
 
 /**
  * `rxbtc watch HOST[:PORT]... --address A... [--peers N] [--dns-seed]`: sync

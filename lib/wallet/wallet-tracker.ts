@@ -242,16 +242,17 @@ export class WalletTracker {
     for (;;) {
       const received: WalletEvent['received'] = [];
       let derived = false;
-      tx.outputs.forEach((o, index) => {
+      for (let index = 0; index < tx.outputs.length; index++) {
+        const o = tx.outputs[index]!;
         const k = key(o.script);
-        if (!this.scripts.has(k)) return;
+        if (!this.scripts.has(k)) continue;
         const origin = this.keychains?.origin(k);
         received.push(origin ? { index, value: o.value, origin } : { index, value: o.value });
-        if (!origin) return;
+        if (!origin) continue;
         const fresh = this.addScripts(this.keychains!.use(origin));
         for (const script of fresh) this.fresh.push({ script, upTo });
         derived ||= fresh.length > 0;
-      });
+      }
       if (!derived) return received;
     }
   }

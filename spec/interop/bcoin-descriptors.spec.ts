@@ -171,7 +171,7 @@ describe('descriptors and bcoin', () => {
     expect([code, cli.errors]).toEqual([0, []]);
     const lines = cli.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const txs = lines.filter((l) => l['event'] === 'tx');
-    expect(txs.map((t) => `${t['status']}:${t['keychain']}/${t['index']}`).sort()).toEqual(
+    expect(txs.map((t) => `${String(t['status'])}:${String(t['keychain'])}/${String(t['index'])}`).sort()).toEqual(
       // Block 114's transaction first pays pkh receive/0, then (once discovery reached it) wpkh receive/9 too: told twice.
       ['confirmed:receive/3', 'confirmed:receive/6', 'confirmed:receive/0', 'confirmed:receive/9', 'confirmed:change/1'].sort(),
     );

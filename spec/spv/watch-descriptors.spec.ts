@@ -64,7 +64,7 @@ async function run(options: { until: number; from?: number; store?: WalletStore;
     onScanned: (h) => (scanned = h),
   }).subscribe({ next: (e) => events.push(e), error: (e: unknown) => (failed = e) });
   await eventually(() => failed !== undefined || (scanned === options.until && chain.height === options.until), within);
-  if (failed) throw failed instanceof Error ? failed : new Error(String(failed));
+  if (failed !== undefined) throw failed instanceof Error ? failed : new Error('the watch failed');
   return {
     events,
     stop: () => {
