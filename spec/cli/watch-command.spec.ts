@@ -92,7 +92,7 @@ describe('rxbtc watch', () => {
   });
 
   it('refuses bad arguments', () => {
-    expect(() => parseCli(['watch', '127.0.0.1'])).toThrow('--address or --script');
+    expect(() => parseCli(['watch', '127.0.0.1'])).toThrow('--address, --script or --descriptor');
     expect(() => parseCli(['watch', '127.0.0.1', '--script', 'zz'])).toThrow('hex');
     expect(() => parseCli(['watch', '127.0.0.1', '--address', address, '--method', 'x'])).toThrow('--method');
   });
