@@ -2,8 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type * as Bcoin from 'bcoin';
 import { runCli } from '../../lib/cli/main.js';
 import {
+  ByteReader,
   MruSet,
   WalletView,
+  broadcast,
+  createPool,
+  readTransaction,
   connectTcp,
   type Descriptor,
   createHeaderChain,
@@ -202,6 +206,24 @@ describe('descriptors and bcoin', () => {
       expect(await runCli(['send', bad, `127.0.0.1:${node().port}`, '--network', 'regtest'], e)).toBe(2);
       expect(e.errors.join()).toMatch(why);
       expect(e.lines).toEqual([]);
+    }
+  });
+});
+
+describe('broadcast through a pool against bcoin', () => {
+  const node = useRegtestNode({ blocks: 101, host: '127.104.0.1' });
+
+  it("broadcast(tx, pool): the pool's announcer hands bcoin a transaction it signed; it enters bcoin's mempool", async () => {
+    const tx = await node().signPayment([{ script: legacy.scriptAt('receive', 4), value: 20_000 }]);
+    const pool = createPool({ network, connect: [`127.104.0.1:${node().port}`], outbound: 1, backoff: { base: 200, max: 400 } });
+    try {
+      await eventually(() => pool.peers().length === 1, within);
+      const result = await broadcast(readTransaction(new ByteReader(new Uint8Array(tx.toRaw()))), pool, { timeoutMs: within });
+      expect(result.txid).toBe(tx.txid());
+      expect(result.peers).toEqual([pool.peers()[0]!.peer]);
+      await eventually(() => node().node.mempool.hasEntry(tx.hash('hex')), within);
+    } finally {
+      await pool.close();
     }
   });
 });
