@@ -14,7 +14,7 @@ const HARDENED = 0x8000_0000;
 const base58check = createBase58check(sha256);
 
 /** Which networks an extended key's version bytes belong to: mainnet, or the test networks (testnet, signet, regtest). */
-export type KeyNetwork = keyof typeof VERSIONS;
+export type KeyNetwork = 'main' | 'test';
 
 /** How a key may be written where it appears. */
 export type KeyFormat = 'any' | 'compressed' | 'x-only';

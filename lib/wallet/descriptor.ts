@@ -26,11 +26,35 @@ const UNSUPPORTED = new Set(['combo', 'rawtr', 'multi_a', 'sortedmulti_a', 'rawn
 /** Where an expression stands: at the top, inside `sh()`, or inside `wsh()`. */
 type Context = 'top' | 'sh' | 'wsh';
 
-type Node =
-  | { fn: 'pk' | 'pkh' | 'wpkh' | 'tr'; key: DescriptorKey }
-  | { fn: 'sh' | 'wsh'; inner: Node }
-  | { fn: 'multi' | 'sortedmulti'; threshold: number; keys: DescriptorKey[] }
-  | { fn: 'script'; script: Uint8Array };
+/** A descriptor's parse tree: a script expression over keys, or a fixed script (`addr`, `raw`). */
+export type DescriptorNode =
+  | {
+      /** A single-key script. */
+      fn: 'pk' | 'pkh' | 'wpkh' | 'tr';
+      /** Its key. */
+      key: DescriptorKey;
+    }
+  | {
+      /** A script hash wrapping another expression. */
+      fn: 'sh' | 'wsh';
+      /** The wrapped expression. */
+      inner: DescriptorNode;
+    }
+  | {
+      /** A k-of-n multisig. */
+      fn: 'multi' | 'sortedmulti';
+      /** k. */
+      threshold: number;
+      /** The n keys. */
+      keys: DescriptorKey[];
+    }
+  | {
+      /** A fixed script (`addr`, `raw`). */
+      fn: 'script';
+      /** Its bytes. */
+      script: Uint8Array;
+    };
+type Node = DescriptorNode;
 
 /** Split `text` at its top-level commas; each part with its offset. */
 function splitArgs(text: string, offset: number): { text: string; at: number }[] {
@@ -190,8 +214,13 @@ export class Descriptor {
   private readonly node: Node;
   private readonly cache = new Map<string, Uint8Array>();
 
-  /** Use {@link parseDescriptor}. */
-  constructor(payload: string, node: Node, keys: readonly DescriptorKey[]) {
+  /**
+   * Use {@link parseDescriptor}.
+   * @param payload - the text without checksum
+   * @param node - its parse tree
+   * @param keys - every key in it
+   */
+  constructor(payload: string, node: DescriptorNode, keys: readonly DescriptorKey[]) {
     this.payload = payload;
     this.checksum = descriptorChecksum(payload);
     this.node = node;
