@@ -69,9 +69,11 @@ declare module 'bcoin' {
     derivePath(path: string): HDPrivateKey;
     toPublic(): HDPublicKey;
   }
-  export class Coin {
-    static fromTX(tx: BcoinTX, index: number, height: number): Coin;
+  /** An unspent output bcoin's MTX can spend (opaque here). */
+  export interface Coin {
+    readonly value: number;
   }
+  export const Coin: { fromTX(tx: BcoinTX, index: number, height: number): Coin };
   export const TX: { fromRaw(raw: Buffer): BcoinTX };
   export class Script {
     static fromRaw(raw: Buffer): Script;
