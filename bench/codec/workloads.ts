@@ -8,8 +8,8 @@ export const CHUNK = 64 * 1024;
 
 /** The four streams of the codec bench; the same bytes go to every implementation. */
 export const WORKLOADS = ['block', 'tx', 'inv', 'headers'] as const;
-/** One of {@link WORKLOADS}. */
-export type Workload = (typeof WORKLOADS)[number];
+/** One of {@link WORKLOADS}, or `mixed`: all four interleaved as on a live connection. */
+export type Workload = (typeof WORKLOADS)[number] | 'mixed';
 
 /** A workload's framed messages, their concatenation and its 64 KiB chunks. */
 export interface Stream {
@@ -52,6 +52,26 @@ function framesOf(workload: Workload): { label: string; frames: Buffer[] } {
         );
       }
       return { label: 'inv(35) ×20000', frames };
+    }
+    case 'mixed': {
+      // What a node's connection carries: per block, the transactions and inventories around it and now and then a
+      // headers message; the four streams' own messages, interleaved.
+      const parts = (['block', 'tx', 'inv', 'headers'] as const).map((w) => framesOf(w).frames);
+      const [blocks, txs, invs, headers] = parts as [Buffer[], Buffer[], Buffer[], Buffer[]];
+      const frames: Buffer[] = [];
+      const per = (list: Buffer[]): number => Math.ceil(list.length / blocks.length);
+      for (let b = 0; b < blocks.length; b++) {
+        const slice = (list: Buffer[]): Buffer[] => list.slice(b * per(list), (b + 1) * per(list));
+        const t = slice(txs);
+        const i = slice(invs);
+        for (let k = 0; k < Math.max(t.length, i.length); k++) {
+          if (k < i.length) frames.push(i[k]!);
+          if (k < t.length) frames.push(t[k]!);
+          if (k === Math.floor(t.length / 2)) frames.push(...slice(headers));
+        }
+        frames.push(blocks[b]!);
+      }
+      return { label: `mixed: ${frames.length} messages (the four streams interleaved)`, frames };
     }
     case 'headers': {
       const early: BlockHeader[] = readBlockFile(readTestdata('blocks1-256')).map((r) => readBlock(new ByteReader(r.block)).header);
