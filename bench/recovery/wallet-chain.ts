@@ -8,6 +8,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { HDKey } from '@scure/bip32';
 import {
   basicFilter,
   chainParams,
@@ -18,6 +19,7 @@ import {
   genesisBlock,
   hashFromHex,
   networks,
+  parseDescriptor,
   sha256,
   sha256dKey,
   txid,
@@ -52,11 +54,38 @@ export function walletScripts(): Uint8Array[] {
   });
 }
 
-const scripts = walletScripts();
-const paid = new Map<number, Uint8Array>([
-  [EARLY_PAYMENT, scripts[0]!],
-  ...PAYMENT_HEIGHTS.map((h, k): [number, Uint8Array] => [h, scripts[(k * 7 + 3) % WALLET_SIZE]!]),
-]);
+/** The wallet kinds: 100 fixed scripts, or an HD wallet (a descriptor) whose addresses the recovery must discover. */
+export type WalletKind = 'scripts' | 'descriptor';
+/** The kind this process builds and serves (`RXBTC_BENCH_WALLET`, inherited by the server process). */
+export const WALLET_KIND: WalletKind = process.env['RXBTC_BENCH_WALLET'] === 'descriptor' ? 'descriptor' : 'scripts';
+
+/** The HD wallet: a BIP84 account of a fixed seed, as a `wpkh(tpub/<0;1>/*)` descriptor. */
+export const WALLET_DESCRIPTOR = `wpkh(${
+  HDKey.fromMasterSeed(sha256(new TextEncoder().encode('rxbtc recovery bench seed')), { private: 0x04358394, public: 0x043587cf }).derive(
+    "m/84'/1'/0'",
+  ).publicExtendedKey
+}/<0;1>/*)`;
+/**
+ * Receive indices the 20 payments pay, in height order: with a gap limit of 20, 30 (second) and 45 (fifth) lie
+ * beyond what is derived when they are scanned, so only checking the blocks before again finds them.
+ */
+export const DESCRIPTOR_INDICES: readonly number[] = [3, 30, 15, 8, 45, 33, 22, 50, 61, 40, 70, 55, 80, 66, 90, 75, 100, 88, 110, 95];
+
+function paidScripts(): Map<number, Uint8Array> {
+  if (WALLET_KIND === 'descriptor') {
+    const d = parseDescriptor(WALLET_DESCRIPTOR, networks.regtest);
+    return new Map<number, Uint8Array>([
+      [EARLY_PAYMENT, d.scriptAt('receive', 0)],
+      ...PAYMENT_HEIGHTS.map((h, k): [number, Uint8Array] => [h, d.scriptAt('receive', DESCRIPTOR_INDICES[k]!)]),
+    ]);
+  }
+  const scripts = walletScripts();
+  return new Map<number, Uint8Array>([
+    [EARLY_PAYMENT, scripts[0]!],
+    ...PAYMENT_HEIGHTS.map((h, k): [number, Uint8Array] => [h, scripts[(k * 7 + 3) % WALLET_SIZE]!]),
+  ]);
+}
+const paid = paidScripts();
 
 /** The coinbase of the block at `height`. */
 export function coinbaseAt(height: number): Transaction {
