@@ -76,7 +76,7 @@ function paidScripts(): Map<number, Uint8Array> {
     const d = parseDescriptor(WALLET_DESCRIPTOR, networks.regtest);
     return new Map<number, Uint8Array>([
       [EARLY_PAYMENT, d.scriptAt('receive', 0)],
-      ...PAYMENT_HEIGHTS.map((h, k): [number, Uint8Array] => [h, d.scriptAt('receive', DESCRIPTOR_INDICES[k]!)]),
+      ...PAYMENT_HEIGHTS.map((h, k): [number, Uint8Array] => [h, d.scriptAt('receive', DESCRIPTOR_INDICES[k])]),
     ]);
   }
   const scripts = walletScripts();
