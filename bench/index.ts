@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only codec,chain,spv,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak S]`
+ * `npm run bench [-- --only codec,chain,spv,scale] [--mode alone,shared,orders] [--rounds N] [--peers N] [--soak S]`
  *
  * codec: the same bytes decoded and encoded by rxbtc, bcoin (as shipped and
  * with node:crypto + full blocks), bitcoinjs-lib and bitcore-p2p, each alone
@@ -24,7 +24,7 @@ const SECTIONS = ['codec', 'v2', 'chain', 'state', 'recovery', 'spv', 'pool', 'b
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
-    mode: { type: 'string', default: 'alone,shared' },
+    mode: { type: 'string', default: 'alone,shared,orders' },
     rounds: { type: 'string', default: '7' },
     peers: { type: 'string', default: '1000' },
     soak: { type: 'string', default: '30' },
@@ -37,13 +37,13 @@ const peers = Number(values.peers);
 const soakSeconds = Number(values.soak);
 if (
   !only.every((s) => (SECTIONS as readonly string[]).includes(s)) ||
-  !modes.every((m) => ['alone', 'shared'].includes(m)) ||
+  !modes.every((m) => ['alone', 'shared', 'orders'].includes(m)) ||
   !(rounds >= 1) ||
   !(peers > 0) ||
   !(soakSeconds >= 0)
 ) {
   console.error(
-    'usage: npm run bench -- [--only codec,v2,chain,state,recovery,spv,pool,bundle,scale] [--mode alone,shared] [--rounds N] [--peers N] [--soak SECONDS]',
+    'usage: npm run bench -- [--only codec,v2,chain,state,recovery,spv,pool,bundle,scale] [--mode alone,shared,orders] [--rounds N] [--peers N] [--soak SECONDS]',
   );
   process.exit(2);
 }

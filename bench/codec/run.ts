@@ -7,8 +7,8 @@ import { CODECS, loadCodec, type CodecName } from './registry.js';
 import { WARMUP_MS, WARMUP_ROUNDS, spread, timeRounds, type Rounds, type Spread } from './rounds.js';
 import { WORKLOADS, buildStream, type Stream, type Workload } from './workloads.js';
 
-/** Where the implementations run: each in a child process of its own, or all in this one, alternating. */
-export type CodecMode = 'alone' | 'shared';
+/** Where the implementations run: each in a child process of its own, all in this one alternating, or rxbtc over streams in several orders per process. */
+export type CodecMode = 'alone' | 'shared' | 'orders';
 
 /** Options of {@link runCodec}. */
 export interface CodecOptions {
@@ -132,6 +132,94 @@ function targets(spreads: Map<string, Spread>, modes: CodecMode[]): Target[] {
   return out;
 }
 
+/** Stream orders decoded in one process (see order-child.ts): each stream after others, and the interleaved stream. */
+const ORDERS: readonly (readonly Workload[])[] = [
+  ['block', 'tx', 'inv', 'headers'],
+  ['headers', 'inv', 'tx', 'block'],
+  ['inv', 'block', 'headers', 'tx'],
+];
+
+async function orderRounds(
+  codec: CodecName,
+  op: 'decode' | 'encode',
+  rounds: number,
+  order: readonly Workload[],
+): Promise<Record<string, number[]>> {
+  const child = fileURLToPath(new URL('./order-child.js', import.meta.url));
+  const { stdout } = await run(process.execPath, [child, codec, op, String(rounds), order.join(',')], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Record<string, number[]>;
+}
+
+/**
+ * Decode speed that does not depend on what a process decoded before: rxbtc
+ * decodes (and encodes) each stream alone in a fresh process, and in every
+ * order of {@link ORDERS} in one process, in `processes` fresh processes
+ * each; per stream, the slowest round over all orders and processes against
+ * the median alone (target ≥ 80 %). The interleaved stream (`mixed`) is
+ * decoded by rxbtc and by bcoin (node:crypto, full blocks), each in fresh
+ * processes (target: rxbtc's slowest ≥ 4× bcoin's fastest, every process).
+ */
+async function runOrders(rounds: number, processes: number): Promise<Target[]> {
+  const out: Target[] = [];
+  const rows: Record<string, Record<string, string>> = {};
+  for (const op of ['decode', 'encode'] as const) {
+    const ops = op === 'decode' ? WORKLOADS : (['tx', 'inv'] as const);
+    for (const w of ops) {
+      const stream = buildStream(w);
+      const units = stream.bytes;
+      const alone: number[] = [];
+      for (let p = 0; p < processes; p++) alone.push(...(await orderRounds('rxbtc', op, rounds, [w]))[w]!);
+      const after: number[] = [];
+      for (const order of ORDERS) {
+        if (op === 'encode' && !order.includes(w)) continue;
+        for (let p = 0; p < processes; p++)
+          after.push(
+            ...(await orderRounds('rxbtc', op, rounds, op === 'encode' ? order.filter((x) => x === 'tx' || x === 'inv') : order))[w]!,
+          );
+      }
+      const a = spread({ ms: alone }, units);
+      const b = spread({ ms: after }, units);
+      const ratio = b.min / a.median;
+      rows[`${op} ${w}`] = {
+        'alone MB/s': mbps(a),
+        'after other streams MB/s': mbps(b),
+        'slowest after / median alone': `${(100 * ratio).toFixed(0)} %`,
+      };
+      out.push({
+        met: ratio >= 0.8,
+        line: `order: ${op} ${w}, slowest round in any order ≥ 80 % of the median alone: ${(100 * ratio).toFixed(0)} %`,
+      });
+    }
+  }
+  const mixed = buildStream('mixed');
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let worst = Infinity;
+  for (let p = 0; p < processes; p++) {
+    const r = (await orderRounds('rxbtc', 'decode', rounds, ['mixed']))['mixed']!;
+    const b = (await orderRounds('bcoin-full', 'decode', rounds, ['mixed']))['mixed']!;
+    ours.push(...r);
+    theirs.push(...b);
+    worst = Math.min(worst, Math.min(...b) / Math.max(...r)); // this process pair: rxbtc's slowest against bcoin's fastest
+  }
+  const m = spread({ ms: ours }, mixed.bytes);
+  const c = spread({ ms: theirs }, mixed.bytes);
+  rows[`decode ${mixed.label}`] = {
+    'alone MB/s': mbps(m),
+    'after other streams MB/s': `bcoin (node:crypto, full): ${mbps(c)}`,
+    'slowest after / median alone': '—',
+  };
+  out.push({
+    met: worst >= 4,
+    line: `order: decode mixed, rxbtc's slowest ≥ 4× bcoin's fastest in every process pair: ${worst.toFixed(1)}×`,
+  });
+  console.log(
+    `\ncodec, stream orders — rxbtc alone in a fresh process and after other streams in one (${ORDERS.map((o) => o.join('→')).join(', ')}), ${processes} processes each, ${rounds} rounds; min / median / max`,
+  );
+  console.table(rows);
+  return out;
+}
+
 /**
  * The codec bench: the same bytes (a real 1.2 MB block ×20, its 3,315
  * transactions, 20,000 `inv`s of 35 txids, 50 `headers` of 2,000) decoded
@@ -140,7 +228,7 @@ function targets(spreads: Map<string, Spread>, modes: CodecMode[]): Target[] {
  * implementation alone in a child process, and all in one process.
  */
 export async function runCodec(options: CodecOptions): Promise<Target[]> {
-  const results: Results = { alone: {}, shared: {} };
+  const results: Results = { alone: {}, shared: {}, orders: {} };
   const streams = new Map<Workload, { label: string; bytes: number; n: number }>();
   const codecs = options.modes.includes('shared')
     ? new Map(await Promise.all(CODECS.map(async (n) => [n, await loadCodec(n)] as const)))
@@ -155,8 +243,9 @@ export async function runCodec(options: CodecOptions): Promise<Target[]> {
     `rxbtc SHA-256 backend: ${sha256Backend}; ${options.rounds} timed rounds after a warm-up of ≥ ${WARMUP_ROUNDS} rounds and ≥ ${WARMUP_MS} ms per implementation`,
   );
   const spreads = new Map<string, Spread>();
-  for (const mode of options.modes) for (const [k, v] of report(mode, results[mode], streams)) spreads.set(k, v);
+  for (const mode of options.modes) if (mode !== 'orders') for (const [k, v] of report(mode, results[mode], streams)) spreads.set(k, v);
   const t = targets(spreads, options.modes);
+  if (options.modes.includes('orders')) t.push(...(await runOrders(options.rounds, 3)));
   for (const { line, met } of t) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
   return t;
 }
