@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescriptorError, DescriptorErrorCode, descriptorChecksum, networks, parseDescriptor, toHex } from '../../lib/index.js';
@@ -121,5 +122,49 @@ describe('BIP86 key-path taproot (tr(xpub/…/*))', () => {
   });
   it('refuses an xpub on a test network and a tpub on mainnet', () => {
     expect(() => parseDescriptor(`tr(${account}/0/*)`, networks.regtest)).toThrow(DescriptorError);
+  });
+});
+
+describe('descriptor parsing on hostile input', () => {
+  const valid = vectors.valid.map((v) => v.descriptor).concat(vectors.multipath.map((v) => v.descriptor));
+  const only = (f: () => void): void => {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof DescriptorError)) throw e;
+    }
+  };
+  it('answers any mutation of a real descriptor (a character dropped, changed or added) with a descriptor or a DescriptorError', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(valid.length - 1),
+        fc.nat(),
+        fc.constantFrom('drop', 'change', 'add'),
+        fc.string({ minLength: 1, maxLength: 1 }),
+        (v, at, how, c) => {
+          const text = valid[v]!;
+          const i = at % text.length;
+          const mutated =
+            how === 'drop'
+              ? text.slice(0, i) + text.slice(i + 1)
+              : how === 'change'
+                ? text.slice(0, i) + c + text.slice(i + 1)
+                : text.slice(0, i) + c + text.slice(i);
+          only(() => parseDescriptor(mutated));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+  it('answers strings of descriptor characters, deep nesting and very long texts with a DescriptorError', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9()[\],'/*<>;#h]{0,80}$/), (s) => only(() => parseDescriptor(s))),
+      { numRuns: 3000 },
+    );
+    expect(() => parseDescriptor('sh('.repeat(5000) + 'pk(00)' + ')'.repeat(5000))).toThrow(DescriptorError);
+    expect(() => parseDescriptor(`raw(${'00'.repeat(100_000)})#qqqqqqqq`)).toThrow(DescriptorError);
+    expect(() => parseDescriptor(`multi(1,${Array.from({ length: 1000 }, () => '02' + '11'.repeat(32)).join(',')})`)).toThrow(
+      DescriptorError,
+    );
   });
 });
