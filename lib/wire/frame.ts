@@ -61,6 +61,18 @@ function commandAt(bytes: Uint8Array, offset: number): string | undefined {
   return readCommand(bytes, offset);
 }
 
+/** Built by a constructor, not a literal: V8 pretenures literal allocation sites once an app keeps decoded messages (see transaction.ts). */
+class Header implements FrameHeader {
+  command: string;
+  length: number;
+  checksum: number;
+  constructor(command: string, length: number, checksum: number) {
+    this.command = command;
+    this.length = length;
+    this.checksum = checksum;
+  }
+}
+
 /**
  * Parse and check a frame header: magic, command, and length against both
  * `maxPayload` and the command's own limit, so an oversized frame is
@@ -81,7 +93,7 @@ export function readFrameHeader(bytes: Uint8Array, offset: number, magic: number
   if (length > limit) {
     throw new ProtocolError(ProtocolErrorCode.OversizedPayload, `payload of ${length} bytes exceeds ${limit}`, command);
   }
-  return { command, length, checksum: le32(bytes, offset + 20) | 0 };
+  return new Header(command, length, le32(bytes, offset + 20) | 0);
 }
 
 /**

@@ -121,14 +121,44 @@ export function encodeRangeRequest(w: ByteWriter, m: GetCFiltersMessage | GetCFH
   w.u8(m.filterType).u32le(m.startHeight).hash(m.stopHash);
 }
 
+/** Built by a constructor, not a literal: V8 pretenures literal allocation sites once an app keeps decoded messages (see transaction.ts). */
+class CFilter implements CFilterMessage {
+  readonly command = 'cfilter';
+  filterType: number;
+  blockHash: Uint8Array;
+  filter: Uint8Array;
+  constructor(filterType: number, blockHash: Uint8Array, filter: Uint8Array) {
+    this.filterType = filterType;
+    this.blockHash = blockHash;
+    this.filter = filter;
+  }
+}
+
 /** Decode a `cfilter` payload. */
 export function decodeCFilter(r: ByteReader): CFilterMessage {
-  return { command: 'cfilter', filterType: r.u8(), blockHash: r.hash(), filter: r.varBytes(MAX_CFILTER_SIZE, 'filter') };
+  const filterType = r.u8();
+  const blockHash = r.hash();
+  return new CFilter(filterType, blockHash, r.varBytes(MAX_CFILTER_SIZE, 'filter'));
 }
 
 /** Encode a `cfilter` payload. */
 export function encodeCFilter(w: ByteWriter, m: CFilterMessage): void {
   w.u8(m.filterType).hash(m.blockHash).varBytes(m.filter);
+}
+
+/** Built by a constructor, not a literal: V8 pretenures literal allocation sites once an app keeps decoded messages (see transaction.ts). */
+class CFHeaders implements CFHeadersMessage {
+  readonly command = 'cfheaders';
+  filterType: number;
+  stopHash: Uint8Array;
+  previousFilterHeader: Uint8Array;
+  filterHashes: Uint8Array[];
+  constructor(filterType: number, stopHash: Uint8Array, previousFilterHeader: Uint8Array, filterHashes: Uint8Array[]) {
+    this.filterType = filterType;
+    this.stopHash = stopHash;
+    this.previousFilterHeader = previousFilterHeader;
+    this.filterHashes = filterHashes;
+  }
 }
 
 /** Decode a `cfheaders` payload. */
@@ -137,7 +167,7 @@ export function decodeCFHeaders(r: ByteReader): CFHeadersMessage {
   const stopHash = r.hash();
   const previousFilterHeader = r.hash();
   const filterHashes = readHashes(r, MAX_CFHEADERS_PER_MESSAGE, 'filter hash');
-  return { command: 'cfheaders', filterType, stopHash, previousFilterHeader, filterHashes };
+  return new CFHeaders(filterType, stopHash, previousFilterHeader, filterHashes);
 }
 
 /** Encode a `cfheaders` payload. */

@@ -62,6 +62,16 @@ class Item implements InvVector {
   }
 }
 
+/** An inventory message; built by a constructor (see {@link Item}). */
+class Inventory<C extends 'inv' | 'getdata' | 'notfound'> implements InventoryMessage<C> {
+  command: C;
+  items: InvVector[];
+  constructor(command: C, items: InvVector[]) {
+    this.command = command;
+    this.items = items;
+  }
+}
+
 /** Build the decoder for one of the inventory commands. */
 export function inventoryDecoder<C extends 'inv' | 'getdata' | 'notfound'>(command: C): (r: ByteReader) => InventoryMessage<C> {
   return (r) => {
@@ -69,7 +79,7 @@ export function inventoryDecoder<C extends 'inv' | 'getdata' | 'notfound'>(comma
     const items = new Array<InvVector>(n);
     const start = r.take(n * 36); // one bounds check for the whole list
     for (let i = 0, at = start; i < n; i++, at += 36) items[i] = new Item(r.u32At(at), r.viewAt(at + 4, 32));
-    return { command, items };
+    return new Inventory(command, items);
   };
 }
 
