@@ -4,7 +4,7 @@ import type { Peer } from '../peer/peer.js';
 import { addressToScript } from '../wallet/address.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { parseDescriptor, type Descriptor } from '../wallet/descriptor.js';
-import { WalletView, type WalletBalance } from '../wallet/wallet-view.js';
+import { WalletView, sameBalance, type WalletBalance } from '../wallet/wallet-view.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
@@ -85,9 +85,6 @@ function line(e: WalletEvent): string {
   const origin = e.origin ? ` (${e.origin.keychain} #${e.origin.index})` : '';
   return `tx ${e.txid} ${where}: receives ${value(got)} BTC in ${e.received.length} output(s)${origin}, spends ${e.spent.length} of ours${proof}`;
 }
-
-const sameBalance = (a: WalletBalance | undefined, b: WalletBalance): boolean =>
-  a?.confirmed === b.confirmed && a.unconfirmed === b.unconfirmed;
 
 /**
  * `rxbtc watch HOST[:PORT]... --address A... [--peers N] [--dns-seed]`: sync

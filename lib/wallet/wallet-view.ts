@@ -39,7 +39,9 @@ interface Known {
   received: Map<number, { value: bigint; origin: ScriptOrigin | undefined }>;
 }
 
-const sameBalance = (a: WalletBalance, b: WalletBalance): boolean => a.confirmed === b.confirmed && a.unconfirmed === b.unconfirmed;
+/** Whether two balances are equal (an absent one equals none). */
+export const sameBalance = (a: WalletBalance | undefined, b: WalletBalance): boolean =>
+  a?.confirmed === b.confirmed && a.unconfirmed === b.unconfirmed;
 
 /**
  * What a wallet owns, kept from its events: every unspent output (a
