@@ -1,2 +1,5 @@
 export * from './broadcast-error.js';
 export * from './broadcast.js';
+export * from './check-block.js';
+export * from './rebuild-block.js';
+export * from './short-ids.js';
