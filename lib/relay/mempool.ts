@@ -1,0 +1,400 @@
+import { Observable, Subject, Subscription, asyncScheduler, from, merge, share, takeUntil, type SchedulerLike } from 'rxjs';
+import { MruSet } from '../peer/mru-set.js';
+import type { Peer } from '../peer/peer.js';
+import { hashToHex } from '../wire/hex.js';
+import type { Block } from '../wire/messages/block.js';
+import { InvType, type InvVector } from '../wire/messages/inv.js';
+import { encodeTransaction, txid as txidOf, wtxid as wtxidOf, type Transaction } from '../wire/transaction.js';
+import { eachPeer, type RelaySource } from './each-peer.js';
+import type { RebuildCandidate } from './rebuild-block.js';
+
+/** The default byte budget of a mempool view: serialized transaction bytes. */
+export const DEFAULT_MEMPOOL_BYTES = 32 * 1024 * 1024;
+/** Largest transaction kept (bytes): Bitcoin Core's largest standard transaction is 400,000 weight units. */
+export const MAX_MEMPOOL_TX_SIZE = 400_000;
+/** Transactions asked of one peer and not yet received (Bitcoin Core's MAX_PEER_TX_REQUEST_IN_FLIGHT). */
+export const MAX_TX_IN_FLIGHT = 100;
+/** Announcements of one peer asked for or waiting to be; more are ignored (Core's MAX_PEER_TX_ANNOUNCEMENTS). */
+export const MAX_TX_ANNOUNCEMENTS = 5000;
+/** How long a peer has to send a transaction asked of it (Core's GETDATA_TX_INTERVAL), ms. */
+export const TX_REQUEST_TIMEOUT_MS = 60_000;
+/** Ids of transactions confirmed, evicted or dropped that are remembered, so they are not fetched again. */
+export const RECENT_TX_IDS = 100_000;
+/** Most 21 million bitcoin, in satoshis: no output or sum of outputs may exceed it. */
+const MAX_MONEY = 2_100_000_000_000_000n;
+
+/** Why a transaction left the view. */
+export type MempoolRemoval =
+  /** A block holds it. */
+  | 'confirmed'
+  /** A block spends one of the outputs it spends. */
+  | 'conflict'
+  /** The oldest made room for a newer one within the byte budget. */
+  | 'evicted'
+  /** Removed by {@link MempoolView.remove}. */
+  | 'removed';
+
+/** Why a fetched transaction was not kept. */
+export type MempoolDrop =
+  /** Larger than {@link MAX_MEMPOOL_TX_SIZE} (or the whole budget). */
+  | 'too-large'
+  /** Fails the context-free checks (no inputs or outputs, a duplicate input, a null input, amounts out of range). */
+  | 'invalid'
+  /** Sent without being asked for. */
+  | 'unrequested';
+
+/** What a mempool view tells. */
+export type MempoolEvent =
+  | {
+      /** A transaction joined. */
+      type: 'added';
+      /** Its txid, display hex. */
+      txid: string;
+      /** Its wtxid, display hex. */
+      wtxid: string;
+      /** The transaction. */
+      tx: Transaction;
+      /** Its serialized size. */
+      bytes: number;
+      /** The peer it came from. */
+      peer: Peer;
+    }
+  | {
+      /** A transaction left. */
+      type: 'removed';
+      /** Its txid, display hex. */
+      txid: string;
+      /** Why. */
+      reason: MempoolRemoval;
+    }
+  | {
+      /** A transaction received was not kept. */
+      type: 'dropped';
+      /** Its txid, display hex. */
+      txid: string;
+      /** Why. */
+      reason: MempoolDrop;
+      /** The peer that sent it. */
+      peer: Peer;
+    };
+
+/** Options of {@link mempool}. */
+export interface MempoolOptions {
+  /** Serialized bytes kept at most; the oldest transactions are evicted beyond. @default DEFAULT_MEMPOOL_BYTES (32 MiB) */
+  maxBytes?: number;
+  /** Largest transaction kept, bytes. @default MAX_MEMPOOL_TX_SIZE */
+  maxTxBytes?: number;
+  /** Scheduler of the request timeouts (tests run it in virtual time). @default asyncScheduler */
+  scheduler?: SchedulerLike;
+}
+
+/** A kept transaction. */
+interface Entry {
+  tx: Transaction;
+  txid: Uint8Array;
+  wtxid: Uint8Array;
+  txidHex: string;
+  wtxidHex: string;
+  bytes: number;
+}
+
+/** What is known of one peer. */
+interface PeerState {
+  peer: Peer;
+  /** Witness serialisation may be asked of it. */
+  witness: boolean;
+  /** Requests sent, by announced hash (hex), with their timeouts. */
+  inFlight: Map<string, Subscription>;
+  /** Announcements waiting for a free request slot. */
+  queue: InvVector[];
+}
+
+const isTxAnnouncement = (item: InvVector): boolean => item.type === InvType.Tx || item.type === InvType.WitnessTxId;
+const outpointKey = (hash: Uint8Array, vout: number): string => `${hashToHex(hash)}:${vout}`;
+
+/** Context-free checks a node makes before looking at a transaction's inputs (Bitcoin Core's CheckTransaction). */
+function invalid(tx: Transaction): boolean {
+  if (tx.inputs.length === 0 || tx.outputs.length === 0) return true;
+  let total = 0n;
+  for (const o of tx.outputs) {
+    if (o.value < 0n || o.value > MAX_MONEY) return true;
+    total += o.value;
+    if (total > MAX_MONEY) return true;
+  }
+  const spent = new Set<string>();
+  for (const i of tx.inputs) {
+    const k = outpointKey(i.txid, i.vout);
+    if (spent.has(k) || (i.vout === 0xffffffff && i.txid.every((b) => b === 0))) return true;
+    spent.add(k);
+  }
+  return false;
+}
+
+/**
+ * A bounded view of the network's unconfirmed transactions, fed by peers.
+ * It is an Observable of {@link MempoolEvent}s: the first subscriber starts
+ * it (each peer's transaction announcements are fetched, once for all
+ * peers, by wtxid where BIP339 was negotiated), the last one stops it (the
+ * transactions kept stay). It also answers lookups: what a compact-block
+ * rebuild needs.
+ *
+ * Bounds: at most `maxBytes` of serialized transactions (oldest first out:
+ * fees cannot be known without the outputs spent, so arrival order is the
+ * eviction rule), transactions over `maxTxBytes` dropped, at most
+ * {@link MAX_TX_IN_FLIGHT} requests and {@link MAX_TX_ANNOUNCEMENTS}
+ * waiting announcements per peer, {@link RECENT_TX_IDS} ids remembered: a
+ * flood of announcements or transactions costs bounded memory.
+ */
+export class MempoolView extends Observable<MempoolEvent> {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byWtxid = new Map<string, string>();
+  /** Outpoint → txids (hex) of kept transactions spending it. */
+  private readonly spenders = new Map<string, Set<string>>();
+  /** Ids (txid and wtxid hex) confirmed, removed or dropped lately. */
+  private readonly recent = new MruSet<string>(RECENT_TX_IDS);
+  /** Announced hash (hex) → the announcement, the peer asked, then others that announced it too (at most 8 kept). */
+  private readonly requested = new Map<string, { item: InvVector; peers: PeerState[] }>();
+  private readonly events: Subject<MempoolEvent>;
+  private totalBytes = 0;
+  private readonly maxBytes: number;
+  private readonly maxTxBytes: number;
+  private readonly scheduler: SchedulerLike;
+
+  /**
+   * @param source - a peer, several, or a pool
+   * @param options - byte budget, largest transaction, scheduler
+   */
+  constructor(source: RelaySource, options: MempoolOptions = {}) {
+    // `this` may not be named before super(): the first subscriber finds the view through `self`.
+    const view: { self?: MempoolView } = {};
+    const subject = new Subject<MempoolEvent>();
+    const running = new Observable<never>(() => view.self!.run(source));
+    const events = merge(subject, running).pipe(share());
+    super((subscriber) => events.subscribe(subscriber));
+    view.self = this;
+    this.events = subject;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MEMPOOL_BYTES;
+    this.maxTxBytes = Math.min(options.maxTxBytes ?? MAX_MEMPOOL_TX_SIZE, this.maxBytes);
+    this.scheduler = options.scheduler ?? asyncScheduler;
+  }
+
+  /** Transactions kept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Their serialized bytes (within the budget). */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** A kept transaction by txid or wtxid (display hex or wire-order bytes). */
+  get(id: string | Uint8Array): Transaction | undefined {
+    const hex = typeof id === 'string' ? id : hashToHex(id);
+    return this.entries.get(this.byWtxid.get(hex) ?? hex)?.tx;
+  }
+
+  /** Whether a transaction is kept (txid or wtxid). */
+  has(id: string | Uint8Array): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  /** The kept transactions, oldest first. */
+  transactions(): Transaction[] {
+    return [...this.entries.values()].map((e) => e.tx);
+  }
+
+  /** The kept transactions with their wtxids, for {@link BlockRebuild}. */
+  *candidates(): IterableIterator<RebuildCandidate> {
+    for (const e of this.entries.values()) yield { tx: e.tx, wtxid: e.wtxid };
+  }
+
+  /** Take a transaction out (it is not fetched again while remembered). @returns whether it was kept */
+  remove(id: string | Uint8Array, reason: MempoolRemoval = 'removed'): boolean {
+    const hex = typeof id === 'string' ? id : hashToHex(id);
+    const e = this.entries.get(this.byWtxid.get(hex) ?? hex);
+    if (!e) return false;
+    this.drop(e, reason);
+    return true;
+  }
+
+  /**
+   * A block was found: its transactions leave as `confirmed`, those
+   * spending what it spends as `conflict`. The view does this itself for
+   * `block` messages from its peers; call it for blocks obtained otherwise
+   * (`compactBlocks` does).
+   */
+  confirm(block: Block): void {
+    for (const tx of block.transactions) {
+      const id = txidOf(tx);
+      const hex = hashToHex(id);
+      this.recent.add(hex);
+      const e = this.entries.get(hex);
+      if (e) this.drop(e, 'confirmed');
+      for (const input of tx.inputs) {
+        for (const other of [...(this.spenders.get(outpointKey(input.txid, input.vout)) ?? [])]) {
+          const o = this.entries.get(other);
+          if (o) this.drop(o, 'conflict');
+        }
+      }
+    }
+  }
+
+  private drop(e: Entry, reason: MempoolRemoval): void {
+    this.entries.delete(e.txidHex);
+    this.byWtxid.delete(e.wtxidHex);
+    this.recent.add(e.txidHex).add(e.wtxidHex);
+    this.totalBytes -= e.bytes;
+    for (const input of e.tx.inputs) {
+      const k = outpointKey(input.txid, input.vout);
+      const set = this.spenders.get(k);
+      set?.delete(e.txidHex);
+      if (set?.size === 0) this.spenders.delete(k);
+    }
+    this.events.next({ type: 'removed', txid: e.txidHex, reason });
+  }
+
+  private known(hex: string): boolean {
+    return this.entries.has(hex) || this.byWtxid.has(hex) || this.recent.has(hex);
+  }
+
+  /** Fetch from every peer of the source until unsubscribed. */
+  private run(source: RelaySource): () => void {
+    const subs = new Subscription();
+    subs.add(
+      eachPeer(source).subscribe((peer) => {
+        const state: PeerState = { peer, witness: false, inFlight: new Map(), queue: [] };
+        void peer.handshake.then((n) => (state.witness = n.witness), () => undefined);
+        const gone = from(peer.closed);
+        const perPeer = new Subscription();
+        subs.add(perPeer);
+        perPeer.add(peer.on('inv').pipe(takeUntil(gone)).subscribe((m) => this.announced(state, m.items)));
+        perPeer.add(peer.on('tx').pipe(takeUntil(gone)).subscribe((m) => this.received(state, m.tx)));
+        perPeer.add(peer.on('notfound').pipe(takeUntil(gone)).subscribe((m) => this.failed(state, m.items.map((i) => hashToHex(i.hash)))));
+        perPeer.add(peer.on('block').pipe(takeUntil(gone)).subscribe((m) => this.confirm(m.block)));
+        void peer.closed.then(() => {
+          this.failed(state, [...state.inFlight.keys()]);
+          state.queue.length = 0;
+          perPeer.unsubscribe();
+          subs.remove(perPeer);
+        });
+      }),
+    );
+    return () => {
+      subs.unsubscribe();
+      for (const r of this.requested.values()) for (const s of r.peers) for (const t of s.inFlight.values()) t.unsubscribe();
+      this.requested.clear();
+    };
+  }
+
+  private announced(state: PeerState, items: readonly InvVector[]): void {
+    for (const item of items) {
+      if (!isTxAnnouncement(item)) continue;
+      const hex = hashToHex(item.hash);
+      if (this.known(hex)) continue;
+      const asked = this.requested.get(hex);
+      if (asked) {
+        if (!asked.peers.includes(state) && asked.peers.length < 8) asked.peers.push(state);
+        continue;
+      }
+      if (state.queue.length + state.inFlight.size >= MAX_TX_ANNOUNCEMENTS) continue;
+      this.requested.set(hex, { item, peers: [state] });
+      state.queue.push(item);
+    }
+    this.pump(state);
+  }
+
+  /** Ask for queued announcements while request slots are free. */
+  private pump(state: PeerState): void {
+    if (!state.peer.connected) return;
+    const items: InvVector[] = [];
+    while (state.inFlight.size < MAX_TX_IN_FLIGHT && state.queue.length > 0) {
+      const item = state.queue.shift()!;
+      const hex = hashToHex(item.hash);
+      if (this.known(hex) || this.requested.get(hex)?.peers[0] !== state) continue;
+      const type = item.type === InvType.WitnessTxId ? InvType.WitnessTxId : state.witness ? InvType.WitnessTx : InvType.Tx;
+      items.push({ type, hash: item.hash });
+      state.inFlight.set(
+        hex,
+        this.scheduler.schedule(() => this.failed(state, [hex]), TX_REQUEST_TIMEOUT_MS),
+      );
+    }
+    if (items.length > 0) state.peer.queue({ command: 'getdata', items });
+  }
+
+  /** Requests to `state` that will not be answered (notfound, timeout, gone): ask the next announcer. */
+  private failed(state: PeerState, hexes: readonly string[]): void {
+    const next = new Set<PeerState>();
+    for (const hex of hexes) {
+      const t = state.inFlight.get(hex);
+      if (!t) continue;
+      t.unsubscribe();
+      state.inFlight.delete(hex);
+      const asked = this.requested.get(hex);
+      asked?.peers.shift();
+      const other = asked?.peers.find((s) => s.peer.connected && s.queue.length + s.inFlight.size < MAX_TX_ANNOUNCEMENTS);
+      if (!asked || !other) {
+        this.requested.delete(hex);
+        continue;
+      }
+      asked.peers.splice(0, asked.peers.indexOf(other));
+      other.queue.push(asked.item);
+      next.add(other);
+    }
+    this.pump(state);
+    for (const s of next) this.pump(s);
+  }
+
+  private received(state: PeerState, tx: Transaction): void {
+    const id = txidOf(tx);
+    const w = wtxidOf(tx);
+    const txidHex = hashToHex(id);
+    const wtxidHex = hashToHex(w);
+    const key = state.inFlight.has(wtxidHex) ? wtxidHex : state.inFlight.has(txidHex) ? txidHex : undefined;
+    if (key === undefined) {
+      if (!this.entries.has(txidHex)) this.events.next({ type: 'dropped', txid: txidHex, reason: 'unrequested', peer: state.peer });
+      return;
+    }
+    state.inFlight.get(key)!.unsubscribe();
+    state.inFlight.delete(key);
+    this.requested.delete(key);
+    this.pump(state);
+    if (this.known(txidHex) || this.known(wtxidHex)) return;
+    const bytes = encodeTransaction(tx).length;
+    const reason: MempoolDrop | undefined = bytes > this.maxTxBytes ? 'too-large' : invalid(tx) ? 'invalid' : undefined;
+    if (reason) {
+      this.recent.add(txidHex).add(wtxidHex);
+      this.events.next({ type: 'dropped', txid: txidHex, reason, peer: state.peer });
+      return;
+    }
+    // Room first (oldest out), so the budget holds at every event.
+    while (this.totalBytes + bytes > this.maxBytes) this.drop(this.entries.values().next().value!, 'evicted');
+    const entry: Entry = { tx, txid: id, wtxid: w, txidHex, wtxidHex, bytes };
+    this.entries.set(txidHex, entry);
+    if (wtxidHex !== txidHex) this.byWtxid.set(wtxidHex, txidHex);
+    for (const input of tx.inputs) {
+      const k = outpointKey(input.txid, input.vout);
+      let set = this.spenders.get(k);
+      if (!set) this.spenders.set(k, (set = new Set()));
+      set.add(txidHex);
+    }
+    this.totalBytes += bytes;
+    this.events.next({ type: 'added', txid: txidHex, wtxid: wtxidHex, tx, bytes, peer: state.peer });
+  }
+}
+
+/**
+ * A bounded view of the network's unconfirmed transactions (see
+ * {@link MempoolView}): subscribe for `added`, `removed` and `dropped`
+ * events; pass it to `compactBlocks` to rebuild blocks from it.
+ * @param source - a peer, several, or a pool
+ * @param options - `maxBytes` (default 32 MiB), `maxTxBytes`, `scheduler`
+ * @example
+ * ```ts
+ * const pool = mempool(peer, { maxBytes: 16 << 20 });
+ * pool.subscribe((e) => e.type === 'added' && console.log(e.txid, e.bytes));
+ * ```
+ */
+export function mempool(source: RelaySource, options: MempoolOptions = {}): MempoolView {
+  return new MempoolView(source, options);
+}
