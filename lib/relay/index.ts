@@ -5,3 +5,5 @@ export * from './rebuild-block.js';
 export * from './short-ids.js';
 export * from './each-peer.js';
 export * from './mempool.js';
+export * from './coinbase-height.js';
+export * from './compact-blocks.js';
