@@ -8,11 +8,14 @@ import {
   listenTcp,
   networks,
   readBlock,
+  serveCompactBlocks,
   serveCompactFilters,
   serveHeaders,
+  type Block,
   type Listener,
   type Peer,
 } from '../../lib/index.js';
+import { Subject } from 'rxjs';
 import type { RegtestNode } from '../regtest-node.js';
 
 /** A running {@link startFilterServer}. */
@@ -34,7 +37,9 @@ const FOLLOW_MS = 100;
  * every block from the embedded bcoin node (in process: it is a demo of
  * the serving side, not a relay), builds the filters with `FilterIndex`,
  * keeps a verified `HeaderChain`, and answers each inbound peer with
- * `serveHeaders` and `serveCompactFilters` (which also serves the blocks).
+ * `serveHeaders`, `serveCompactFilters` (which also serves the blocks) and
+ * `serveCompactBlocks` (BIP152: new blocks pushed as `cmpctblock` to
+ * high-bandwidth peers, `getblocktxn` answered).
  * New blocks reach the index before the chain, so a tip is announced only
  * once its filter can be served.
  */
@@ -42,11 +47,13 @@ export async function startFilterServer(regtest: RegtestNode): Promise<FilterSer
   const network = networks.regtest;
   const chain = createHeaderChain({ network });
   const index = new FilterIndex();
+  const tips$ = new Subject<Block>();
   const follow = async (): Promise<void> => {
     while (index.height < regtest.height) {
       const block = readBlock(new ByteReader(await regtest.rawBlock(index.height + 1)));
       index.add(block);
       if (index.height > 0) await chain.add([block.header]);
+      tips$.next(block);
     }
   };
   await follow();
@@ -70,6 +77,7 @@ export async function startFilterServer(regtest: RegtestNode): Promise<FilterSer
     });
     serveHeaders(peer, chain);
     serveCompactFilters(peer, index);
+    serveCompactBlocks(peer, { block: (h) => index.block(h) }, tips$);
     peers.add(peer);
     void peer.closed.then(() => peers.delete(peer));
     peer.handshake.catch(() => undefined);

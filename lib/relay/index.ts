@@ -7,3 +7,4 @@ export * from './each-peer.js';
 export * from './mempool.js';
 export * from './coinbase-height.js';
 export * from './compact-blocks.js';
+export * from './serve-compact-blocks.js';

@@ -18,6 +18,7 @@ export const CFCHECKPT_INTERVAL = 1000;
  * the index holds. A request for an unknown stop block, a range that is
  * backwards or too long, or another filter type disconnects the peer, as
  * Bitcoin Core does. Advertise `ServiceFlag.CompactFilters` on the peer.
+ * `getdata` for compact blocks is left to `serveCompactBlocks`.
  * @returns a Subscription; unsubscribe to stop serving
  */
 export function serveCompactFilters(peer: Peer, index: FilterSource): Subscription {
@@ -64,6 +65,7 @@ export function serveCompactFilters(peer: Peer, index: FilterSource): Subscripti
   function* blocks(m: InventoryMessage<'getdata'>): Generator<Message> {
     const missing = [];
     for (const item of m.items) {
+      if (item.type === InvType.CompactBlock) continue; // BIP152's, answered by serveCompactBlocks
       const block = (item.type & 0xffff) === InvType.Block ? index.block(item.hash) : undefined;
       if (block) yield { command: 'block', block };
       else missing.push(item);

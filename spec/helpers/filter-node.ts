@@ -9,12 +9,14 @@ import {
   listenTcp,
   networks,
   serveCompactFilters,
+  serveCompactBlocks,
   serveHeaders,
   type Block,
   type HeaderChain,
   type Listener,
   type Peer,
 } from '../../lib/index.js';
+import { Subject } from 'rxjs';
 import { syntheticBlocks, type Payment } from './synthetic-blocks.js';
 
 const network = networks.regtest;
@@ -42,8 +44,8 @@ export interface FilterNode {
 /**
  * The project's own BIP157 server over loopback, on synthetic blocks whose
  * coinbases pay whom a test says: headers (`serveHeaders`), filters and
- * blocks (`serveCompactFilters` over a `FilterIndex`), announcing each new
- * tip. No BIP157 server can run here otherwise.
+ * blocks (`serveCompactFilters` over a `FilterIndex`), compact blocks
+ * (`serveCompactBlocks`), announcing each new tip. No BIP157 server can run here otherwise.
  */
 export async function startFilterNode(): Promise<FilterNode> {
   const blocks: Block[] = [GENESIS_BLOCK];
@@ -53,6 +55,7 @@ export async function startFilterNode(): Promise<FilterNode> {
   let salt = 0;
   const peers = new Set<Peer>();
   const cfheadersFrom: number[] = [];
+  const tips$ = new Subject<Block>();
   const listener: Listener = await listenTcp({ host: '127.0.0.1', port: 0 });
   listener.connections$.subscribe((c) => {
     const peer = createPeer(c, {
@@ -67,12 +70,14 @@ export async function startFilterNode(): Promise<FilterNode> {
     void peer.closed.then(() => peers.delete(peer));
     serveHeaders(peer, chain);
     serveCompactFilters(peer, index);
+    serveCompactBlocks(peer, { block: (h) => index.block(h) }, tips$);
     peer.on('getcfheaders').subscribe((m) => cfheadersFrom.push(m.startHeight));
   });
   const extend = async (more: Block[]): Promise<void> => {
     for (const b of more) index.add(b); // filters first: a tip is announced only once its filter can be served
     blocks.push(...more);
     await chain.add(more.map((b) => b.header));
+    if (more.length > 0) tips$.next(more.at(-1)!);
   };
   return {
     port: listener.port,
