@@ -6,6 +6,7 @@ import type { HeadersCommand } from './headers-command.js';
 import type { WatchCommand } from './watch-command.js';
 import type { AddressCommand } from './address-command.js';
 import type { SendCommand } from './send-command.js';
+import type { FollowCommand } from './follow-command.js';
 
 /** The usage text. */
 export const USAGE = `rxbtc — talk to Bitcoin peers from the terminal
@@ -20,6 +21,7 @@ Usage:
               [--dns-seed] [--network NAME] [--datadir DIR] [--json]
   rxbtc address --descriptor D [--index I | --next] [--change] [--network NAME] [--datadir DIR] [--json]
   rxbtc send TXHEX HOST[:PORT]... [--timeout SECONDS] [--network NAME] [--json]
+  rxbtc follow HOST[:PORT]... [--mempool-mb N] [--network NAME] [--json]
   rxbtc bridge --allow HOST:PORT... [--port PORT] [--host HOST] [--origin URL...] [--max-per-ip N] [--json]
   rxbtc --help | --version
 
@@ -57,6 +59,12 @@ send announces a signed transaction (hex) to the peers and serves it to those
 that ask: a "sent" line, one "requested" line per peer that fetched it, exit
 status 1 when none did within --timeout seconds (default 30).
 
+follow prints every transaction the peers relay (kept in a mempool view of
+--mempool-mb megabytes, default 32, oldest out first) and every new block,
+rebuilt from that view through BIP152 compact blocks where the peers offer
+them: how many transactions came from the mempool, how many were asked for,
+the bytes received. Ctrl-C stops it.
+
 bridge relays WebSocket ↔ TCP for pages in a browser (ws://HOST:PORT/TARGET),
 only to the --allow targets, only for pages of the --origin origins when given,
 at most --max-per-ip connections per address (default 4); refusals are logged.
@@ -88,6 +96,7 @@ Options:
   --next           address: the first index after the last paid (needs --datadir of a watch)
   --change         address: the change keychain
   --timeout S      send: seconds to wait for peers to fetch the transaction (default 30)
+  --mempool-mb N   follow: megabytes of transactions kept (default 32)
   --json           JSON lines instead of text
 `;
 
@@ -118,7 +127,8 @@ export type CliCommand =
   | ({ kind: 'headers' } & HeadersCommand)
   | ({ kind: 'watch' } & WatchCommand)
   | ({ kind: 'address' } & AddressCommand)
-  | ({ kind: 'send' } & SendCommand);
+  | ({ kind: 'send' } & SendCommand)
+  | ({ kind: 'follow' } & FollowCommand);
 
 function parsePort(text: string, allowZero = false): number {
   const port = Number(text);
@@ -187,6 +197,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         next: { type: 'boolean', default: false },
         change: { type: 'boolean', default: false },
         timeout: { type: 'string' },
+        'mempool-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -324,9 +335,23 @@ export function parseCli(argv: readonly string[]): CliCommand {
         json: values.json,
       };
     }
+    case 'follow': {
+      const hosts = [target, ...rest].filter((t): t is string => t !== undefined);
+      if (hosts.length === 0) throw new UsageError('follow needs at least one HOST[:PORT]');
+      const mb = values['mempool-mb'] === undefined ? undefined : Number(values['mempool-mb']);
+      if (mb !== undefined && !(/^\d+$/.test(values['mempool-mb']!) && mb >= 1 && mb <= 4096))
+        throw new UsageError(`--mempool-mb takes a number from 1 to 4096: ${values['mempool-mb']}`);
+      return {
+        kind: 'follow',
+        peers: hosts.map((t) => parseHostPort(t, network.port)),
+        mempoolBytes: mb === undefined ? undefined : mb * 1024 * 1024,
+        network,
+        json: values.json,
+      };
+    }
     case undefined:
       return { kind: 'help' };
     default:
-      throw new UsageError(`unknown command ${command}: use connect, listen, headers, watch, address, send or bridge`);
+      throw new UsageError(`unknown command ${command}: use connect, listen, headers, watch, address, send, follow or bridge`);
   }
 }

@@ -15,6 +15,7 @@ import { eventWriter, onInterrupt, untilAborted } from './output.js';
 import { runWatch } from './watch-command.js';
 import { runAddress } from './address-command.js';
 import { runSend } from './send-command.js';
+import { runFollow } from './follow-command.js';
 import { StoreError } from '../storage/store-error.js';
 import { formatMessage, messageToJson } from './format-message.js';
 
@@ -159,6 +160,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       }
     case 'send':
       return runSend(command, io);
+    case 'follow':
+      return runFollow(command, io);
     case 'bridge': {
       const line = eventWriter(io, command.json);
       let bridge;

@@ -89,8 +89,8 @@ const wireSize = (m: Message): number => MESSAGE_HEADER_SIZE + encodePayload(m).
  * collision or a wrong transaction) or no answer, the full block is asked
  * instead. Peers without compact blocks are asked for full blocks. Every
  * block is checked against its header (merkle root, no duplicated
- * transactions, witness commitment) before it is emitted, and then taken
- * out of the mempool view.
+ * transactions, witness commitment) and taken out of the mempool view
+ * before it is emitted.
  * @param source - a peer, several, or a pool
  * @param mempool - the view blocks are rebuilt from (kept running while subscribed)
  * @param options - high-bandwidth peers, timeout, scheduler
@@ -142,6 +142,8 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
       settle(hash, p);
       const height = coinbaseHeight(block);
       const r = via === 'compact' ? p.rebuild : undefined;
+      // The view first: when the block is told, its transactions have left the mempool (as `confirmed`).
+      mempool.confirm(block);
       subscriber.next({
         block,
         hash,
@@ -154,7 +156,6 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
         bytes: p.bytes,
         ...(p.fallback ? { fallback: p.fallback } : {}),
       });
-      mempool.confirm(block);
     };
     const finish = (hash: string, p: Pending): void => {
       const block = p.rebuild!.block();
