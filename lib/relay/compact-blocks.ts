@@ -9,6 +9,7 @@ import type { Block } from '../wire/messages/block.js';
 import type { CmpctBlockMessage } from '../wire/messages/compact-blocks.js';
 import { InvType, type InvVector } from '../wire/messages/inv.js';
 import { ProtocolVersion } from '../wire/protocol.js';
+import { decodeBits, hashMeetsTarget } from '../chain/compact.js';
 import { checkBlockTransactions } from './check-block.js';
 import { coinbaseHeight } from './coinbase-height.js';
 import { eachPeer, type RelaySource } from './each-peer.js';
@@ -21,6 +22,8 @@ export const HIGH_BANDWIDTH_PEERS = 3;
 export const COMPACT_BLOCK_VERSION = 2n;
 /** How long a peer has to answer `getblocktxn` (then the full block is asked) or a block request (then it is given up), ms. */
 export const BLOCK_REQUEST_TIMEOUT_MS = 30_000;
+/** Blocks being obtained from one peer at most (Bitcoin Core's MAX_BLOCKS_IN_TRANSIT_PER_PEER); its further announcements wait for the next. */
+export const MAX_BLOCKS_IN_FLIGHT_PER_PEER = 16;
 /** Most headers in a `headers` message taken as an announcement (Bitcoin Core's MAX_BLOCKS_TO_ANNOUNCE). */
 const MAX_ANNOUNCED_HEADERS = 8;
 /** Blocks remembered as handled, so they are not fetched again. */
@@ -87,7 +90,10 @@ const wireSize = (m: Message): number => MESSAGE_HEADER_SIZE + encodePayload(m).
  * with `getblocktxn`; on duplicate short ids, a `blocktxn` of the wrong
  * size, a rebuilt block that does not match its header (a short-id
  * collision or a wrong transaction) or no answer, the full block is asked
- * instead. Peers without compact blocks are asked for full blocks. Every
+ * instead. Peers without compact blocks are asked for full blocks. An
+ * unasked `cmpctblock` whose header does not meet its own target
+ * disconnects its peer; at most {@link MAX_BLOCKS_IN_FLIGHT_PER_PEER}
+ * blocks are in progress per peer. Every
  * block is checked against its header (merkle root, no duplicated
  * transactions, witness commitment) and taken out of the mempool view
  * before it is emitted.
@@ -119,6 +125,12 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
       if (high.length > maxHigh) sendCmpct(high.shift()!, false);
     };
 
+    /** Blocks being obtained from a peer. */
+    const inFlight = (peer: Peer): number => {
+      let n = 0;
+      for (const p of pending.values()) if (p.peer === peer) n++;
+      return n;
+    };
     const settle = (hash: string, p: Pending): void => {
       p.timer?.unsubscribe();
       pending.delete(hash);
@@ -168,6 +180,7 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
       for (const h of hashes) {
         const hash = hashToHex(h);
         if (done.has(hash) || pending.has(hash)) continue;
+        if (inFlight(peer) >= MAX_BLOCKS_IN_FLIGHT_PER_PEER) break;
         promote(peer);
         const p: Pending = { peer, awaiting: compact.has(peer) ? 'cmpctblock' : 'block', bytes: 0, requested: 0 };
         pending.set(hash, p);
@@ -177,11 +190,20 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
       if (items.length > 0) peer.queue({ command: 'getdata', items });
     };
     const cmpctblock = (peer: Peer, m: CmpctBlockMessage): void => {
-      const hash = hashToHex(blockHash(m.header));
+      const id = blockHash(m.header);
+      const hash = hashToHex(id);
       if (done.has(hash)) return;
       let p = pending.get(hash);
       if (p && (p.peer !== peer || p.awaiting !== 'cmpctblock')) return; // another peer's, or already being rebuilt
       if (!p) {
+        // Unasked: its header must at least meet its own target (no chain is needed to check that), and the peer
+        // must not have too many blocks in progress already.
+        const bits = decodeBits(m.header.bits);
+        if (bits.negative || bits.overflow || bits.target === 0n || !hashMeetsTarget(id, bits.target)) {
+          peer.disconnect('sent a compact block whose header lacks its proof of work');
+          return;
+        }
+        if (inFlight(peer) >= MAX_BLOCKS_IN_FLIGHT_PER_PEER) return;
         promote(peer);
         p = { peer, awaiting: 'cmpctblock', bytes: 0, requested: 0 };
         pending.set(hash, p);

@@ -1,5 +1,6 @@
 import {
   BLOCK_REQUEST_TIMEOUT_MS,
+  MAX_BLOCKS_IN_FLIGHT_PER_PEER,
   ByteReader,
   InvType,
   MruSet,
@@ -232,6 +233,28 @@ describe('compactBlocks(source, mempool): block 426,884 pushed as its real cmpct
     await old.remote.send({ command: 'block', block: other });
     await settle();
     expect(f.events[1]).toMatchObject({ via: 'full', peer: old.peer, fromMempool: 0, height: 300_025 });
+    f.stop();
+  });
+
+  it('hostile peers: an unasked cmpctblock without proof of work disconnects; a flood of block announcements asks for 16 at a time', async () => {
+    const clock = virtualClock();
+    const a = await connected(clock);
+    const b = await connected(clock);
+    const f = await follower(clock, [a, b]);
+    await a.remote.send({ ...cmpct, header: { ...cmpct.header, nonce: cmpct.header.nonce + 1 } });
+    await a.peer.closed;
+    expect(f.events).toHaveLength(0);
+    const fakes = Array.from({ length: 100 }, (_, i) => Uint8Array.from({ length: 32 }, (_, j) => (i * 7 + j) & 0xff));
+    await b.remote.send({ command: 'inv', items: fakes.map((h) => ({ type: InvType.Block, hash: h })) });
+    await settle();
+    const blockItems = (): number => of(b.remote, 'getdata').flatMap((m) => m.items).filter((i) => i.type !== InvType.WitnessTx).length;
+    expect(blockItems()).toBe(MAX_BLOCKS_IN_FLIGHT_PER_PEER);
+    // Once those are given up (timeout), the next announcements are asked for again.
+    await advance(clock, BLOCK_REQUEST_TIMEOUT_MS + 1000);
+    await b.remote.send({ command: 'inv', items: fakes.slice(50).map((h) => ({ type: InvType.Block, hash: h })) });
+    await settle();
+    expect(blockItems()).toBe(2 * MAX_BLOCKS_IN_FLIGHT_PER_PEER);
+    expect(b.peer.connected).toBe(true);
     f.stop();
   });
 });
