@@ -3,6 +3,7 @@ import {
   MruSet,
   compactBlocks,
   connectTcp,
+  createPool,
   createPeer,
   encodePayload,
   hashToHex,
@@ -24,7 +25,9 @@ const within = 20_000;
  * `sendcmpct` mode 1 version 2) that rxbtc rebuilds without the full block.
  */
 describe('mempool and compact blocks against bcoin', () => {
-  const node = useRegtestNode({ blocks: 110 });
+  // On 127.104.0.1: a pool refuses 127.0.0.1 (its own address), and 127.0.0.0/8 is all loopback.
+  const HOST = '127.104.0.1';
+  const node = useRegtestNode({ blocks: 110, host: HOST });
   let peer: Peer;
   const received: string[] = [];
   const added: MempoolEvent[] = [];
@@ -33,7 +36,7 @@ describe('mempool and compact blocks against bcoin', () => {
   const subs: { unsubscribe(): void }[] = [];
 
   beforeAll(async () => {
-    peer = createPeer(await connectTcp({ host: '127.0.0.1', port: node().port, timeout: within }), { network, sentNonces: new MruSet(50) });
+    peer = createPeer(await connectTcp({ host: HOST, port: node().port, timeout: within }), { network, sentNonces: new MruSet(50) });
     subs.push(peer.messages$.subscribe((m) => received.push(m.command)));
     view = mempool(peer);
     subs.push(view.subscribe((e) => e.type === 'added' && added.push(e)));
@@ -88,5 +91,25 @@ describe('mempool and compact blocks against bcoin', () => {
     await node().mine(1);
     await eventually(() => blocks.length === 3, within);
     expect(blocks[2]).toMatchObject({ via: 'compact', fromMempool: 0, requested: 0, prefilled: 1, height: node().height });
+  });
+
+  it('through a pool: the same view and blocks from the pool’s peers', async () => {
+    const pool = createPool({ network, connect: [`${HOST}:${node().port}`], outbound: 1, backoff: { base: 200, max: 400 } });
+    const poolView = mempool(pool);
+    const poolBlocks: CompactBlockEvent[] = [];
+    const sub = compactBlocks(pool, poolView).subscribe((e) => poolBlocks.push(e));
+    try {
+      await eventually(() => pool.peers().length === 1, within);
+      await node().waitForPeers(2);
+      const id = hashToHex(await node().pay([{ script: script(), value: 400_000 }]));
+      await eventually(() => poolView.has(id), within);
+      await node().mine(1);
+      await eventually(() => poolBlocks.length === 1, within);
+      expect(poolBlocks[0]).toMatchObject({ via: 'compact', fromMempool: 1, requested: 0, peer: pool.peers()[0]!.peer });
+      expect(poolView.has(id)).toBe(false);
+    } finally {
+      sub.unsubscribe();
+      await pool.close();
+    }
   });
 });
