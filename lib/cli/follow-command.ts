@@ -52,9 +52,14 @@ export async function runFollow(cmd: FollowCommand, io: CliIO): Promise<number> 
     return 1;
   }
   const view = mempool(peers, cmd.mempoolBytes === undefined ? {} : { maxBytes: cmd.mempoolBytes });
-  const txs = view.subscribe((e) => {
+  const txs = view.events$.subscribe((e) => {
     if (e.type !== 'added') return;
-    out('tx', `tx ${e.txid} ${e.bytes} bytes from ${label.get(e.peer)}`, { txid: e.txid, wtxid: e.wtxid, bytes: e.bytes, peer: label.get(e.peer) });
+    out('tx', `tx ${e.txid} ${e.bytes} bytes from ${label.get(e.peer)}`, {
+      txid: e.txid,
+      wtxid: e.wtxid,
+      bytes: e.bytes,
+      peer: label.get(e.peer),
+    });
   });
   const blocks = compactBlocks(peers, view).subscribe((e) => {
     const txCount = e.block.transactions.length;

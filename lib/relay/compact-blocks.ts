@@ -102,13 +102,17 @@ const wireSize = (m: Message): number => MESSAGE_HEADER_SIZE + encodePayload(m).
  * @param options - high-bandwidth peers, timeout, scheduler
  * @returns blocks as they arrive, each with how it was obtained and its cost
  */
-export function compactBlocks(source: RelaySource, mempool: MempoolView, options: CompactBlocksOptions = {}): Observable<CompactBlockEvent> {
+export function compactBlocks(
+  source: RelaySource,
+  mempool: MempoolView,
+  options: CompactBlocksOptions = {},
+): Observable<CompactBlockEvent> {
   const maxHigh = options.highBandwidth ?? HIGH_BANDWIDTH_PEERS;
   const timeoutMs = options.timeoutMs ?? BLOCK_REQUEST_TIMEOUT_MS;
   const scheduler = options.scheduler ?? asyncScheduler;
   return new Observable<CompactBlockEvent>((subscriber) => {
     const subs = new Subscription();
-    subs.add(mempool.subscribe({ error: (e: unknown) => subscriber.error(e) }));
+    subs.add(mempool.events$.subscribe({ error: (e: unknown) => subscriber.error(e) }));
     const pending = new Map<string, Pending>();
     const done = new MruSet<string>(RECENT_BLOCKS);
     /** Peers that sent `sendcmpct` version 2. */
@@ -117,7 +121,8 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
     const capable = new Set<Peer>();
     const high: Peer[] = [];
 
-    const sendCmpct = (peer: Peer, announce: boolean): void => peer.queue({ command: 'sendcmpct', announce, version: COMPACT_BLOCK_VERSION });
+    const sendCmpct = (peer: Peer, announce: boolean): void =>
+      peer.queue({ command: 'sendcmpct', announce, version: COMPACT_BLOCK_VERSION });
     const promote = (peer: Peer): void => {
       if (maxHigh === 0 || !capable.has(peer) || high.includes(peer)) return;
       sendCmpct(peer, true);
@@ -250,7 +255,12 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
           peer
             .on('inv')
             .pipe(takeUntil(gone))
-            .subscribe((m) => announced(peer, m.items.filter((i) => i.type === InvType.Block).map((i) => i.hash))),
+            .subscribe((m) =>
+              announced(
+                peer,
+                m.items.filter((i) => i.type === InvType.Block).map((i) => i.hash),
+              ),
+            ),
         );
         perPeer.add(
           peer
@@ -258,7 +268,12 @@ export function compactBlocks(source: RelaySource, mempool: MempoolView, options
             .pipe(takeUntil(gone))
             .subscribe((m) => m.headers.length <= MAX_ANNOUNCED_HEADERS && announced(peer, m.headers.map(blockHash))),
         );
-        perPeer.add(peer.on('cmpctblock').pipe(takeUntil(gone)).subscribe((m) => cmpctblock(peer, m)));
+        perPeer.add(
+          peer
+            .on('cmpctblock')
+            .pipe(takeUntil(gone))
+            .subscribe((m) => cmpctblock(peer, m)),
+        );
         perPeer.add(
           peer
             .on('blocktxn')

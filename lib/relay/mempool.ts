@@ -132,11 +132,11 @@ function invalid(tx: Transaction): boolean {
 
 /**
  * A bounded view of the network's unconfirmed transactions, fed by peers.
- * It is an Observable of {@link MempoolEvent}s: the first subscriber starts
- * it (each peer's transaction announcements are fetched, once for all
- * peers, by wtxid where BIP339 was negotiated), the last one stops it (the
- * transactions kept stay). It also answers lookups: what a compact-block
- * rebuild needs.
+ * Its {@link MempoolView.events$} is an Observable of {@link MempoolEvent}s:
+ * the first subscriber starts it (each peer's transaction announcements are
+ * fetched, once for all peers, by wtxid where BIP339 was negotiated), the
+ * last one stops it (the transactions kept stay). The view also answers
+ * lookups: what a compact-block rebuild needs.
  *
  * Bounds: at most `maxBytes` of serialized transactions (oldest first out:
  * fees cannot be known without the outputs spent, so arrival order is the
@@ -145,7 +145,9 @@ function invalid(tx: Transaction): boolean {
  * waiting announcements per peer, {@link RECENT_TX_IDS} ids remembered: a
  * flood of announcements or transactions costs bounded memory.
  */
-export class MempoolView extends Observable<MempoolEvent> {
+export class MempoolView {
+  /** Every change: `added`, `removed`, `dropped` (hot and shared: subscribing starts the fetching, the last unsubscribe stops it). */
+  readonly events$: Observable<MempoolEvent>;
   private readonly entries = new Map<string, Entry>();
   private readonly byWtxid = new Map<string, string>();
   /** Outpoint → txids (hex) of kept transactions spending it. */
@@ -154,7 +156,7 @@ export class MempoolView extends Observable<MempoolEvent> {
   private readonly recent = new MruSet<string>(RECENT_TX_IDS);
   /** Announced hash (hex) → the announcement, the peer asked, then others that announced it too (at most 8 kept). */
   private readonly requested = new Map<string, { item: InvVector; peers: PeerState[] }>();
-  private readonly events: Subject<MempoolEvent>;
+  private readonly events = new Subject<MempoolEvent>();
   private totalBytes = 0;
   private readonly maxBytes: number;
   private readonly maxTxBytes: number;
@@ -165,14 +167,8 @@ export class MempoolView extends Observable<MempoolEvent> {
    * @param options - byte budget, largest transaction, scheduler
    */
   constructor(source: RelaySource, options: MempoolOptions = {}) {
-    // `this` may not be named before super(): the first subscriber finds the view through `self`.
-    const view: { self?: MempoolView } = {};
-    const subject = new Subject<MempoolEvent>();
-    const running = new Observable<never>(() => view.self!.run(source));
-    const events = merge(subject, running).pipe(share());
-    super((subscriber) => events.subscribe(subscriber));
-    view.self = this;
-    this.events = subject;
+    const running = new Observable<never>(() => this.run(source));
+    this.events$ = merge(this.events, running).pipe(share());
     this.maxBytes = options.maxBytes ?? DEFAULT_MEMPOOL_BYTES;
     this.maxTxBytes = Math.min(options.maxTxBytes ?? MAX_MEMPOOL_TX_SIZE, this.maxBytes);
     this.scheduler = options.scheduler ?? asyncScheduler;
@@ -264,14 +260,42 @@ export class MempoolView extends Observable<MempoolEvent> {
     subs.add(
       eachPeer(source).subscribe((peer) => {
         const state: PeerState = { peer, witness: false, inFlight: new Map(), queue: [] };
-        void peer.handshake.then((n) => (state.witness = n.witness), () => undefined);
+        void peer.handshake.then(
+          (n) => (state.witness = n.witness),
+          () => undefined,
+        );
         const gone = from(peer.closed);
         const perPeer = new Subscription();
         subs.add(perPeer);
-        perPeer.add(peer.on('inv').pipe(takeUntil(gone)).subscribe((m) => this.announced(state, m.items)));
-        perPeer.add(peer.on('tx').pipe(takeUntil(gone)).subscribe((m) => this.received(state, m.tx)));
-        perPeer.add(peer.on('notfound').pipe(takeUntil(gone)).subscribe((m) => this.failed(state, m.items.map((i) => hashToHex(i.hash)))));
-        perPeer.add(peer.on('block').pipe(takeUntil(gone)).subscribe((m) => this.confirm(m.block)));
+        perPeer.add(
+          peer
+            .on('inv')
+            .pipe(takeUntil(gone))
+            .subscribe((m) => this.announced(state, m.items)),
+        );
+        perPeer.add(
+          peer
+            .on('tx')
+            .pipe(takeUntil(gone))
+            .subscribe((m) => this.received(state, m.tx)),
+        );
+        perPeer.add(
+          peer
+            .on('notfound')
+            .pipe(takeUntil(gone))
+            .subscribe((m) =>
+              this.failed(
+                state,
+                m.items.map((i) => hashToHex(i.hash)),
+              ),
+            ),
+        );
+        perPeer.add(
+          peer
+            .on('block')
+            .pipe(takeUntil(gone))
+            .subscribe((m) => this.confirm(m.block)),
+        );
         void peer.closed.then(() => {
           this.failed(state, [...state.inFlight.keys()]);
           state.queue.length = 0;
@@ -385,14 +409,14 @@ export class MempoolView extends Observable<MempoolEvent> {
 
 /**
  * A bounded view of the network's unconfirmed transactions (see
- * {@link MempoolView}): subscribe for `added`, `removed` and `dropped`
- * events; pass it to `compactBlocks` to rebuild blocks from it.
+ * {@link MempoolView}): subscribe to its `events$` for `added`, `removed`
+ * and `dropped` events; pass it to `compactBlocks` to rebuild blocks from it.
  * @param source - a peer, several, or a pool
  * @param options - `maxBytes` (default 32 MiB), `maxTxBytes`, `scheduler`
  * @example
  * ```ts
- * const pool = mempool(peer, { maxBytes: 16 << 20 });
- * pool.subscribe((e) => e.type === 'added' && console.log(e.txid, e.bytes));
+ * const view = mempool(peer, { maxBytes: 16 << 20 });
+ * view.events$.subscribe((e) => e.type === 'added' && console.log(e.txid, e.bytes));
  * ```
  */
 export function mempool(source: RelaySource, options: MempoolOptions = {}): MempoolView {

@@ -40,7 +40,8 @@ describe('rxbtc follow against bcoin', () => {
     await io.until(/"event":"connected"/);
     await node().waitForPeers(1);
     const paid: string[] = [];
-    for (let i = 0; i < 2; i++) paid.push(hashToHex(await node().pay([{ script: Uint8Array.from([0x00, 0x14, ...randomBytes(20)]), value: 50_000 }])));
+    for (let i = 0; i < 2; i++)
+      paid.push(hashToHex(await node().pay([{ script: Uint8Array.from([0x00, 0x14, ...randomBytes(20)]), value: 50_000 }])));
     await eventually(() => paid.every((id) => json(io.lines, 'tx').some((l) => l['txid'] === id)), 20_000);
     await node().mine(1);
     await io.until(/"event":"block"/);

@@ -39,7 +39,7 @@ describe('mempool and compact blocks against bcoin', () => {
     peer = createPeer(await connectTcp({ host: HOST, port: node().port, timeout: within }), { network, sentNonces: new MruSet(50) });
     subs.push(peer.messages$.subscribe((m) => received.push(m.command)));
     view = mempool(peer);
-    subs.push(view.subscribe((e) => e.type === 'added' && added.push(e)));
+    subs.push(view.events$.subscribe((e) => e.type === 'added' && added.push(e)));
     subs.push(compactBlocks(peer, view).subscribe((e) => blocks.push(e)));
     await peer.handshake;
     await node().waitForPeers(1);
@@ -62,7 +62,9 @@ describe('mempool and compact blocks against bcoin', () => {
     await eventually(() => blocks.length === 1, within);
     const e = blocks[0]!;
     expect(e).toMatchObject({ via: 'compact', fromMempool: 3, prefilled: 1, requested: 0, height: node().height });
-    expect(Buffer.from(encodePayload({ command: 'block', block: e.block })).equals(Buffer.from(await node().rawBlock(node().height)))).toBe(true);
+    expect(Buffer.from(encodePayload({ command: 'block', block: e.block })).equals(Buffer.from(await node().rawBlock(node().height)))).toBe(
+      true,
+    );
     expect(count('cmpctblock') - before.cmpct).toBe(1);
     expect(count('block') - before.block).toBe(0);
     expect(count('blocktxn') - before.blocktxn).toBe(0);
@@ -84,7 +86,9 @@ describe('mempool and compact blocks against bcoin', () => {
     expect(e.block.transactions).toHaveLength(3);
     expect(count('blocktxn') - before.blocktxn).toBe(1);
     expect(count('block') - before.block).toBe(0);
-    expect(Buffer.from(encodePayload({ command: 'block', block: e.block })).equals(Buffer.from(await node().rawBlock(node().height)))).toBe(true);
+    expect(Buffer.from(encodePayload({ command: 'block', block: e.block })).equals(Buffer.from(await node().rawBlock(node().height)))).toBe(
+      true,
+    );
   });
 
   it('an empty block (coinbase only) is complete from the cmpctblock', async () => {

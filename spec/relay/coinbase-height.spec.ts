@@ -9,8 +9,12 @@ const withScript = (version: number, script: number[]): Block => {
 
 describe('coinbaseHeight (BIP34)', () => {
   it('reads the height real blocks state, and none from a version-1 block', () => {
-    expect(coinbaseHeight(readBlock(new ByteReader(readData('block-00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973.blk'))))).toBe(426_884);
-    expect(coinbaseHeight(readBlock(new ByteReader(readData('block-0000000000000000821c4e0acc40f88bedbce3b73ba2358b5ade58a9022cc78c.blk'))))).toBe(300_025);
+    expect(
+      coinbaseHeight(readBlock(new ByteReader(readData('block-00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973.blk')))),
+    ).toBe(426_884);
+    expect(
+      coinbaseHeight(readBlock(new ByteReader(readData('block-0000000000000000821c4e0acc40f88bedbce3b73ba2358b5ade58a9022cc78c.blk')))),
+    ).toBe(300_025);
     expect(coinbaseHeight(withScript(1, [3, 1, 2, 3]))).toBeUndefined();
   });
 

@@ -44,7 +44,11 @@ interface Side {
   remote: ScriptedRemote;
 }
 
-async function connected(clock: ReturnType<typeof virtualClock>, version: Partial<VersionMessage> = {}, extra: Message[] = []): Promise<Side> {
+async function connected(
+  clock: ReturnType<typeof virtualClock>,
+  version: Partial<VersionMessage> = {},
+  extra: Message[] = [],
+): Promise<Side> {
   const [local, far] = memoryPair();
   const peer = createPeer(local, { network, scheduler: clock, sentNonces: new MruSet(50), stallResponseTimeout: 600_000 });
   const remote = scriptedRemote(far, network);
@@ -83,7 +87,10 @@ async function follower(
   missing: readonly number[] = [],
   highBandwidth?: number,
 ): Promise<{ events: CompactBlockEvent[]; stop: () => void }> {
-  const view = mempool(sides.map((s) => s.peer), { scheduler: clock });
+  const view = mempool(
+    sides.map((s) => s.peer),
+    { scheduler: clock },
+  );
   const events: CompactBlockEvent[] = [];
   const sub = compactBlocks(
     sides.map((s) => s.peer),
@@ -91,7 +98,10 @@ async function follower(
     { scheduler: clock, ...(highBandwidth === undefined ? {} : { highBandwidth }) },
   ).subscribe((e) => events.push(e));
   await settle();
-  await serveTransactions(sides[0]!.remote, block.transactions.filter((_, i) => i > 0 && !missing.includes(i)));
+  await serveTransactions(
+    sides[0]!.remote,
+    block.transactions.filter((_, i) => i > 0 && !missing.includes(i)),
+  );
   expect(view.size).toBe(408 - missing.length);
   return {
     events,
@@ -119,7 +129,11 @@ describe('compactBlocks(source, mempool): block 426,884 pushed as its real cmpct
     expect(e).not.toHaveProperty('fallback');
     // Nothing was asked for the block; the same block pushed again is not told twice.
     expect(of(a.remote, 'getblocktxn')).toHaveLength(0);
-    expect(of(a.remote, 'getdata').flatMap((m) => m.items).filter((i) => i.type !== InvType.WitnessTx)).toHaveLength(0);
+    expect(
+      of(a.remote, 'getdata')
+        .flatMap((m) => m.items)
+        .filter((i) => i.type !== InvType.WitnessTx),
+    ).toHaveLength(0);
     await a.remote.send(cmpct);
     await settle();
     expect(f.events).toHaveLength(1);
@@ -227,7 +241,13 @@ describe('compactBlocks(source, mempool): block 426,884 pushed as its real cmpct
     expect(f.events[0]).toMatchObject({ via: 'compact', peer: b.peer, requested: 0 });
     // The peer without BIP152 announces another block: asked for in full.
     const other = readBlock(new ByteReader(readData('block-0000000000000000821c4e0acc40f88bedbce3b73ba2358b5ade58a9022cc78c.blk')));
-    await old.remote.send({ command: 'inv', items: [{ type: InvType.Block, hash: blockHash(other.header) }, { type: InvType.Block, hash }] });
+    await old.remote.send({
+      command: 'inv',
+      items: [
+        { type: InvType.Block, hash: blockHash(other.header) },
+        { type: InvType.Block, hash },
+      ],
+    });
     await settle();
     expect(of(old.remote, 'getdata').at(-1)!.items).toEqual([{ type: InvType.WitnessBlock, hash: blockHash(other.header) }]);
     await old.remote.send({ command: 'block', block: other });
@@ -247,7 +267,10 @@ describe('compactBlocks(source, mempool): block 426,884 pushed as its real cmpct
     const fakes = Array.from({ length: 100 }, (_, i) => Uint8Array.from({ length: 32 }, (_, j) => (i * 7 + j) & 0xff));
     await b.remote.send({ command: 'inv', items: fakes.map((h) => ({ type: InvType.Block, hash: h })) });
     await settle();
-    const blockItems = (): number => of(b.remote, 'getdata').flatMap((m) => m.items).filter((i) => i.type !== InvType.WitnessTx).length;
+    const blockItems = (): number =>
+      of(b.remote, 'getdata')
+        .flatMap((m) => m.items)
+        .filter((i) => i.type !== InvType.WitnessTx).length;
     expect(blockItems()).toBe(MAX_BLOCKS_IN_FLIGHT_PER_PEER);
     // Once those are given up (timeout), the next announcements are asked for again.
     await advance(clock, BLOCK_REQUEST_TIMEOUT_MS + 1000);

@@ -80,7 +80,7 @@ describe('mempool(source)', () => {
     const a = await connected(clock);
     const view = mempool(a.peer, { scheduler: clock });
     const events: MempoolEvent[] = [];
-    const sub = view.subscribe((e) => events.push(e));
+    const sub = view.events$.subscribe((e) => events.push(e));
     await settle();
     const txs = [makeTx(1), makeTx(2, { witness: true }), makeTx(3)];
     await announce(a.remote, txs);
@@ -107,7 +107,7 @@ describe('mempool(source)', () => {
     const clock = virtualClock();
     const a = await connected(clock, [{ command: 'wtxidrelay' }]);
     const view = mempool(a.peer, { scheduler: clock });
-    const sub = view.subscribe();
+    const sub = view.events$.subscribe();
     await settle();
     const tx = makeTx(4, { witness: true });
     await announce(a.remote, [tx], true);
@@ -126,7 +126,7 @@ describe('mempool(source)', () => {
     const patient = (): Promise<Side> => connected(clock, [], 180_000);
     const [a, b, c] = [await patient(), await patient(), await patient()];
     const view = mempool([a.peer, b.peer, c.peer], { scheduler: clock });
-    const sub = view.subscribe();
+    const sub = view.events$.subscribe();
     await settle();
     const tx = makeTx(5);
     for (const s of [a, b, c]) await announce(s.remote, [tx]);
@@ -155,7 +155,7 @@ describe('mempool(source)', () => {
     const clock = virtualClock();
     const [a, b] = [await connected(clock), await connected(clock)];
     const view = mempool([a.peer, b.peer], { scheduler: clock });
-    const sub = view.subscribe();
+    const sub = view.events$.subscribe();
     await settle();
     const tx = makeTx(6);
     for (const s of [a, b]) await announce(s.remote, [tx]);
@@ -173,7 +173,7 @@ describe('mempool(source)', () => {
     const a = await connected(clock);
     const view = mempool(a.peer, { scheduler: clock, maxTxBytes: 1000 });
     const events: MempoolEvent[] = [];
-    const sub = view.subscribe((e) => events.push(e));
+    const sub = view.events$.subscribe((e) => events.push(e));
     await settle();
     const big = makeTx(6, { pad: 2000 });
     const noOutputs = { ...makeTx(7), outputs: [] };
@@ -207,7 +207,7 @@ describe('mempool(source)', () => {
     const a = await connected(clock);
     const view = mempool(a.peer, { scheduler: clock });
     const events: MempoolEvent[] = [];
-    const sub = view.subscribe((e) => events.push(e));
+    const sub = view.events$.subscribe((e) => events.push(e));
     await settle();
     const [x, y, z] = [makeTx(20), makeTx(21), makeTx(22)];
     const ySpendsAgain = makeTx(21, { pad: 1 }); // spends what y spends
@@ -240,7 +240,7 @@ describe('mempool(source)', () => {
     const view = mempool(a.peer, { scheduler: clock, maxBytes });
     let evicted = 0;
     let peak = 0;
-    const sub = view.subscribe((e) => {
+    const sub = view.events$.subscribe((e) => {
       if (e.type === 'removed' && e.reason === 'evicted') evicted++;
       peak = Math.max(peak, view.bytes);
     });

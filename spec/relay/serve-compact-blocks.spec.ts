@@ -63,13 +63,22 @@ describe('serveCompactBlocks(peer, blocks, tips$)', () => {
     expect(blockHash(pushed.header)).toEqual(hash);
     expect(pushed.prefilled.map((p) => p.index)).toEqual([0]);
     // The receiver's rebuild from the block's transactions gives the block: the short ids are right.
-    const rebuild = new BlockRebuild(pushed, block.transactions.slice(1).map((tx) => ({ tx, wtxid: wtxid(tx) })));
+    const rebuild = new BlockRebuild(
+      pushed,
+      block.transactions.slice(1).map((tx) => ({ tx, wtxid: wtxid(tx) })),
+    );
     expect(sameBlock(rebuild.block()!)).toBe(true);
     await remote.send({ command: 'getblocktxn', blockHash: hash, indexes: [1, 200, 408] });
     const txn = await remote.next('blocktxn');
     expect(txn.transactions).toEqual([1, 200, 408].map((i) => block.transactions[i]));
     const unknown = new Uint8Array(32).fill(3);
-    await remote.send({ command: 'getdata', items: [{ type: InvType.CompactBlock, hash }, { type: InvType.CompactBlock, hash: unknown }] });
+    await remote.send({
+      command: 'getdata',
+      items: [
+        { type: InvType.CompactBlock, hash },
+        { type: InvType.CompactBlock, hash: unknown },
+      ],
+    });
     await eventually(() => remote.commands().filter((c) => c === 'cmpctblock').length === 2, 5000);
     expect((await remote.next('notfound')).items).toEqual([{ type: InvType.CompactBlock, hash: unknown }]);
     // An index beyond the block: disconnected.
