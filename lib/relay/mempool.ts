@@ -4,11 +4,12 @@ import type { Peer } from '../peer/peer.js';
 import { hashToHex } from '../wire/hex.js';
 import type { Block } from '../wire/messages/block.js';
 import { InvType, type InvVector } from '../wire/messages/inv.js';
-import { encodeTransaction, txid as txidOf, wtxid as wtxidOf, type Transaction } from '../wire/transaction.js';
+import { ByteReader } from '../wire/reader.js';
+import { encodeTransaction, readTransaction, txid as txidOf, wtxid as wtxidOf, type Transaction } from '../wire/transaction.js';
 import { eachPeer, type RelaySource } from './each-peer.js';
 import type { RebuildCandidate } from './rebuild-block.js';
 
-/** The default byte budget of a mempool view: serialized transaction bytes. */
+/** The default memory budget of a mempool view, bytes (see {@link MempoolView.bytes}). */
 export const DEFAULT_MEMPOOL_BYTES = 32 * 1024 * 1024;
 /** Largest transaction kept (bytes): Bitcoin Core's largest standard transaction is 400,000 weight units. */
 export const MAX_MEMPOOL_TX_SIZE = 400_000;
@@ -18,7 +19,7 @@ export const MAX_TX_IN_FLIGHT = 100;
 export const MAX_TX_ANNOUNCEMENTS = 5000;
 /** How long a peer has to send a transaction asked of it (Core's GETDATA_TX_INTERVAL), ms. */
 export const TX_REQUEST_TIMEOUT_MS = 60_000;
-/** Ids of transactions confirmed, evicted or dropped that are remembered, so they are not fetched again. */
+/** Ids of transactions confirmed, evicted or dropped that are remembered (about 50 bytes each), so they are not fetched again. */
 export const RECENT_TX_IDS = 100_000;
 /** Most 21 million bitcoin, in satoshis: no output or sum of outputs may exceed it. */
 const MAX_MONEY = 2_100_000_000_000_000n;
@@ -80,7 +81,7 @@ export type MempoolEvent =
 
 /** Options of {@link mempool}. */
 export interface MempoolOptions {
-  /** Serialized bytes kept at most; the oldest transactions are evicted beyond. @default DEFAULT_MEMPOOL_BYTES (32 MiB) */
+  /** Estimated memory kept at most ({@link MempoolView.bytes}); the oldest transactions are evicted beyond. @default DEFAULT_MEMPOOL_BYTES (32 MiB) */
   maxBytes?: number;
   /** Largest transaction kept, bytes. @default MAX_MEMPOOL_TX_SIZE */
   maxTxBytes?: number;
@@ -88,14 +89,42 @@ export interface MempoolOptions {
   scheduler?: SchedulerLike;
 }
 
-/** A kept transaction. */
-interface Entry {
-  tx: Transaction;
-  txid: Uint8Array;
-  wtxid: Uint8Array;
-  txidHex: string;
-  wtxidHex: string;
-  bytes: number;
+/**
+ * Memory a kept transaction takes beyond its serialized bytes, estimated:
+ * the entry, its wtxid, the hex keys of both ids and its map slots (V8
+ * measured 500–550 bytes on 20,000–80,000 real-shaped transactions; the
+ * rest is margin for the remembered ids and map slack after evictions:
+ * `npm run bench -- --only relay` checks a full view against its budget).
+ */
+export const MEMPOOL_ENTRY_OVERHEAD = 600;
+/** …and per input: its outpoint key and slot in the spender index. */
+export const MEMPOOL_INPUT_OVERHEAD = 150;
+
+/**
+ * A kept transaction: its serialized bytes, decoded only when asked for
+ * (a decoded transaction takes about three times its bytes).
+ */
+class Entry implements RebuildCandidate {
+  readonly raw: Uint8Array;
+  readonly wtxid: Uint8Array;
+  readonly txidHex: string;
+  readonly wtxidHex: string;
+  /** Outpoint keys of its inputs. */
+  readonly spends: string[];
+  /** Its estimated memory, counted against the budget. */
+  readonly cost: number;
+  constructor(raw: Uint8Array, wtxid: Uint8Array, txidHex: string, wtxidHex: string, spends: string[]) {
+    this.raw = raw;
+    this.wtxid = wtxid;
+    this.txidHex = txidHex;
+    this.wtxidHex = wtxidHex;
+    this.spends = spends;
+    this.cost = raw.length + MEMPOOL_ENTRY_OVERHEAD + spends.length * MEMPOOL_INPUT_OVERHEAD;
+  }
+  /** The transaction, decoded from its bytes. */
+  get tx(): Transaction {
+    return readTransaction(new ByteReader(this.raw));
+  }
 }
 
 /** What is known of one peer. */
@@ -110,7 +139,16 @@ interface PeerState {
 }
 
 const isTxAnnouncement = (item: InvVector): boolean => item.type === InvType.Tx || item.type === InvType.WitnessTxId;
-const outpointKey = (hash: Uint8Array, vout: number): string => `${hashToHex(hash)}:${vout}`;
+/**
+ * A remembered id: the first 52 bits of its display hex, as a number (a
+ * tenth of the memory of the hex; a collision among 100,000 ids, odds of
+ * one in 45 billion per transaction, skips one transaction).
+ */
+const recentKey = (hex: string): number => parseInt(hex.slice(0, 13), 16);
+
+/** An outpoint as a 36-character one-byte string (the txid's bytes, then the index's): half the memory of hex. */
+const outpointKey = (hash: Uint8Array, vout: number): string =>
+  String.fromCharCode(...hash, vout & 0xff, (vout >>> 8) & 0xff, (vout >>> 16) & 0xff, vout >>> 24);
 
 /** Context-free checks a node makes before looking at a transaction's inputs (Bitcoin Core's CheckTransaction). */
 function invalid(tx: Transaction): boolean {
@@ -151,9 +189,9 @@ export class MempoolView {
   private readonly entries = new Map<string, Entry>();
   private readonly byWtxid = new Map<string, string>();
   /** Outpoint → txids (hex) of kept transactions spending it. */
-  private readonly spenders = new Map<string, Set<string>>();
+  private readonly spenders = new Map<string, string[]>();
   /** Ids (txid and wtxid hex) confirmed, removed or dropped lately. */
-  private readonly recent = new MruSet<string>(RECENT_TX_IDS);
+  private readonly recent = new MruSet<number>(RECENT_TX_IDS);
   /** Announced hash (hex) → the announcement, the peer asked, then others that announced it too (at most 8 kept). */
   private readonly requested = new Map<string, { item: InvVector; peers: PeerState[] }>();
   private readonly events = new Subject<MempoolEvent>();
@@ -179,12 +217,12 @@ export class MempoolView {
     return this.entries.size;
   }
 
-  /** Their serialized bytes (within the budget). */
+  /** Their estimated memory (within the budget): serialized bytes plus {@link MEMPOOL_ENTRY_OVERHEAD} each and {@link MEMPOOL_INPUT_OVERHEAD} per input. */
   get bytes(): number {
     return this.totalBytes;
   }
 
-  /** A kept transaction by txid or wtxid (display hex or wire-order bytes). */
+  /** A kept transaction by txid or wtxid (display hex or wire-order bytes), decoded from its bytes. */
   get(id: string | Uint8Array): Transaction | undefined {
     const hex = typeof id === 'string' ? id : hashToHex(id);
     return this.entries.get(this.byWtxid.get(hex) ?? hex)?.tx;
@@ -192,7 +230,8 @@ export class MempoolView {
 
   /** Whether a transaction is kept (txid or wtxid). */
   has(id: string | Uint8Array): boolean {
-    return this.get(id) !== undefined;
+    const hex = typeof id === 'string' ? id : hashToHex(id);
+    return this.entries.has(this.byWtxid.get(hex) ?? hex);
   }
 
   /** The kept transactions, oldest first. */
@@ -202,7 +241,7 @@ export class MempoolView {
 
   /** The kept transactions with their wtxids, for {@link BlockRebuild}. */
   *candidates(): IterableIterator<RebuildCandidate> {
-    for (const e of this.entries.values()) yield { tx: e.tx, wtxid: e.wtxid };
+    yield* this.entries.values();
   }
 
   /** Take a transaction out (it is not fetched again while remembered). @returns whether it was kept */
@@ -224,7 +263,7 @@ export class MempoolView {
     for (const tx of block.transactions) {
       const id = txidOf(tx);
       const hex = hashToHex(id);
-      this.recent.add(hex);
+      this.forget(hex);
       const e = this.entries.get(hex);
       if (e) this.drop(e, 'confirmed');
       for (const input of tx.inputs) {
@@ -239,19 +278,23 @@ export class MempoolView {
   private drop(e: Entry, reason: MempoolRemoval): void {
     this.entries.delete(e.txidHex);
     this.byWtxid.delete(e.wtxidHex);
-    this.recent.add(e.txidHex).add(e.wtxidHex);
-    this.totalBytes -= e.bytes;
-    for (const input of e.tx.inputs) {
-      const k = outpointKey(input.txid, input.vout);
-      const set = this.spenders.get(k);
-      set?.delete(e.txidHex);
-      if (set?.size === 0) this.spenders.delete(k);
+    this.forget(e.txidHex, e.wtxidHex);
+    this.totalBytes -= e.cost;
+    for (const k of e.spends) {
+      const others = this.spenders.get(k)?.filter((id) => id !== e.txidHex);
+      if (others?.length) this.spenders.set(k, others);
+      else this.spenders.delete(k);
     }
     this.events.next({ type: 'removed', txid: e.txidHex, reason });
   }
 
+  /** Remember ids so they are not fetched again. */
+  private forget(...hexes: string[]): void {
+    for (const hex of hexes) this.recent.add(recentKey(hex));
+  }
+
   private known(hex: string): boolean {
-    return this.entries.has(hex) || this.byWtxid.has(hex) || this.recent.has(hex);
+    return this.entries.has(hex) || this.byWtxid.has(hex) || this.recent.has(recentKey(hex));
   }
 
   /** Fetch from every peer of the source until unsubscribed. */
@@ -384,26 +427,36 @@ export class MempoolView {
     this.requested.delete(key);
     this.pump(state);
     if (this.known(txidHex) || this.known(wtxidHex)) return;
-    const bytes = encodeTransaction(tx).length;
-    const reason: MempoolDrop | undefined = bytes > this.maxTxBytes ? 'too-large' : invalid(tx) ? 'invalid' : undefined;
+    const raw = encodeTransaction(tx);
+    const reason: MempoolDrop | undefined = raw.length > this.maxTxBytes ? 'too-large' : invalid(tx) ? 'invalid' : undefined;
     if (reason) {
-      this.recent.add(txidHex).add(wtxidHex);
+      this.forget(txidHex, wtxidHex);
       this.events.next({ type: 'dropped', txid: txidHex, reason, peer: state.peer });
       return;
     }
+    const entry = new Entry(
+      raw,
+      w,
+      txidHex,
+      wtxidHex,
+      tx.inputs.map((i) => outpointKey(i.txid, i.vout)),
+    );
+    if (entry.cost > this.maxBytes) {
+      this.forget(txidHex, wtxidHex);
+      this.events.next({ type: 'dropped', txid: txidHex, reason: 'too-large', peer: state.peer });
+      return;
+    }
     // Room first (oldest out), so the budget holds at every event.
-    while (this.totalBytes + bytes > this.maxBytes) this.drop(this.entries.values().next().value!, 'evicted');
-    const entry: Entry = { tx, txid: id, wtxid: w, txidHex, wtxidHex, bytes };
+    while (this.totalBytes + entry.cost > this.maxBytes) this.drop(this.entries.values().next().value!, 'evicted');
     this.entries.set(txidHex, entry);
     if (wtxidHex !== txidHex) this.byWtxid.set(wtxidHex, txidHex);
-    for (const input of tx.inputs) {
-      const k = outpointKey(input.txid, input.vout);
-      let set = this.spenders.get(k);
-      if (!set) this.spenders.set(k, (set = new Set()));
-      set.add(txidHex);
+    for (const k of entry.spends) {
+      const others = this.spenders.get(k);
+      if (others) others.push(txidHex);
+      else this.spenders.set(k, [txidHex]);
     }
-    this.totalBytes += bytes;
-    this.events.next({ type: 'added', txid: txidHex, wtxid: wtxidHex, tx, bytes, peer: state.peer });
+    this.totalBytes += entry.cost;
+    this.events.next({ type: 'added', txid: txidHex, wtxid: wtxidHex, tx, bytes: raw.length, peer: state.peer });
   }
 }
 

@@ -1,10 +1,20 @@
-const HEX = '0123456789abcdef';
+/** ASCII codes of the hex digits. */
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const ascii = new TextDecoder();
 
-/** Lower-case hex of the bytes, in order. */
+/**
+ * Lower-case hex of the bytes, in order. Built as ASCII bytes and decoded
+ * once: a flat string (appending two digits at a time makes a chain of
+ * string pieces that costs several times its length while it is kept, as
+ * a map key is).
+ */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += HEX[b >> 4]! + HEX[b & 15]!;
-  return out;
+  const out = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    out[2 * i] = HEX_CODES[bytes[i]! >> 4]!;
+    out[2 * i + 1] = HEX_CODES[bytes[i]! & 15]!;
+  }
+  return ascii.decode(out);
 }
 
 /**
@@ -23,7 +33,12 @@ export function fromHex(hex: string): Uint8Array {
  * RPC). Wire order is the reverse of display order.
  */
 export function hashToHex(hash: Uint8Array): string {
-  return toHex(Uint8Array.from(hash).reverse());
+  const out = new Uint8Array(hash.length * 2);
+  for (let i = 0, j = hash.length - 1; j >= 0; i += 2, j--) {
+    out[i] = HEX_CODES[hash[j]! >> 4]!;
+    out[i + 1] = HEX_CODES[hash[j]! & 15]!;
+  }
+  return ascii.decode(out);
 }
 
 /** Wire-order bytes of a hash written in display (reversed) hex. */

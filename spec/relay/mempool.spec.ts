@@ -2,6 +2,8 @@ import {
   InvType,
   MAX_TX_ANNOUNCEMENTS,
   MAX_TX_IN_FLIGHT,
+  MEMPOOL_ENTRY_OVERHEAD,
+  MEMPOOL_INPUT_OVERHEAD,
   MruSet,
   TX_REQUEST_TIMEOUT_MS,
   createPeer,
@@ -42,6 +44,9 @@ function makeTx(n: number, options: { vout?: number; pad?: number; witness?: boo
     lockTime: 0,
   };
 }
+
+/** What a kept transaction counts against the budget. */
+const cost = (tx: Transaction): number => encodeTransaction(tx).length + MEMPOOL_ENTRY_OVERHEAD + tx.inputs.length * MEMPOOL_INPUT_OVERHEAD;
 
 interface Side {
   peer: Peer;
@@ -92,7 +97,7 @@ describe('mempool(source)', () => {
     expect(events.map((e) => e.type)).toEqual(['added', 'added', 'added']);
     expect(events[1]).toMatchObject({ txid: hashToHex(txid(txs[1]!)), wtxid: hashToHex(wtxid(txs[1]!)), peer: a.peer });
     expect(view.size).toBe(3);
-    expect(view.bytes).toBe(txs.reduce((n, tx) => n + encodeTransaction(tx).length, 0));
+    expect(view.bytes).toBe(txs.reduce((n, tx) => n + cost(tx), 0));
     expect(view.get(hashToHex(wtxid(txs[1]!)))).toEqual(txs[1]);
     expect(view.has(txid(txs[2]!))).toBe(true);
     // Announced again after it was kept: not asked again.
@@ -261,7 +266,7 @@ describe('mempool(source)', () => {
     expect(served).toBe(MAX_TX_ANNOUNCEMENTS);
     expect(peak).toBeLessThanOrEqual(maxBytes);
     expect(view.bytes).toBeLessThanOrEqual(maxBytes);
-    expect(view.size).toBe(Math.floor(maxBytes / encodeTransaction(flood[0]!).length));
+    expect(view.size).toBe(Math.floor(maxBytes / cost(flood[0]!)));
     expect(evicted).toBe(MAX_TX_ANNOUNCEMENTS - view.size);
     // The newest are the ones kept.
     expect(view.transactions().at(-1)).toEqual(byId.get(asked(a.remote).at(-1)!.split(':')[1]!));
