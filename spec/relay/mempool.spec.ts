@@ -7,6 +7,7 @@ import {
   MruSet,
   TX_REQUEST_TIMEOUT_MS,
   createPeer,
+  encodeMessage,
   encodeTransaction,
   hashToHex,
   memoryPair,
@@ -205,6 +206,33 @@ describe('mempool(source)', () => {
     expect(getdatas(a.remote)).toHaveLength(1);
     sub.unsubscribe();
     a.peer.disconnect();
+  });
+
+  it('a peer sending a tx that does not decode is disconnected; the view goes on with the others', async () => {
+    const clock = virtualClock();
+    const [a, b] = [await connected(clock), await connected(clock)];
+    const view = mempool([a.peer, b.peer], { scheduler: clock });
+    const events: MempoolEvent[] = [];
+    const sub = view.events$.subscribe({ next: (e) => events.push(e), error: (e: unknown) => events.push({ type: 'error', e } as never) });
+    await settle();
+    const tx = makeTx(30);
+    await announce(a.remote, [tx]);
+    await announce(b.remote, [tx]);
+    await settle();
+    // A `tx` whose input count lies (0xfd 0x10 0x27: 10,000 inputs in three bytes).
+    await a.remote.sendRaw(
+      encodeMessage(network, { command: 'unknown', rawCommand: 'tx', payload: Uint8Array.of(2, 0, 0, 0, 0xfd, 0x10, 0x27) }),
+    );
+    const gone = await a.peer.closed;
+    expect(gone.error?.name).toBe('ProtocolError');
+    await settle();
+    // b, which announced it too, is asked next and delivers.
+    expect(asked(b.remote)).toHaveLength(1);
+    await b.remote.send({ command: 'tx', tx });
+    await settle();
+    expect(events.map((e) => e.type)).toEqual(['added']);
+    sub.unsubscribe();
+    b.peer.disconnect();
   });
 
   it('a block takes its transactions out as confirmed and double spends of them as conflict; they are not fetched again', async () => {
