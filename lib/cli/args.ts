@@ -60,7 +60,8 @@ that ask: a "sent" line, one "requested" line per peer that fetched it, exit
 status 1 when none did within --timeout seconds (default 30).
 
 follow prints every transaction the peers relay (kept in a mempool view of
---mempool-mb megabytes, default 32, oldest out first) and every new block,
+--mempool-mb megabytes, default 32, oldest out first; peers that advertise
+NODE_BLOOM are first asked for what they hold, BIP35) and every new block,
 rebuilt from that view through BIP152 compact blocks where the peers offer
 them: how many transactions came from the mempool, how many were asked for,
 the bytes received. Ctrl-C stops it.

@@ -51,7 +51,8 @@ export async function runFollow(cmd: FollowCommand, io: CliIO): Promise<number> 
     io.err('rxbtc: no peer to follow');
     return 1;
   }
-  const view = mempool(peers, cmd.mempoolBytes === undefined ? {} : { maxBytes: cmd.mempoolBytes });
+  // BIP35: start with what the peers hold already (asked only of those that advertise NODE_BLOOM).
+  const view = mempool(peers, { askMempool: true, ...(cmd.mempoolBytes === undefined ? {} : { maxBytes: cmd.mempoolBytes }) });
   const txs = view.events$.subscribe((e) => {
     if (e.type !== 'added') return;
     out('tx', `tx ${e.txid} ${e.bytes} bytes from ${label.get(e.peer)}`, {

@@ -2,6 +2,7 @@ import { Observable, Subject, Subscription, asyncScheduler, from, merge, share, 
 import { MruSet } from '../peer/mru-set.js';
 import type { Peer } from '../peer/peer.js';
 import { hashToHex } from '../wire/hex.js';
+import { ServiceFlag, hasService } from '../wire/services.js';
 import type { Block } from '../wire/messages/block.js';
 import { InvType, type InvVector } from '../wire/messages/inv.js';
 import { ByteReader } from '../wire/reader.js';
@@ -87,6 +88,12 @@ export interface MempoolOptions {
   maxTxBytes?: number;
   /** Scheduler of the request timeouts (tests run it in virtual time). @default asyncScheduler */
   scheduler?: SchedulerLike;
+  /**
+   * Ask peers that advertise NODE_BLOOM for the transactions they already
+   * hold (BIP35 `mempool`), so the view is full from the start rather than
+   * from the next announcements. @default false
+   */
+  askMempool?: boolean;
 }
 
 /**
@@ -199,6 +206,7 @@ export class MempoolView {
   private readonly maxBytes: number;
   private readonly maxTxBytes: number;
   private readonly scheduler: SchedulerLike;
+  private readonly askMempool: boolean;
 
   /**
    * @param source - a peer, several, or a pool
@@ -210,6 +218,7 @@ export class MempoolView {
     this.maxBytes = options.maxBytes ?? DEFAULT_MEMPOOL_BYTES;
     this.maxTxBytes = Math.min(options.maxTxBytes ?? MAX_MEMPOOL_TX_SIZE, this.maxBytes);
     this.scheduler = options.scheduler ?? asyncScheduler;
+    this.askMempool = options.askMempool ?? false;
   }
 
   /** Transactions kept. */
@@ -304,7 +313,12 @@ export class MempoolView {
       eachPeer(source).subscribe((peer) => {
         const state: PeerState = { peer, witness: false, inFlight: new Map(), queue: [] };
         void peer.handshake.then(
-          (n) => (state.witness = n.witness),
+          (n) => {
+            state.witness = n.witness;
+            // BIP35: ask for what the peer already holds. Bitcoin Core disconnects a peer that asks without
+            // NODE_BLOOM (or a permission it cannot see), so only peers that advertise it are asked.
+            if (this.askMempool && hasService(n.remote.services, ServiceFlag.Bloom)) peer.queue({ command: 'mempool' });
+          },
           () => undefined,
         );
         const gone = from(peer.closed);

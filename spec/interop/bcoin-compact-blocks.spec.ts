@@ -97,6 +97,23 @@ describe('mempool and compact blocks against bcoin', () => {
     expect(blocks[2]).toMatchObject({ via: 'compact', fromMempool: 0, requested: 0, prefilled: 1, height: node().height });
   });
 
+  it('askMempool (BIP35): a view started late holds what bcoin already had', async () => {
+    const early = hashToHex(await node().pay([{ script: script(), value: 500_000 }]));
+    await eventually(() => view.has(early), within);
+    const late = createPeer(await connectTcp({ host: HOST, port: node().port, timeout: within }), { network, sentNonces: new MruSet(50) });
+    const lateView = mempool(late, { askMempool: true });
+    const sub = lateView.events$.subscribe();
+    try {
+      await eventually(() => lateView.has(early), within);
+      expect(lateView.size).toBe(view.size);
+    } finally {
+      sub.unsubscribe();
+      late.disconnect();
+    }
+    await node().mine(1);
+    await eventually(() => !view.has(early), within);
+  });
+
   it('through a pool: the same view and blocks from the pool’s peers', async () => {
     const pool = createPool({ network, connect: [`${HOST}:${node().port}`], outbound: 1, backoff: { base: 200, max: 400 } });
     const poolView = mempool(pool);

@@ -54,7 +54,12 @@ interface Side {
   remote: ScriptedRemote;
 }
 
-async function connected(clock: ReturnType<typeof virtualClock>, extra: Message[] = [], stallResponseTimeout?: number): Promise<Side> {
+async function connected(
+  clock: ReturnType<typeof virtualClock>,
+  extra: Message[] = [],
+  stallResponseTimeout?: number,
+  services?: bigint,
+): Promise<Side> {
   const [local, far] = memoryPair();
   const peer = createPeer(local, {
     network,
@@ -64,7 +69,7 @@ async function connected(clock: ReturnType<typeof virtualClock>, extra: Message[
   });
   const remote = scriptedRemote(far, network);
   await remote.next('version');
-  await remote.send(remoteVersion());
+  await remote.send(remoteVersion(services === undefined ? {} : { services }));
   for (const m of extra) await remote.send(m);
   await remote.send({ command: 'verack' });
   await peer.handshake;
@@ -107,6 +112,23 @@ describe('mempool(source)', () => {
     expect(getdatas(a.remote)).toHaveLength(1);
     sub.unsubscribe();
     a.peer.disconnect();
+  });
+
+  it('with askMempool, asks peers that advertise NODE_BLOOM for their mempool (BIP35), and no other peer', async () => {
+    const clock = virtualClock();
+    const bloom = await connected(clock, [], undefined, 13n);
+    const plain = await connected(clock, [], undefined, 9n);
+    const sub = mempool([bloom.peer, plain.peer], { scheduler: clock, askMempool: true }).events$.subscribe();
+    await settle();
+    expect(bloom.remote.commands()).toContain('mempool');
+    expect(plain.remote.commands()).not.toContain('mempool');
+    sub.unsubscribe();
+    const quiet = await connected(clock, [], undefined, 13n);
+    const sub2 = mempool(quiet.peer, { scheduler: clock }).events$.subscribe();
+    await settle();
+    expect(quiet.remote.commands()).not.toContain('mempool');
+    sub2.unsubscribe();
+    for (const s of [bloom, plain, quiet]) s.peer.disconnect();
   });
 
   it('asks a wtxidrelay peer by wtxid (BIP339)', async () => {
