@@ -30,6 +30,8 @@ declare module 'bcoin' {
     readonly outbound: boolean;
     /** The next peer in the pool's list. */
     readonly next: BcoinPeer | null;
+    /** The BIP37 filter the remote loaded (`filterload`), or null. */
+    readonly spvFilter: unknown;
     hostname(): string;
     destroy(): void;
     on(event: 'open' | 'close', fn: () => void): void;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToHex, networks, scriptToAddress, txid } from '../../lib/index.js';
@@ -183,8 +183,8 @@ describe('rxbtc watch --datadir, killed and restarted (BIP158, the project’s o
 
         expect(kills).toBeGreaterThanOrEqual(20);
         const union = txLines(lives).map(keyOf);
-        // An event is recorded within microseconds after it is printed (the record was encoded before): a kill -9
-        // that falls between the two has it printed again by the next life that prints anything (a life killed
+        // An event is recorded right after it is printed (the record was encoded before; microseconds of CPU, but a
+        // loaded machine can deschedule the child in between for milliseconds): a kill -9 that falls between the two has it printed again by the next life that prints anything (a life killed
         // before its first line prints nothing), as its first line. That, and nothing else, may repeat.
         const printing = lives.filter((l) => txLines([l]).length > 0);
         const window = printing.flatMap((l, i) => {
@@ -238,6 +238,20 @@ describe('rxbtc watch --datadir against bcoin (BIP37): payments made while it is
       dir,
     ];
     const lives: Life[] = [];
+    /**
+     * Event records in the wallet log. An event is printed, then recorded: on a loaded machine the child can be
+     * descheduled between the two for milliseconds, and a kill there loses the record (the next life tells it
+     * again: the BIP158 test above allows exactly that). This test is about what a restart tells, so it kills a life
+     * only once the events it printed are on disk.
+     */
+    const eventsInLog = (): number =>
+      (readFileSync(join(dir, 'regtest-wallet', 'wallet.log'), 'latin1').match(/"type":"event"/g) ?? []).length;
+    /** bcoin holds one peer (a killed life's is gone) and it has loaded its bloom filter: a payment now is relayed to it. */
+    const filterLoaded = (): boolean => {
+      const peers = [];
+      for (let p = regtest().node.pool.peers.head(); p; p = p.next) peers.push(p);
+      return peers.length === 1 && peers[0]!.spvFilter !== null;
+    };
     const statuses = (id: string): string[] =>
       txLines(lives)
         .filter((l) => l['txid'] === id)
@@ -246,9 +260,10 @@ describe('rxbtc watch --datadir against bcoin (BIP37): payments made while it is
       const first = start([...args, '--from', String(regtest().height + 1)]);
       lives.push(first);
       await first.resumed;
-      await sleep(500); // filterload and mempool reach bcoin
+      await eventually(filterLoaded, 15_000);
       const a = hashToHex(await regtest().pay([{ script: watched, value: 1_000_000 }]));
       await eventually(() => statuses(a).length === 1, 20_000);
+      await eventually(() => eventsInLog() === 1, 5_000);
       await kill(first);
 
       await regtest().mine(1); // a confirmed while it is down
@@ -258,12 +273,13 @@ describe('rxbtc watch --datadir against bcoin (BIP37): payments made while it is
       lives.push(second);
       expect(await second.resumed).toMatchObject({ events: 1, reorged: 0 });
       await eventually(() => statuses(a).length === 2 && statuses(b).length === 1, 20_000);
+      await eventually(() => eventsInLog() === 3, 5_000);
       await kill(second);
 
       const third = start(args); // nothing new: it must print nothing
       lives.push(third);
       expect(await third.resumed).toMatchObject({ events: 3, reorged: 0 });
-      await sleep(1500);
+      await eventually(filterLoaded, 15_000);
       const c = hashToHex(await regtest().pay([{ script: watched, value: 3_000_000 }]));
       await eventually(() => statuses(c).length === 1, 20_000); // bcoin announces a transaction within about 5 s
       await regtest().mine(1);
