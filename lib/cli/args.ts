@@ -43,7 +43,7 @@ header chain at the built-in checkpoint at or below it (headers and filter
 headers only from there, not from genesis); --checkpoint HEIGHT:HASH starts
 it at a block you trust on any network, regtest included. With --datadir it keeps the chain, the filter headers and the wallet there
 (DIR/NETWORK-headers.dat, -filter-headers.dat, -wallet/): a later run goes
-on where it stopped (no --from, no --address needed; nothing told twice but the last event before a kill -9, a
+on where it stopped (no --from, no --address needed; nothing told twice, bar the last one after a kill -9, a
 block reorganised away meanwhile reported). Without it, on exit it says how
 far every block was checked and the --from to go on with. --descriptor
 watches an HD wallet (an output descriptor such as wpkh(tpub…/<0;1>/*)):
