@@ -354,8 +354,10 @@ export class MempoolView {
             .subscribe((m) => this.confirm(m.block)),
         );
         void peer.closed.then(() => {
-          this.failed(state, [...state.inFlight.keys()]);
+          // What it was asked, and what waited for it, goes to the next peer that announced it.
+          const waiting = state.queue.map((i) => hashToHex(i.hash));
           state.queue.length = 0;
+          this.failed(state, [...state.inFlight.keys(), ...waiting]);
           perPeer.unsubscribe();
           subs.remove(perPeer);
         });
@@ -392,7 +394,11 @@ export class MempoolView {
     while (state.inFlight.size < MAX_TX_IN_FLIGHT && state.queue.length > 0) {
       const item = state.queue.shift()!;
       const hex = hashToHex(item.hash);
-      if (this.known(hex) || this.requested.get(hex)?.peers[0] !== state) continue;
+      if (this.requested.get(hex)?.peers[0] !== state) continue;
+      if (this.known(hex)) {
+        this.requested.delete(hex);
+        continue;
+      }
       const type = item.type === InvType.WitnessTxId ? InvType.WitnessTxId : state.witness ? InvType.WitnessTx : InvType.Tx;
       items.push({ type, hash: item.hash });
       state.inFlight.set(
@@ -403,18 +409,21 @@ export class MempoolView {
     if (items.length > 0) state.peer.queue({ command: 'getdata', items });
   }
 
-  /** Requests to `state` that will not be answered (notfound, timeout, gone): ask the next announcer. */
+  /**
+   * Announcements `state` will not deliver (notfound, timeout, or it is gone
+   * with them asked or waiting): hand each to the next peer that announced it.
+   */
   private failed(state: PeerState, hexes: readonly string[]): void {
     const next = new Set<PeerState>();
     for (const hex of hexes) {
       const t = state.inFlight.get(hex);
-      if (!t) continue;
-      t.unsubscribe();
+      t?.unsubscribe();
       state.inFlight.delete(hex);
       const asked = this.requested.get(hex);
-      asked?.peers.shift();
-      const other = asked?.peers.find((s) => s.peer.connected && s.queue.length + s.inFlight.size < MAX_TX_ANNOUNCEMENTS);
-      if (!asked || !other) {
+      if (asked?.peers[0] !== state) continue;
+      asked.peers.shift();
+      const other = asked.peers.find((s) => s.peer.connected && s.queue.length + s.inFlight.size < MAX_TX_ANNOUNCEMENTS);
+      if (!other) {
         this.requested.delete(hex);
         continue;
       }

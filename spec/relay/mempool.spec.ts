@@ -196,6 +196,34 @@ describe('mempool(source)', () => {
     b.peer.disconnect();
   });
 
+  it('a peer that leaves with requests in flight and announcements waiting hands all of them to the next announcer', async () => {
+    const clock = virtualClock();
+    const [a, b] = [await connected(clock), await connected(clock)];
+    const view = mempool([a.peer, b.peer], { scheduler: clock });
+    const sub = view.events$.subscribe();
+    await settle();
+    const txs = Array.from({ length: 150 }, (_, i) => makeTx(500 + i));
+    await announce(a.remote, txs);
+    await announce(b.remote, txs);
+    await settle();
+    expect([asked(a.remote).length, asked(b.remote).length]).toEqual([MAX_TX_IN_FLIGHT, 0]);
+    a.remote.close();
+    await a.peer.closed;
+    await settle();
+    expect(asked(b.remote)).toHaveLength(MAX_TX_IN_FLIGHT);
+    const byId = new Map(txs.map((tx) => [hashToHex(txid(tx)), tx]));
+    for (let served = 0; served < asked(b.remote).length;) {
+      const ids = asked(b.remote).slice(served);
+      served += ids.length;
+      for (const id of ids) await b.remote.send({ command: 'tx', tx: byId.get(id.split(':')[1]!)! });
+      await settle();
+    }
+    expect(asked(b.remote)).toHaveLength(150);
+    expect(view.size).toBe(150);
+    sub.unsubscribe();
+    b.peer.disconnect();
+  });
+
   it('drops what was not asked for, what is too large and what is invalid, with a reason, and goes on', async () => {
     const clock = virtualClock();
     const a = await connected(clock);
