@@ -1,17 +1,16 @@
 import { ByteReader, coinbaseHeight, readBlock, type Block } from '../../lib/index.js';
+import { BLOCK_426884 } from '../helpers/block-426884.js';
 import { readData } from '../helpers/data.js';
 
 const withScript = (version: number, script: number[]): Block => {
-  const b = readBlock(new ByteReader(readData('block-00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973.blk')));
+  const b = readBlock(new ByteReader(readData(BLOCK_426884)));
   const cb = b.transactions[0]!;
   return { header: { ...b.header, version }, transactions: [{ ...cb, inputs: [{ ...cb.inputs[0]!, script: Uint8Array.from(script) }] }] };
 };
 
 describe('coinbaseHeight (BIP34)', () => {
   it('reads the height real blocks state, and none from a version-1 block', () => {
-    expect(
-      coinbaseHeight(readBlock(new ByteReader(readData('block-00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973.blk')))),
-    ).toBe(426_884);
+    expect(coinbaseHeight(readBlock(new ByteReader(readData(BLOCK_426884))))).toBe(426_884);
     expect(
       coinbaseHeight(readBlock(new ByteReader(readData('block-0000000000000000821c4e0acc40f88bedbce3b73ba2358b5ade58a9022cc78c.blk')))),
     ).toBe(300_025);

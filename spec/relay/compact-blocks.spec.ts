@@ -7,7 +7,6 @@ import {
   blockHash,
   compactBlocks,
   createPeer,
-  decodePayload,
   encodePayload,
   hashToHex,
   memoryPair,
@@ -16,28 +15,24 @@ import {
   readBlock,
   shortIdKey,
   shortTxId,
-  txid,
   wtxid,
-  type Block,
-  type CmpctBlockMessage,
   type CompactBlockEvent,
-  type InventoryMessage,
   type Message,
   type Peer,
   type Transaction,
   type VersionMessage,
 } from '../../lib/index.js';
+import { block426884, cmpct426884, isBlock426884 } from '../helpers/block-426884.js';
+import { serveRequested } from '../helpers/serve-requested.js';
 import { readData } from '../helpers/data.js';
 import { scriptedRemote, remoteVersion, type ScriptedRemote } from '../helpers/scripted-remote.js';
 import { advance, settle, virtualClock } from '../helpers/virtual-time.js';
 
 const network = networks.regtest;
-const BLOCK_426884 = 'block-00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973.blk';
-const block: Block = readBlock(new ByteReader(readData(BLOCK_426884)));
+const block = block426884;
+const cmpct = cmpct426884;
+const sameBlock = isBlock426884;
 const hash = blockHash(block.header);
-const cmpct = decodePayload('cmpctblock', readData('cmpctblock-426884.bin')) as CmpctBlockMessage;
-const sameBlock = (b: Block): boolean =>
-  Buffer.from(encodePayload({ command: 'block', block: b })).equals(Buffer.from(readData(BLOCK_426884)));
 
 interface Side {
   peer: Peer;
@@ -63,23 +58,6 @@ async function connected(
 const of = <C extends Message['command']>(r: ScriptedRemote, command: C): Extract<Message, { command: C }>[] =>
   r.received.filter((m): m is Extract<Message, { command: C }> => m.command === command);
 
-/** Announce `txs` and answer every getdata for them until all were fetched. */
-async function serveTransactions(r: ScriptedRemote, txs: readonly Transaction[]): Promise<void> {
-  const byId = new Map(txs.map((tx) => [hashToHex(txid(tx)), tx]));
-  let served = of(r, 'getdata').flatMap((m) => m.items).length;
-  await r.send({ command: 'inv', items: txs.map((tx) => ({ type: InvType.Tx, hash: txid(tx) })) });
-  await settle();
-  for (;;) {
-    const items = of(r, 'getdata')
-      .flatMap((m: InventoryMessage<'getdata'>) => m.items)
-      .slice(served);
-    if (items.length === 0) return;
-    served += items.length;
-    for (const i of items) await r.send({ command: 'tx', tx: byId.get(hashToHex(i.hash))! });
-    await settle();
-  }
-}
-
 /** A compact-block follower over `sides` with a mempool holding the block's transactions but those at `missing`. */
 async function follower(
   clock: ReturnType<typeof virtualClock>,
@@ -98,9 +76,10 @@ async function follower(
     { scheduler: clock, ...(highBandwidth === undefined ? {} : { highBandwidth }) },
   ).subscribe((e) => events.push(e));
   await settle();
-  await serveTransactions(
+  await serveRequested(
     sides[0]!.remote,
     block.transactions.filter((_, i) => i > 0 && !missing.includes(i)),
+    { announce: true },
   );
   expect(view.size).toBe(408 - missing.length);
   return {
@@ -188,7 +167,7 @@ describe('compactBlocks(source, mempool): block 426,884 pushed as its real cmpct
     const a = await connected(clock);
     const stranger = { ...block.transactions[1]!, lockTime: 4242 };
     const f = await follower(clock, [a], [9]);
-    await serveTransactions(a.remote, [stranger]);
+    await serveRequested(a.remote, [stranger], { announce: true });
     const shortIds = [...cmpct.shortIds];
     shortIds[8] = shortTxId(shortIdKey(cmpct.header, cmpct.nonce), wtxid(stranger));
     await a.remote.send({ ...cmpct, shortIds });

@@ -21,6 +21,7 @@ import {
   type Peer,
   type Transaction,
 } from '../../lib/index.js';
+import { serveRequested } from '../helpers/serve-requested.js';
 import { scriptedRemote, remoteVersion, type ScriptedRemote } from '../helpers/scripted-remote.js';
 import { advance, settle, virtualClock } from '../helpers/virtual-time.js';
 
@@ -211,13 +212,7 @@ describe('mempool(source)', () => {
     await a.peer.closed;
     await settle();
     expect(asked(b.remote)).toHaveLength(MAX_TX_IN_FLIGHT);
-    const byId = new Map(txs.map((tx) => [hashToHex(txid(tx)), tx]));
-    for (let served = 0; served < asked(b.remote).length;) {
-      const ids = asked(b.remote).slice(served);
-      served += ids.length;
-      for (const id of ids) await b.remote.send({ command: 'tx', tx: byId.get(id.split(':')[1]!)! });
-      await settle();
-    }
+    await serveRequested(b.remote, txs, { from: 0 });
     expect(asked(b.remote)).toHaveLength(150);
     expect(view.size).toBe(150);
     sub.unsubscribe();
@@ -333,21 +328,14 @@ describe('mempool(source)', () => {
     await settle();
     // At most MAX_TX_IN_FLIGHT asked, the rest waiting up to MAX_TX_ANNOUNCEMENTS; answer every request as it comes.
     expect(asked(a.remote)).toHaveLength(MAX_TX_IN_FLIGHT);
-    const byId = new Map(flood.map((tx) => [hashToHex(txid(tx)), tx]));
-    let served = 0;
-    while (served < asked(a.remote).length) {
-      const ids = asked(a.remote).slice(served);
-      served += ids.length;
-      for (const id of ids) await a.remote.send({ command: 'tx', tx: byId.get(id.split(':')[1]!)! });
-      await settle();
-    }
-    expect(served).toBe(MAX_TX_ANNOUNCEMENTS);
+    expect(await serveRequested(a.remote, flood, { from: 0 })).toBe(MAX_TX_ANNOUNCEMENTS);
     expect(peak).toBeLessThanOrEqual(maxBytes);
     expect(view.bytes).toBeLessThanOrEqual(maxBytes);
     expect(view.size).toBe(Math.floor(maxBytes / cost(flood[0]!)));
     expect(evicted).toBe(MAX_TX_ANNOUNCEMENTS - view.size);
     // The newest are the ones kept.
-    expect(view.transactions().at(-1)).toEqual(byId.get(asked(a.remote).at(-1)!.split(':')[1]!));
+    const newest = asked(a.remote).at(-1)!.split(':')[1]!;
+    expect(view.transactions().at(-1)).toEqual(flood.find((tx) => hashToHex(txid(tx)) === newest));
     sub.unsubscribe();
     a.peer.disconnect();
   }, 60_000);

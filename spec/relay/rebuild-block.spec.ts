@@ -2,7 +2,6 @@ import {
   BlockRebuild,
   ByteReader,
   checkBlockTransactions,
-  decodePayload,
   encodePayload,
   readBlock,
   shortIdKey,
@@ -10,19 +9,16 @@ import {
   toCompactBlock,
   wtxid,
   type Block,
-  type CmpctBlockMessage,
   type RebuildCandidate,
   type Transaction,
 } from '../../lib/index.js';
+import { BLOCK_426884, block426884, cmpct426884, sameBytes } from '../helpers/block-426884.js';
 import { readData } from '../helpers/data.js';
 
 /** Mainnet block 426,884 and the real `cmpctblock` bcoin built for it. */
-const BLOCK_426884 = 'block-00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973.blk';
-const block: Block = readBlock(new ByteReader(readData(BLOCK_426884)));
-const cmpct = decodePayload('cmpctblock', readData('cmpctblock-426884.bin')) as CmpctBlockMessage;
+const block = block426884;
+const cmpct = cmpct426884;
 const candidates = (txs: readonly Transaction[]): RebuildCandidate[] => txs.map((tx) => ({ tx, wtxid: wtxid(tx) }));
-/** Byte equality without jest's element-by-element diff (a megabyte each). */
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
 const blockBytes = (b: Block): Uint8Array => encodePayload({ command: 'block', block: b });
 /** Every transaction but the coinbase, less those at `missing`. */
 const mempoolWithout = (missing: readonly number[]): RebuildCandidate[] =>

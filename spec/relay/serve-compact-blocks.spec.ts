@@ -1,7 +1,6 @@
 import { Subject } from 'rxjs';
 import {
   BlockRebuild,
-  ByteReader,
   InvType,
   MruSet,
   ServiceFlag,
@@ -9,29 +8,25 @@ import {
   compactBlocks,
   connectTcp,
   createPeer,
-  encodePayload,
   listenTcp,
   memoryPair,
   mempool,
   networks,
-  readBlock,
   serveCompactBlocks,
   wtxid,
   type Block,
   type CompactBlockEvent,
   type Peer,
 } from '../../lib/index.js';
-import { readData } from '../helpers/data.js';
+import { block426884, isBlock426884 } from '../helpers/block-426884.js';
 import { eventually } from '../helpers/loopback.js';
 import { scriptedRemote, remoteVersion, type ScriptedRemote } from '../helpers/scripted-remote.js';
 import { settle } from '../helpers/virtual-time.js';
 
 const network = networks.regtest;
-const BLOCK_426884 = 'block-00000000000000000431d0ead6e0bd9f90ff0d469e9b05d51e3d04971f472973.blk';
-const block: Block = readBlock(new ByteReader(readData(BLOCK_426884)));
+const block = block426884;
 const hash = blockHash(block.header);
-const sameBlock = (b: Block): boolean =>
-  Buffer.from(encodePayload({ command: 'block', block: b })).equals(Buffer.from(readData(BLOCK_426884)));
+const sameBlock = isBlock426884;
 const lookup = { block: (h: Uint8Array) => (Buffer.from(h).equals(Buffer.from(hash)) ? block : undefined) };
 
 /** A serving rxbtc peer (inbound) and the scripted client that dialled it. */
