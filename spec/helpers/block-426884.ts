@@ -1,16 +1,4 @@
-import {
-  InvType,
-  ByteReader,
-  decodePayload,
-  encodePayload,
-  hashToHex,
-  readBlock,
-  txid,
-  type Block,
-  type CmpctBlockMessage,
-  type Message,
-  type Transaction,
-} from '../../lib/index.js';
+import { ByteReader, decodePayload, encodePayload, readBlock, type Block, type CmpctBlockMessage } from '../../lib/index.js';
 import { readData } from './data.js';
 
 /** Mainnet block 426,884 (pre-segwit, 409 transactions): the block of the real `cmpctblock` in testdata. */
