@@ -8,3 +8,5 @@ export * from './mempool.js';
 export * from './coinbase-height.js';
 export * from './compact-blocks.js';
 export * from './serve-compact-blocks.js';
+export * from './check-transaction.js';
+export * from './mempool-events.js';

@@ -5,10 +5,14 @@ import { hashToHex } from '../wire/hex.js';
 import { ServiceFlag, hasService } from '../wire/services.js';
 import type { Block } from '../wire/messages/block.js';
 import { InvType, type InvVector } from '../wire/messages/inv.js';
-import { ByteReader } from '../wire/reader.js';
-import { encodeTransaction, readTransaction, txid as txidOf, wtxid as wtxidOf, type Transaction } from '../wire/transaction.js';
+import { encodeTransaction, txid as txidOf, wtxid as wtxidOf, type Transaction } from '../wire/transaction.js';
 import { eachPeer, type RelaySource } from './each-peer.js';
+import { isWellFormed } from './check-transaction.js';
+import { Entry, outpointKey, recentKey } from './mempool-entry.js';
 import type { RebuildCandidate } from './rebuild-block.js';
+
+export { MEMPOOL_ENTRY_OVERHEAD, MEMPOOL_INPUT_OVERHEAD } from './mempool-entry.js';
+import type { MempoolDrop, MempoolEvent, MempoolRemoval } from './mempool-events.js';
 
 /** The default memory budget of a mempool view, bytes (see {@link MempoolView.bytes}). */
 export const DEFAULT_MEMPOOL_BYTES = 32 * 1024 * 1024;
@@ -22,63 +26,6 @@ export const MAX_TX_ANNOUNCEMENTS = 5000;
 export const TX_REQUEST_TIMEOUT_MS = 60_000;
 /** Ids of transactions confirmed, evicted or dropped that are remembered (about 50 bytes each), so they are not fetched again. */
 export const RECENT_TX_IDS = 100_000;
-/** Most 21 million bitcoin, in satoshis: no output or sum of outputs may exceed it. */
-const MAX_MONEY = 2_100_000_000_000_000n;
-
-/** Why a transaction left the view. */
-export type MempoolRemoval =
-  /** A block holds it. */
-  | 'confirmed'
-  /** A block spends one of the outputs it spends. */
-  | 'conflict'
-  /** The oldest made room for a newer one within the byte budget. */
-  | 'evicted'
-  /** Removed by {@link MempoolView.remove}. */
-  | 'removed';
-
-/** Why a fetched transaction was not kept. */
-export type MempoolDrop =
-  /** Larger than {@link MAX_MEMPOOL_TX_SIZE} (or the whole budget). */
-  | 'too-large'
-  /** Fails the context-free checks (no inputs or outputs, a duplicate input, a null input, amounts out of range). */
-  | 'invalid'
-  /** Sent without being asked for. */
-  | 'unrequested';
-
-/** What a mempool view tells. */
-export type MempoolEvent =
-  | {
-      /** A transaction joined. */
-      type: 'added';
-      /** Its txid, display hex. */
-      txid: string;
-      /** Its wtxid, display hex. */
-      wtxid: string;
-      /** The transaction. */
-      tx: Transaction;
-      /** Its serialized size. */
-      bytes: number;
-      /** The peer it came from. */
-      peer: Peer;
-    }
-  | {
-      /** A transaction left. */
-      type: 'removed';
-      /** Its txid, display hex. */
-      txid: string;
-      /** Why. */
-      reason: MempoolRemoval;
-    }
-  | {
-      /** A transaction received was not kept. */
-      type: 'dropped';
-      /** Its txid, display hex. */
-      txid: string;
-      /** Why. */
-      reason: MempoolDrop;
-      /** The peer that sent it. */
-      peer: Peer;
-    };
 
 /** Options of {@link mempool}. */
 export interface MempoolOptions {
@@ -96,44 +43,6 @@ export interface MempoolOptions {
   askMempool?: boolean;
 }
 
-/**
- * Memory a kept transaction takes beyond its serialized bytes, estimated:
- * the entry, its wtxid, the hex keys of both ids and its map slots (V8
- * measured 500–550 bytes on 20,000–80,000 real-shaped transactions; the
- * rest is margin for the remembered ids and map slack after evictions:
- * `npm run bench -- --only relay` checks a full view against its budget).
- */
-export const MEMPOOL_ENTRY_OVERHEAD = 600;
-/** …and per input: its outpoint key and slot in the spender index. */
-export const MEMPOOL_INPUT_OVERHEAD = 150;
-
-/**
- * A kept transaction: its serialized bytes, decoded only when asked for
- * (a decoded transaction takes about three times its bytes).
- */
-class Entry implements RebuildCandidate {
-  readonly raw: Uint8Array;
-  readonly wtxid: Uint8Array;
-  readonly txidHex: string;
-  readonly wtxidHex: string;
-  /** Outpoint keys of its inputs. */
-  readonly spends: string[];
-  /** Its estimated memory, counted against the budget. */
-  readonly cost: number;
-  constructor(raw: Uint8Array, wtxid: Uint8Array, txidHex: string, wtxidHex: string, spends: string[]) {
-    this.raw = raw;
-    this.wtxid = wtxid;
-    this.txidHex = txidHex;
-    this.wtxidHex = wtxidHex;
-    this.spends = spends;
-    this.cost = raw.length + MEMPOOL_ENTRY_OVERHEAD + spends.length * MEMPOOL_INPUT_OVERHEAD;
-  }
-  /** The transaction, decoded from its bytes. */
-  get tx(): Transaction {
-    return readTransaction(new ByteReader(this.raw));
-  }
-}
-
 /** What is known of one peer. */
 interface PeerState {
   peer: Peer;
@@ -146,35 +55,6 @@ interface PeerState {
 }
 
 const isTxAnnouncement = (item: InvVector): boolean => item.type === InvType.Tx || item.type === InvType.WitnessTxId;
-/**
- * A remembered id: the first 52 bits of its display hex, as a number (a
- * tenth of the memory of the hex; a collision among 100,000 ids, odds of
- * one in 45 billion per transaction, skips one transaction).
- */
-const recentKey = (hex: string): number => parseInt(hex.slice(0, 13), 16);
-
-/** An outpoint as a 36-character one-byte string (the txid's bytes, then the index's): half the memory of hex. */
-const outpointKey = (hash: Uint8Array, vout: number): string =>
-  String.fromCharCode(...hash, vout & 0xff, (vout >>> 8) & 0xff, (vout >>> 16) & 0xff, vout >>> 24);
-
-/** Context-free checks a node makes before looking at a transaction's inputs (Bitcoin Core's CheckTransaction). */
-function invalid(tx: Transaction): boolean {
-  if (tx.inputs.length === 0 || tx.outputs.length === 0) return true;
-  let total = 0n;
-  for (const o of tx.outputs) {
-    if (o.value < 0n || o.value > MAX_MONEY) return true;
-    total += o.value;
-    if (total > MAX_MONEY) return true;
-  }
-  const spent = new Set<string>();
-  for (const i of tx.inputs) {
-    const k = outpointKey(i.txid, i.vout);
-    if (spent.has(k) || (i.vout === 0xffffffff && i.txid.every((b) => b === 0))) return true;
-    spent.add(k);
-  }
-  return false;
-}
-
 /**
  * A bounded view of the network's unconfirmed transactions, fed by peers.
  * Its {@link MempoolView.events$} is an Observable of {@link MempoolEvent}s:
@@ -451,7 +331,7 @@ export class MempoolView {
     this.pump(state);
     if (this.known(txidHex) || this.known(wtxidHex)) return;
     const raw = encodeTransaction(tx);
-    const reason: MempoolDrop | undefined = raw.length > this.maxTxBytes ? 'too-large' : invalid(tx) ? 'invalid' : undefined;
+    const reason: MempoolDrop | undefined = raw.length > this.maxTxBytes ? 'too-large' : !isWellFormed(tx) ? 'invalid' : undefined;
     if (reason) {
       this.forget(txidHex, wtxidHex);
       this.events.next({ type: 'dropped', txid: txidHex, reason, peer: state.peer });
