@@ -51,6 +51,7 @@ import {
   type GetCFiltersMessage,
 } from './messages/compact-filters.js';
 import {
+  emptyDecoder,
   type FilterClearMessage,
   type GetAddrMessage,
   type MempoolMessage,
@@ -74,7 +75,7 @@ import { decodeMerkleBlock, encodeMerkleBlock, type MerkleBlockMessage } from '.
 import { decodeNonce, encodeNonce, type PingMessage, type PongMessage } from './messages/ping.js';
 import { MAX_REJECT_COMMAND_LENGTH, MAX_REJECT_REASON_LENGTH, decodeReject, encodeReject, type RejectMessage } from './messages/reject.js';
 import { decodeTx, encodeTx, type TxMessage } from './messages/tx.js';
-import type { UnknownMessage } from './messages/unknown.js';
+import { unknownMessage, type UnknownMessage } from './messages/unknown.js';
 import { MAX_VERSION_PAYLOAD, decodeVersion, encodeVersion, type VersionMessage } from './messages/version.js';
 
 /** Every message rxbtc decodes, discriminated by `command`. */
@@ -148,17 +149,17 @@ const LOCATOR_MAX = 4 + VARINT + MAX_LOCATOR_HASHES * 32 + 32;
 
 const CODECS: { readonly [C in KnownCommand]: Codec<C> } = {
   version: { maxPayload: MAX_VERSION_PAYLOAD, decode: decodeVersion, encode: encodeVersion },
-  verack: { ...EMPTY, decode: () => ({ command: 'verack' }) },
+  verack: { ...EMPTY, decode: emptyDecoder('verack') },
   ping: { maxPayload: 8, decode: decodeNonce('ping'), encode: encodeNonce },
   pong: { maxPayload: 8, decode: decodeNonce('pong'), encode: encodeNonce },
-  getaddr: { ...EMPTY, decode: () => ({ command: 'getaddr' }) },
+  getaddr: { ...EMPTY, decode: emptyDecoder('getaddr') },
   addr: { maxPayload: VARINT + MAX_ADDR_PER_MESSAGE * (4 + NET_ADDRESS_SIZE), decode: decodeAddr, encode: encodeAddr },
   addrv2: {
     maxPayload: VARINT + MAX_ADDR_PER_MESSAGE * (4 + VARINT + 1 + 3 + MAX_ADDRV2_ADDRESS_SIZE + 2),
     decode: decodeAddrV2,
     encode: encodeAddrV2,
   },
-  sendaddrv2: { ...EMPTY, decode: () => ({ command: 'sendaddrv2' }) },
+  sendaddrv2: { ...EMPTY, decode: emptyDecoder('sendaddrv2') },
   inv: { maxPayload: INV_MAX, decode: inventoryDecoder('inv'), encode: encodeInventory },
   getdata: { maxPayload: INV_MAX, decode: inventoryDecoder('getdata'), encode: encodeInventory },
   notfound: { maxPayload: INV_MAX, decode: inventoryDecoder('notfound'), encode: encodeInventory },
@@ -167,23 +168,23 @@ const CODECS: { readonly [C in KnownCommand]: Codec<C> } = {
   headers: { maxPayload: VARINT + MAX_HEADERS_PER_MESSAGE * (80 + VARINT), decode: decodeHeaders, encode: encodeHeaders },
   block: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeBlock, encode: encodeBlock },
   tx: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeTx, encode: encodeTx },
-  mempool: { ...EMPTY, decode: () => ({ command: 'mempool' }) },
+  mempool: { ...EMPTY, decode: emptyDecoder('mempool') },
   reject: {
     maxPayload: 3 + MAX_REJECT_COMMAND_LENGTH + 1 + 3 + MAX_REJECT_REASON_LENGTH + 32,
     decode: decodeReject,
     encode: encodeReject,
   },
-  sendheaders: { ...EMPTY, decode: () => ({ command: 'sendheaders' }) },
+  sendheaders: { ...EMPTY, decode: emptyDecoder('sendheaders') },
   feefilter: { maxPayload: 8, decode: decodeFeeFilter, encode: encodeFeeFilter },
   filterload: { maxPayload: 3 + MAX_BLOOM_FILTER_SIZE + 9, decode: decodeFilterLoad, encode: encodeFilterLoad },
   filteradd: { maxPayload: 3 + MAX_FILTERADD_DATA_SIZE, decode: decodeFilterAdd, encode: encodeFilterAdd },
-  filterclear: { ...EMPTY, decode: () => ({ command: 'filterclear' }) },
+  filterclear: { ...EMPTY, decode: emptyDecoder('filterclear') },
   merkleblock: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeMerkleBlock, encode: encodeMerkleBlock },
   sendcmpct: { maxPayload: 9, decode: decodeSendCmpct, encode: encodeSendCmpct },
   cmpctblock: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeCmpctBlock, encode: encodeCmpctBlock },
   getblocktxn: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeGetBlockTxn, encode: encodeGetBlockTxn },
   blocktxn: { maxPayload: MAX_BLOCK_SERIALIZED_SIZE, decode: decodeBlockTxn, encode: encodeBlockTxn },
-  wtxidrelay: { ...EMPTY, decode: () => ({ command: 'wtxidrelay' }) },
+  wtxidrelay: { ...EMPTY, decode: emptyDecoder('wtxidrelay') },
   getcfilters: { maxPayload: 37, decode: rangeRequestDecoder('getcfilters'), encode: encodeRangeRequest },
   cfilter: { maxPayload: 1 + 32 + VARINT + MAX_CFILTER_SIZE, decode: decodeCFilter, encode: encodeCFilter },
   getcfheaders: { maxPayload: 37, decode: rangeRequestDecoder('getcfheaders'), encode: encodeRangeRequest },
@@ -219,7 +220,7 @@ export function wireCommand(message: Message): string {
  */
 export function decodePayload(command: string, payload: Uint8Array): Message {
   const codec = BY_COMMAND.get(command);
-  if (codec === undefined) return { command: 'unknown', rawCommand: command, payload };
+  if (codec === undefined) return unknownMessage(command, payload);
   return codec.decode(new ByteReader(payload, command));
 }
 

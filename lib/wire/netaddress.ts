@@ -16,12 +16,23 @@ export const NET_ADDRESS_SIZE = 26;
 
 const IPV4_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 
+/** A decoded address; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class Address implements NetAddress {
+  services: bigint;
+  ip: Uint8Array;
+  port: number;
+  constructor(services: bigint, ip: Uint8Array, port: number) {
+    this.services = services;
+    this.ip = ip;
+    this.port = port;
+  }
+}
+
 /** Read services, 16-byte ip and big-endian port. */
 export function readNetAddress(r: ByteReader): NetAddress {
   const services = r.u64le();
   const ip = r.bytesView(16);
-  const port = r.u16be();
-  return { services, ip, port };
+  return new Address(services, ip, r.u16be());
 }
 
 /** Write services, 16-byte ip and big-endian port. */

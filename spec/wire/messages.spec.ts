@@ -68,6 +68,36 @@ describe('every message round-trips', () => {
     );
   });
 
+  /** Every plain record under `value` (not arrays, byte arrays or primitives), with the path to it. */
+  function records(value: unknown, path: string, out: [string, object][] = []): [string, object][] {
+    if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return out;
+    if (Array.isArray(value)) value.forEach((v, i) => records(v, `${path}[${i}]`, out));
+    else {
+      out.push([path, value]);
+      for (const [k, v] of Object.entries(value)) records(v, `${path}.${k}`, out);
+    }
+    return out;
+  }
+
+  it.each(KNOWN_COMMANDS.map((c) => [c]))(
+    '%s: decoded by constructors (no object literal, which V8 may pretenure), one set of own keys per record',
+    (command) => {
+      const shapes = new Map<string, string>();
+      fc.assert(
+        fc.property(messageOf(command), (message) => {
+          for (const [path, record] of records(decodePayload(command, encodePayload(message)), command)) {
+            expect([path, Object.getPrototypeOf(record) === Object.prototype]).toEqual([path, false]);
+            const where = path.replace(/\[\d+\]/g, '[]');
+            const keys = Object.keys(record).join(',');
+            expect([where, keys]).toEqual([where, shapes.get(where) ?? keys]);
+            shapes.set(where, keys);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
+
   it('any message survives a full frame on every network', () => {
     const nets = Object.values(networks);
     fc.assert(

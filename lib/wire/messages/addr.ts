@@ -19,15 +19,38 @@ export interface AddrMessage {
   addresses: TimedNetAddress[];
 }
 
+/** A decoded `addr` entry; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class TimedAddress implements TimedNetAddress {
+  timestamp: number;
+  services: bigint;
+  ip: Uint8Array;
+  port: number;
+  constructor(timestamp: number, a: NetAddress) {
+    this.timestamp = timestamp;
+    this.services = a.services;
+    this.ip = a.ip;
+    this.port = a.port;
+  }
+}
+
+/** A decoded `addr` message (see {@link TimedAddress}). */
+class Addr implements AddrMessage {
+  readonly command = 'addr';
+  addresses: TimedNetAddress[];
+  constructor(addresses: TimedNetAddress[]) {
+    this.addresses = addresses;
+  }
+}
+
 /** Decode an `addr` payload. */
 export function decodeAddr(r: ByteReader): AddrMessage {
   const n = r.count(MAX_ADDR_PER_MESSAGE, 4 + NET_ADDRESS_SIZE, 'address');
   const addresses = new Array<TimedNetAddress>(n);
   for (let i = 0; i < n; i++) {
     const timestamp = r.u32le();
-    addresses[i] = { timestamp, ...readNetAddress(r) };
+    addresses[i] = new TimedAddress(timestamp, readNetAddress(r));
   }
-  return { command: 'addr', addresses };
+  return new Addr(addresses);
 }
 
 /** Encode an `addr` payload. */

@@ -47,6 +47,31 @@ export interface AddrV2Message {
   addresses: AddrV2Entry[];
 }
 
+/** A decoded BIP155 entry; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class Entry implements AddrV2Entry {
+  timestamp: number;
+  services: bigint;
+  network: number;
+  address: Uint8Array;
+  port: number;
+  constructor(timestamp: number, services: bigint, network: number, address: Uint8Array, port: number) {
+    this.timestamp = timestamp;
+    this.services = services;
+    this.network = network;
+    this.address = address;
+    this.port = port;
+  }
+}
+
+/** A decoded `addrv2` message (see {@link Entry}). */
+class AddrV2 implements AddrV2Message {
+  readonly command = 'addrv2';
+  addresses: AddrV2Entry[];
+  constructor(addresses: AddrV2Entry[]) {
+    this.addresses = addresses;
+  }
+}
+
 /** Decode an `addrv2` payload; a known network with the wrong address length is malformed. */
 export function decodeAddrV2(r: ByteReader): AddrV2Message {
   const n = r.count(MAX_ADDR_PER_MESSAGE, 4 + 1 + 1 + 1 + 2, 'address');
@@ -60,9 +85,9 @@ export function decodeAddrV2(r: ByteReader): AddrV2Message {
     if (want !== undefined && want !== address.length) {
       r.fail(`network ${network} address must be ${want} bytes, got ${address.length}`, ProtocolErrorCode.Malformed);
     }
-    addresses[i] = { timestamp, services, network, address, port: r.u16be() };
+    addresses[i] = new Entry(timestamp, services, network, address, r.u16be());
   }
-  return { command: 'addrv2', addresses };
+  return new AddrV2(addresses);
 }
 
 /** Encode an `addrv2` payload. */

@@ -60,9 +60,68 @@ export interface BlockTxnMessage {
   transactions: Transaction[];
 }
 
+/*
+ * Decoded messages are built by constructors, not literals: V8 pretenures
+ * literal allocation sites once an app keeps decoded messages (see
+ * transaction.ts).
+ */
+class SendCmpct implements SendCmpctMessage {
+  readonly command = 'sendcmpct';
+  announce: boolean;
+  version: bigint;
+  constructor(announce: boolean, version: bigint) {
+    this.announce = announce;
+    this.version = version;
+  }
+}
+
+class Prefilled implements PrefilledTransaction {
+  index: number;
+  tx: Transaction;
+  constructor(index: number, tx: Transaction) {
+    this.index = index;
+    this.tx = tx;
+  }
+}
+
+class CmpctBlock implements CmpctBlockMessage {
+  readonly command = 'cmpctblock';
+  header: BlockHeader;
+  nonce: bigint;
+  shortIds: number[];
+  prefilled: PrefilledTransaction[];
+  constructor(header: BlockHeader, nonce: bigint, shortIds: number[], prefilled: PrefilledTransaction[]) {
+    this.header = header;
+    this.nonce = nonce;
+    this.shortIds = shortIds;
+    this.prefilled = prefilled;
+  }
+}
+
+class GetBlockTxn implements GetBlockTxnMessage {
+  readonly command = 'getblocktxn';
+  blockHash: Uint8Array;
+  indexes: number[];
+  constructor(blockHash: Uint8Array, indexes: number[]) {
+    this.blockHash = blockHash;
+    this.indexes = indexes;
+  }
+}
+
+class BlockTxn implements BlockTxnMessage {
+  readonly command = 'blocktxn';
+  blockHash: Uint8Array;
+  transactions: Transaction[];
+  constructor(blockHash: Uint8Array, transactions: Transaction[]) {
+    this.blockHash = blockHash;
+    this.transactions = transactions;
+  }
+}
+
 /** Decode a `sendcmpct` payload. */
 export function decodeSendCmpct(r: ByteReader): SendCmpctMessage {
-  return { command: 'sendcmpct', announce: r.bool(), version: r.u64le() };
+  const announce = r.bool();
+  return new SendCmpct(announce, r.u64le());
 }
 
 /** Encode a `sendcmpct` payload. */
@@ -89,9 +148,9 @@ export function decodeCmpctBlock(r: ByteReader): CmpctBlockMessage {
   let last = -1;
   for (let i = 0; i < nPre; i++) {
     last = undiff(r, last, r.varint());
-    prefilled[i] = { index: last, tx: readTransaction(r) };
+    prefilled[i] = new Prefilled(last, readTransaction(r));
   }
-  return { command: 'cmpctblock', header, nonce, shortIds, prefilled };
+  return new CmpctBlock(header, nonce, shortIds, prefilled);
 }
 
 /** Encode a `cmpctblock` payload. */
@@ -117,7 +176,7 @@ export function decodeGetBlockTxn(r: ByteReader): GetBlockTxnMessage {
   const indexes = new Array<number>(n);
   let last = -1;
   for (let i = 0; i < n; i++) indexes[i] = last = undiff(r, last, r.varint());
-  return { command: 'getblocktxn', blockHash, indexes };
+  return new GetBlockTxn(blockHash, indexes);
 }
 
 /** Encode a `getblocktxn` payload. */
@@ -138,7 +197,7 @@ export function decodeBlockTxn(r: ByteReader): BlockTxnMessage {
   const n = r.count(MAX_COMPACT_BLOCK_TRANSACTIONS, MIN_TRANSACTION_SIZE, 'transaction');
   const transactions = new Array<Transaction>(n);
   for (let i = 0; i < n; i++) transactions[i] = readTransaction(r);
-  return { command: 'blocktxn', blockHash, transactions };
+  return new BlockTxn(blockHash, transactions);
 }
 
 /** Encode a `blocktxn` payload. */

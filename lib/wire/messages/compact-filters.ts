@@ -100,6 +100,20 @@ function writeHashes(w: ByteWriter, hashes: Uint8Array[], max: number, what: str
   for (const h of hashes) w.hash(h);
 }
 
+/** A decoded `getcfilters` or `getcfheaders`; built by a constructor, not a literal (see transaction.ts). */
+class RangeRequest<C extends 'getcfilters' | 'getcfheaders'> {
+  command: C;
+  filterType: number;
+  startHeight: number;
+  stopHash: Uint8Array;
+  constructor(command: C, filterType: number, startHeight: number, stopHash: Uint8Array) {
+    this.command = command;
+    this.filterType = filterType;
+    this.startHeight = startHeight;
+    this.stopHash = stopHash;
+  }
+}
+
 /** Decode `getcfilters` or `getcfheaders` (same layout). */
 export function rangeRequestDecoder<C extends 'getcfilters' | 'getcfheaders'>(
   command: C,
@@ -113,7 +127,11 @@ export function rangeRequestDecoder<C extends 'getcfilters' | 'getcfheaders'>(
   /** Hash of the last block. */
   stopHash: Uint8Array;
 } {
-  return (r) => ({ command, filterType: r.u8(), startHeight: r.u32le(), stopHash: r.hash() });
+  return (r) => {
+    const filterType = r.u8();
+    const startHeight = r.u32le();
+    return new RangeRequest(command, filterType, startHeight, r.hash());
+  };
 }
 
 /** Encode `getcfilters` or `getcfheaders`. */
@@ -176,9 +194,34 @@ export function encodeCFHeaders(w: ByteWriter, m: CFHeadersMessage): void {
   writeHashes(w, m.filterHashes, MAX_CFHEADERS_PER_MESSAGE, 'cfheaders');
 }
 
+/** Built by a constructor, not a literal (see {@link CFilter}). */
+class GetCFCheckpt implements GetCFCheckptMessage {
+  readonly command = 'getcfcheckpt';
+  filterType: number;
+  stopHash: Uint8Array;
+  constructor(filterType: number, stopHash: Uint8Array) {
+    this.filterType = filterType;
+    this.stopHash = stopHash;
+  }
+}
+
+/** Built by a constructor, not a literal (see {@link CFilter}). */
+class CFCheckpt implements CFCheckptMessage {
+  readonly command = 'cfcheckpt';
+  filterType: number;
+  stopHash: Uint8Array;
+  filterHeaders: Uint8Array[];
+  constructor(filterType: number, stopHash: Uint8Array, filterHeaders: Uint8Array[]) {
+    this.filterType = filterType;
+    this.stopHash = stopHash;
+    this.filterHeaders = filterHeaders;
+  }
+}
+
 /** Decode a `getcfcheckpt` payload. */
 export function decodeGetCFCheckpt(r: ByteReader): GetCFCheckptMessage {
-  return { command: 'getcfcheckpt', filterType: r.u8(), stopHash: r.hash() };
+  const filterType = r.u8();
+  return new GetCFCheckpt(filterType, r.hash());
 }
 
 /** Encode a `getcfcheckpt` payload. */
@@ -190,7 +233,7 @@ export function encodeGetCFCheckpt(w: ByteWriter, m: GetCFCheckptMessage): void 
 export function decodeCFCheckpt(r: ByteReader): CFCheckptMessage {
   const filterType = r.u8();
   const stopHash = r.hash();
-  return { command: 'cfcheckpt', filterType, stopHash, filterHeaders: readHashes(r, MAX_CFCHECKPT_HEADERS, 'filter header') };
+  return new CFCheckpt(filterType, stopHash, readHashes(r, MAX_CFCHECKPT_HEADERS, 'filter header'));
 }
 
 /** Encode a `cfcheckpt` payload. */

@@ -21,3 +21,16 @@ export type FilterClearMessage = EmptyMessage<'filterclear'>;
 export type WtxidRelayMessage = EmptyMessage<'wtxidrelay'>;
 /** `sendaddrv2` (BIP155): prefer `addrv2`; sent before `verack`. */
 export type SendAddrV2Message = EmptyMessage<'sendaddrv2'>;
+
+/** A decoded empty message; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class Empty<C extends EmptyCommand> implements EmptyMessage<C> {
+  command: C;
+  constructor(command: C) {
+    this.command = command;
+  }
+}
+
+/** The decoder of an empty message: the payload is already known to be empty. */
+export function emptyDecoder<C extends EmptyCommand>(command: C): () => EmptyMessage<C> {
+  return () => new Empty(command);
+}

@@ -9,9 +9,18 @@ export interface FeeFilterMessage {
   feeRate: bigint;
 }
 
+/** A decoded `feefilter`; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class FeeFilter implements FeeFilterMessage {
+  readonly command = 'feefilter';
+  feeRate: bigint;
+  constructor(feeRate: bigint) {
+    this.feeRate = feeRate;
+  }
+}
+
 /** Decode a `feefilter` payload. */
 export function decodeFeeFilter(r: ByteReader): FeeFilterMessage {
-  return { command: 'feefilter', feeRate: r.i64le() };
+  return new FeeFilter(r.i64le());
 }
 
 /** Encode a `feefilter` payload. */

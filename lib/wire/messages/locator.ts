@@ -21,6 +21,20 @@ export type GetBlocksMessage = LocatorMessage<'getblocks'>;
 /** `getheaders`: asks for the headers after the locator. */
 export type GetHeadersMessage = LocatorMessage<'getheaders'>;
 
+/** A decoded locator message; built by a constructor, not a literal (see transaction.ts on V8's pretenuring). */
+class Locator<C extends 'getblocks' | 'getheaders'> implements LocatorMessage<C> {
+  command: C;
+  version: number;
+  locator: Uint8Array[];
+  stopHash: Uint8Array;
+  constructor(command: C, version: number, locator: Uint8Array[], stopHash: Uint8Array) {
+    this.command = command;
+    this.version = version;
+    this.locator = locator;
+    this.stopHash = stopHash;
+  }
+}
+
 /** Build the decoder for `getblocks` or `getheaders`. */
 export function locatorDecoder<C extends 'getblocks' | 'getheaders'>(command: C): (r: ByteReader) => LocatorMessage<C> {
   return (r) => {
@@ -28,7 +42,7 @@ export function locatorDecoder<C extends 'getblocks' | 'getheaders'>(command: C)
     const n = r.count(MAX_LOCATOR_HASHES, 32, 'locator hash');
     const locator = new Array<Uint8Array>(n);
     for (let i = 0; i < n; i++) locator[i] = r.hash();
-    return { command, version, locator, stopHash: r.hash() };
+    return new Locator(command, version, locator, r.hash());
   };
 }
 

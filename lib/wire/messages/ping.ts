@@ -17,6 +17,16 @@ export interface PongMessage {
   nonce: bigint;
 }
 
+/** A decoded `ping` or `pong`; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class Nonce<C extends 'ping' | 'pong'> {
+  command: C;
+  nonce: bigint;
+  constructor(command: C, nonce: bigint) {
+    this.command = command;
+    this.nonce = nonce;
+  }
+}
+
 /** Decode a `ping` or `pong` payload. */
 export function decodeNonce<C extends 'ping' | 'pong'>(
   command: C,
@@ -26,7 +36,7 @@ export function decodeNonce<C extends 'ping' | 'pong'>(
   /** The 64-bit nonce. */
   nonce: bigint;
 } {
-  return (r) => ({ command, nonce: r.u64le() });
+  return (r) => new Nonce(command, r.u64le());
 }
 
 /** Encode a `ping` or `pong` payload. */

@@ -40,14 +40,27 @@ export interface RejectMessage {
   hash?: Uint8Array;
 }
 
+/** A decoded `reject`, one shape with or without its hash; built by a constructor, not a literal (see `transaction.ts`). */
+class Reject implements RejectMessage {
+  readonly command = 'reject';
+  message: string;
+  code: number;
+  reason: string;
+  hash?: Uint8Array;
+  constructor(message: string, code: number, reason: string, hash: Uint8Array | undefined) {
+    this.message = message;
+    this.code = code;
+    this.reason = reason;
+    if (hash) this.hash = hash;
+  }
+}
+
 /** Decode a `reject` payload; a trailing 32-byte hash is optional. */
 export function decodeReject(r: ByteReader): RejectMessage {
   const message = r.varString(MAX_REJECT_COMMAND_LENGTH, 'rejected command');
   const code = r.u8();
   const reason = r.varString(MAX_REJECT_REASON_LENGTH, 'reason');
-  const m: RejectMessage = { command: 'reject', message, code, reason };
-  if (r.remaining >= 32) m.hash = r.hash();
-  return m;
+  return new Reject(message, code, reason, r.remaining >= 32 ? r.hash() : undefined);
 }
 
 /** Encode a `reject` payload. */

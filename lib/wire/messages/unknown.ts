@@ -7,3 +7,19 @@ export interface UnknownMessage {
   /** The raw payload. */
   payload: Uint8Array;
 }
+
+/** An unknown message; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class Unknown implements UnknownMessage {
+  readonly command = 'unknown';
+  rawCommand: string;
+  payload: Uint8Array;
+  constructor(rawCommand: string, payload: Uint8Array) {
+    this.rawCommand = rawCommand;
+    this.payload = payload;
+  }
+}
+
+/** Wrap a payload whose command rxbtc has no codec for. */
+export function unknownMessage(rawCommand: string, payload: Uint8Array): UnknownMessage {
+  return new Unknown(rawCommand, payload);
+}

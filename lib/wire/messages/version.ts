@@ -32,6 +32,41 @@ export interface VersionMessage {
   relay: boolean;
 }
 
+/** A decoded `version`; built by a constructor, not a literal (see `transaction.ts` on V8's pretenuring). */
+class Version implements VersionMessage {
+  readonly command = 'version';
+  version: number;
+  services: bigint;
+  timestamp: bigint;
+  receiver: NetAddress;
+  sender: NetAddress;
+  nonce: bigint;
+  userAgent: string;
+  startHeight: number;
+  relay: boolean;
+  constructor(
+    version: number,
+    services: bigint,
+    timestamp: bigint,
+    receiver: NetAddress,
+    sender: NetAddress,
+    nonce: bigint,
+    userAgent: string,
+    startHeight: number,
+    relay: boolean,
+  ) {
+    this.version = version;
+    this.services = services;
+    this.timestamp = timestamp;
+    this.receiver = receiver;
+    this.sender = sender;
+    this.nonce = nonce;
+    this.userAgent = userAgent;
+    this.startHeight = startHeight;
+    this.relay = relay;
+  }
+}
+
 /** Decode a `version` payload; the trailing relay flag is optional (defaults to true). */
 export function decodeVersion(r: ByteReader): VersionMessage {
   const version = r.i32le();
@@ -43,7 +78,7 @@ export function decodeVersion(r: ByteReader): VersionMessage {
   const userAgent = r.varString(MAX_USER_AGENT_LENGTH, 'user agent');
   const startHeight = r.i32le();
   const relay = r.remaining > 0 ? r.bool() : true;
-  return { command: 'version', version, services, timestamp, receiver, sender, nonce, userAgent, startHeight, relay };
+  return new Version(version, services, timestamp, receiver, sender, nonce, userAgent, startHeight, relay);
 }
 
 /** Encode a `version` payload. */
