@@ -10,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { calibrate, formatCalibration } from './calibrate.js';
+import { chooseCpu, formatPin, whilePinned } from './cpu.js';
 import { runBundle } from './bundle-run.js';
 import { runChain } from './chain.js';
 import { runCodec, type CodecMode } from './codec/run.js';
@@ -50,7 +51,12 @@ if (
 }
 console.log(formatCalibration(calibrate(rounds)));
 if (only.includes('codec')) await runCodec({ modes, rounds });
-if (only.includes('v2')) for (const { met, line } of await runV2(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+if (only.includes('v2')) {
+  // In this process, on one CPU: v1 and v2 alternate round by round there (see cpu.ts on why it matters).
+  const pin = chooseCpu();
+  console.log(`v2: ${formatPin(pin)}`);
+  for (const { met, line } of await whilePinned(pin, () => runV2(rounds))) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
+}
 if (only.includes('chain')) for (const { met, line } of await runChain(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('state')) for (const { met, line } of await runState(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
 if (only.includes('recovery')) for (const { met, line } of await runRecovery(rounds)) console.log(`${met ? 'MET ' : 'MISS'} ${line}`);
