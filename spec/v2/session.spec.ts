@@ -1,4 +1,4 @@
-import { Subject, firstValueFrom, take, toArray, type Observable } from 'rxjs';
+import { Subject, firstValueFrom, take, toArray, type Observable, type Subscription } from 'rxjs';
 import {
   MAX_GARBAGE_SIZE,
   ProtocolError,
@@ -29,6 +29,12 @@ interface End {
   done: boolean;
 }
 
+/** Every session a test started, torn down after it (an unfinished handshake keeps its deadline timer). */
+const live: Subscription[] = [];
+afterEach(() => {
+  for (const sub of live.splice(0)) sub.unsubscribe();
+});
+
 function end(
   incoming: Observable<Uint8Array>,
   options: Omit<V2SessionOptions, 'network'>,
@@ -48,11 +54,12 @@ function end(
     error: undefined,
     done: false,
   };
-  incoming.pipe(e.session.decode()).subscribe({
+  const sub = incoming.pipe(e.session.decode()).subscribe({
     next: (m) => e.messages.push(m),
     error: (err: unknown) => (e.error = err),
     complete: () => (e.done = true),
   });
+  live.push(sub);
   return e;
 }
 
@@ -229,7 +236,7 @@ describe('V2Session', () => {
   it('a session decodes one stream', async () => {
     const s = new V2Session(() => Promise.resolve(), { network, initiating: true });
     const src = new Subject<Uint8Array>();
-    src.pipe(s.decode()).subscribe({ error: () => undefined });
+    live.push(src.pipe(s.decode()).subscribe({ error: () => undefined }));
     await expect(firstValueFrom(src.pipe(s.decode(), take(1), toArray()))).rejects.toThrow('one stream');
   });
 });
