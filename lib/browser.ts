@@ -31,6 +31,7 @@ export * from './peer/stats.js';
 export * from './peer/select-addresses.js';
 export * from './peer/version-message.js';
 export * from './peer/peer.js';
+export * from './peer/peer-api.js';
 export * from './peer/open-peer.js';
 export * from './peer/connect-websocket-peer.js';
 export * from './peer/peer-resource.js';

@@ -1,6 +1,7 @@
 import type { Endpoint } from '../pool/endpoint.js';
 import { endpointKey } from '../pool/endpoint.js';
-import { DEFAULT_OUTBOUND, createPool, type Pool } from '../pool/pool.js';
+import { DEFAULT_OUTBOUND } from '../pool/pool-options.js';
+import { createPool, type Pool } from '../pool/pool.js';
 import type { Network } from '../wire/networks.js';
 import type { EventWriter } from './output.js';
 

@@ -1,6 +1,6 @@
 import { MruSet } from '../peer/mru-set.js';
 import { connectPeer } from '../peer/connect-peer.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { compactBlocks } from '../relay/compact-blocks.js';
 import { mempool } from '../relay/mempool.js';
 import type { Network } from '../wire/networks.js';

@@ -1,6 +1,6 @@
 import { MruSet } from '../peer/mru-set.js';
 import { connectPeer } from '../peer/connect-peer.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { BroadcastError } from '../relay/broadcast-error.js';
 import { broadcast } from '../relay/broadcast.js';
 import { fromHex } from '../wire/hex.js';

@@ -1,6 +1,6 @@
 import { MruSet } from '../peer/mru-set.js';
 import { connectPeer } from '../peer/connect-peer.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { addressToScript } from '../wallet/address.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { parseDescriptor, type Descriptor } from '../wallet/descriptor.js';

@@ -1,6 +1,6 @@
 import { connectTcp, type ConnectOptions } from '../transport/connect-tcp.js';
 import { openPeer, type OpenPeerOptions } from './open-peer.js';
-import type { Peer } from './peer.js';
+import type { Peer } from './peer-api.js';
 
 /** Options of {@link connectPeer}: where to dial over TCP, the transport, and the peer's configuration. */
 export interface ConnectPeerOptions extends OpenPeerOptions, Omit<ConnectOptions, 'timeout'> {

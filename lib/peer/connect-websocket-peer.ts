@@ -1,6 +1,6 @@
 import { connectWebSocket, type WebSocketConstructor } from '../transport/connect-websocket.js';
 import { openPeer, type OpenPeerOptions } from './open-peer.js';
-import type { Peer } from './peer.js';
+import type { Peer } from './peer-api.js';
 
 /** Options of {@link connectWebSocketPeer}: the WebSocket URL (a bridge such as `rxbtc bridge`), the transport, and the peer's configuration. */
 export interface WebSocketPeerOptions extends OpenPeerOptions {

@@ -16,6 +16,7 @@ export * from './stats.js';
 export * from './select-addresses.js';
 export * from './version-message.js';
 export * from './peer.js';
+export * from './peer-api.js';
 export * from './open-peer.js';
 export * from './connect-peer.js';
 export * from './connect-websocket-peer.js';

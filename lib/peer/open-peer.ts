@@ -1,6 +1,7 @@
 import type { Connection } from '../transport/connection.js';
 import type { PeerConfig } from './config.js';
-import { createPeer, type Peer } from './peer.js';
+import type { Peer } from './peer-api.js';
+import { createPeer } from './peer.js';
 
 /** Options of {@link openPeer}: the transport and the peer's configuration (everything but where to dial). */
 export interface OpenPeerOptions extends Omit<PeerConfig, 'inbound' | 'transport'> {

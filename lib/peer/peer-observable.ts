@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import { connectPeer, type ConnectPeerOptions } from './connect-peer.js';
 import { connectWebSocketPeer, type WebSocketPeerOptions } from './connect-websocket-peer.js';
-import type { Peer } from './peer.js';
+import type { Peer } from './peer-api.js';
 import { peerResource } from './peer-resource.js';
 
 /**

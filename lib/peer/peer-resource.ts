@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import type { Peer } from './peer.js';
+import type { Peer } from './peer-api.js';
 
 /**
  * A peer as a cold Observable resource around any opener, the way RxJS's

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { connectWebSocketPeer, type WebSocketPeerOptions } from './connect-websocket-peer.js';
-import type { Peer } from './peer.js';
+import type { Peer } from './peer-api.js';
 import { peerResource } from './peer-resource.js';
 
 /**

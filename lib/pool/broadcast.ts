@@ -1,5 +1,5 @@
 import { ReplaySubject, type Observable } from 'rxjs';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { hashToHex, toHex } from '../wire/hex.js';
 import { INV_WITNESS_FLAG, InvType, type InvVector } from '../wire/messages/inv.js';
 import { txid, wtxid, type Transaction } from '../wire/transaction.js';

@@ -33,3 +33,18 @@ export function parseEndpoint(text: string, defaultPort: number): Endpoint {
 export function endpointKey(e: Endpoint): string {
   return e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
 }
+
+/** An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as its IPv4 address; any other host unchanged. */
+export function unmapIpv4(host: string): string {
+  return host.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+}
+
+/**
+ * The endpoint of a socket's remote address (`1.2.3.4:8333`, `[2001:db8::1]:8333`,
+ * or Node's unbracketed `::ffff:1.2.3.4:8333`), IPv4-mapped hosts unmapped;
+ * port 0 when the text has none.
+ */
+export function remoteEndpoint(remote: string): Endpoint {
+  const m = /^\[?(.*?)\]?:(\d+)$/.exec(remote);
+  return m ? { host: unmapIpv4(m[1]!), port: Number(m[2]) } : { host: remote, port: 0 };
+}

@@ -11,3 +11,5 @@ export * from './errors.js';
 export * from './flood-guard.js';
 export * from './misbehaviour.js';
 export * from './pool.js';
+export * from './pool-events.js';
+export * from './pool-options.js';

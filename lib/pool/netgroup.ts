@@ -1,4 +1,5 @@
 import { ipFromString, isIpv4Mapped } from '../wire/netaddress.js';
+import { unmapIpv4 } from './endpoint.js';
 
 /**
  * The network group of a host, the unit of outbound diversity: an IPv4
@@ -9,7 +10,7 @@ import { ipFromString, isIpv4Mapped } from '../wire/netaddress.js';
  * @returns a string key; equal keys mean the same group
  */
 export function netgroup(host: string): string {
-  const name = host.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  const name = unmapIpv4(host.toLowerCase());
   for (const suffix of ['.onion', '.i2p'] as const) {
     if (name.endsWith(suffix)) return `${suffix.slice(1)}:${(BASE32_VALUE.get(name[0] ?? '') ?? 0) >> 1}`;
   }

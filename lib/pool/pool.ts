@@ -1,200 +1,39 @@
-import { Observable, Subject, Subscription, asyncScheduler, concat, defer, from, share, type SchedulerLike } from 'rxjs';
+import { Observable, Subject, Subscription, asyncScheduler, concat, defer, from, share } from 'rxjs';
 import type { Connection } from '../transport/connection.js';
-import type { PeerConfig } from '../peer/config.js';
 import { connectPeer } from '../peer/connect-peer.js';
 import { MruSet } from '../peer/mru-set.js';
-import { createPeer, type Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
+import { createPeer } from '../peer/peer.js';
 import type { Message } from '../wire/message.js';
 import { MAX_ADDR_PER_MESSAGE } from '../wire/messages/addr.js';
-import type { Network } from '../wire/networks.js';
 import { ServiceFlag, hasService } from '../wire/services.js';
 import type { Transaction } from '../wire/transaction.js';
 import { AddressBook, type AddressEntry, type KnownAddress } from './address-book.js';
 import { loadAddressBook, saveAddressBook } from './address-book-file.js';
 import { addrEntries, addrV2Entries, addressesFromAddr, addressesFromAddrV2 } from './address-messages.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { BanList, DEFAULT_BAN_DURATION, type Ban } from './ban-list.js';
 import { Broadcaster, type Broadcast } from './broadcast.js';
-import { querySeeds, systemResolver, type Resolver } from './dns-seeds.js';
-import { endpointKey, parseEndpoint, type Endpoint } from './endpoint.js';
+import { querySeeds, systemResolver } from './dns-seeds.js';
+import { endpointKey, parseEndpoint, remoteEndpoint, type Endpoint } from './endpoint.js';
 import { PoolError, PoolErrorCode } from './errors.js';
-import { floodGuard, type FloodLimits } from './flood-guard.js';
+import { floodGuard } from './flood-guard.js';
 import { misbehaviour } from './misbehaviour.js';
 import { netgroup } from './netgroup.js';
+import type { PoolEvent, PoolMessage, PoolPeer, PoolPeerEvent } from './pool-events.js';
+import {
+  DEFAULT_MAX_INBOUND,
+  DEFAULT_MAX_INBOUND_PER_NETGROUP,
+  DEFAULT_OUTBOUND,
+  DEFAULT_SAVE_INTERVAL,
+  DEFAULT_SEED_BELOW,
+  SEED_INTERVAL,
+  type Dialer,
+  type PoolOptions,
+} from './pool-options.js';
 
-/** Default outbound connections (Bitcoin Core's full-relay outbound count). */
-export const DEFAULT_OUTBOUND = 8;
-/** Default inbound limit (Core's 125 connections less the 8 outbound). */
-export const DEFAULT_MAX_INBOUND = 117;
-/** Default inbound connections from one netgroup. */
-export const DEFAULT_MAX_INBOUND_PER_NETGROUP = 8;
-/** DNS seeds are asked only while the address book holds fewer addresses than this. */
-export const DEFAULT_SEED_BELOW = 100;
-/** Least time between two rounds of DNS seed queries, ms. */
-export const SEED_INTERVAL = 10 * 60 * 1000;
-/** How often the address book is saved, ms (Core's 15 minutes). */
-export const DEFAULT_SAVE_INTERVAL = 15 * 60 * 1000;
 /** When nothing can be dialled and nothing is pending, look again after this long, ms. */
 const IDLE_RECHECK = 30_000;
-
-/** Peer settings the pool passes to each of its peers (the pool sets network, direction, transport, scheduler and nonces). */
-export type PoolPeerConfig = Omit<PeerConfig, 'network' | 'inbound' | 'transport' | 'scheduler' | 'sentNonces'>;
-
-/**
- * Opens an outbound connection and returns the handshaken peer; calls
- * `onPeer` as soon as each peer object exists (before its handshake).
- */
-export type Dialer = (target: Endpoint, onPeer: (peer: Peer) => void, transport: 'auto' | 'v2' | 'v1') => Promise<Peer>;
-
-/** Options of {@link createPool}. */
-export interface PoolOptions {
-  /** The network. */
-  network: Network;
-  /** `HOST[:PORT]` addresses to start from; kept in the book for ever (never evicted). */
-  connect?: readonly string[];
-  /** Ask the network's DNS seeds when the book is short. @default true when `connect` is empty */
-  dnsSeeds?: boolean;
-  /** Resolves DNS seed names. @default {@link systemResolver} (node:dns) */
-  resolver?: Resolver;
-  /** Ask DNS seeds only while the book holds fewer addresses than this. @default 100 */
-  seedBelow?: number;
-  /** Also dial addresses learned from `addr`/`addrv2` (else only `connect` and seeds). @default true */
-  discover?: boolean;
-  /** Outbound connections to keep. @default 8 */
-  outbound?: number;
-  /** Inbound connections accepted at most. @default 117 */
-  maxInbound?: number;
-  /** Inbound connections accepted from one netgroup. @default 8 */
-  maxInboundPerNetgroup?: number;
-  /** Where inbound connections come from (e.g. `listenTcp()`); none when absent. */
-  listen?: ConnectionSource;
-  /** A file to load the book from and save it to, or a book to use as it is. @default a fresh in-memory book */
-  addressBook?: string | AddressBook;
-  /**
-   * Outbound transport (see `connectPeer`). With `auto`, an address whose
-   * last handshake showed no NODE_P2P_V2 is dialled with v1 directly.
-   * @default 'auto'
-   */
-  transport?: 'auto' | 'v2' | 'v1';
-  /** SOCKS5 proxy for outbound connections (needed for `.onion` and `.i2p` addresses, which are skipped without it). */
-  proxy?: string;
-  /** Settings for every peer (user agent, services, timeouts…). */
-  peer?: PoolPeerConfig;
-  /** How outbound connections are made. @default `connectPeer` with the options above */
-  dial?: Dialer;
-  /** Every timer of the pool and its peers. @default asyncScheduler */
-  scheduler?: SchedulerLike;
-  /** How long a misbehaving peer is banned, ms. @default 86400000 (24 h) */
-  banDuration?: number;
-  /** Redial delays after failures. */
-  backoff?: BackoffOptions;
-  /** Message-rate limit per peer; beyond it the peer is banned for flooding. */
-  flood?: FloodLimits;
-  /** How often the book is saved when `addressBook` is a path, ms. @default 900000 */
-  saveInterval?: number;
-  /** Randomness (address selection, jitter). @default Math.random */
-  random?: () => number;
-}
-
-/** A peer in the pool. */
-export interface PoolPeer {
-  /** The peer (handshaken). */
-  readonly peer: Peer;
-  /** Its address: the dialled endpoint, or the remote address of an inbound connection. */
-  readonly address: Endpoint;
-  /** Whether it connected to us. */
-  readonly inbound: boolean;
-  /** Its {@link netgroup}. */
-  readonly netgroup: string;
-}
-
-/** A peer joined the pool (its handshake is done). */
-export interface PeerAdded extends PoolPeer {
-  /** Discriminant. */
-  readonly type: 'added';
-}
-
-/** A peer left the pool. */
-export interface PeerRemoved extends PoolPeer {
-  /** Discriminant. */
-  readonly type: 'removed';
-  /** Why it disconnected. */
-  readonly reason: string;
-  /** The error it was disconnected with, if any (misbehaviour is judged from it). */
-  readonly error?: Error;
-}
-
-/** A peer joined (handshake done) or left the pool. */
-export type PoolPeerEvent = PeerAdded | PeerRemoved;
-
-/** An outbound connection could not be made. */
-export interface DialFailed {
-  /** Discriminant. */
-  readonly type: 'dial-failed';
-  /** Where. */
-  readonly address: Endpoint;
-  /** Why. */
-  readonly error: unknown;
-  /** The address is not dialled again for this many ms. */
-  readonly retryIn: number;
-}
-
-/** A host was banned. */
-export interface HostBanned {
-  /** Discriminant. */
-  readonly type: 'banned';
-  /** The host (every port). */
-  readonly host: string;
-  /** The misbehaviour, or the caller's reason. */
-  readonly reason: string;
-  /** Banned until, ms since 1970 on the pool's clock. */
-  readonly until: number;
-}
-
-/** An inbound connection was refused. */
-export interface InboundRefused {
-  /** Discriminant. */
-  readonly type: 'refused';
-  /** Its remote address. */
-  readonly address: string;
-  /** Banned, or a limit reached. */
-  readonly reason: string;
-}
-
-/** The DNS seeds were asked. */
-export interface SeedsQueried {
-  /** Discriminant. */
-  readonly type: 'seeded';
-  /** Addresses they gave. */
-  readonly addresses: number;
-  /** Seeds that failed to answer. */
-  readonly failed: string[];
-}
-
-/** Something went wrong that the pool survived (an unreadable address book…). */
-export interface PoolWarning {
-  /** Discriminant. */
-  readonly type: 'warning';
-  /** What. */
-  readonly message: string;
-}
-
-/** Everything the pool does, for logs and dashboards. */
-export type PoolEvent = PoolPeerEvent | DialFailed | HostBanned | InboundRefused | SeedsQueried | PoolWarning;
-
-/** Where inbound connections come from: a `Listener` from `listenTcp`, or any stream of connections. */
-export interface ConnectionSource {
-  /** Accepted connections. */
-  readonly connections$: Observable<Connection>;
-}
-
-/** A message with the peer it came from. */
-export interface PoolMessage {
-  /** The sender. */
-  readonly peer: Peer;
-  /** The message. */
-  readonly message: Message;
-}
 
 /** Many peers kept connected. See {@link createPool}. */
 export interface Pool {
@@ -222,12 +61,6 @@ export interface Pool {
   bans(): Ban[];
   /** Disconnect every peer, stop dialling and listening, save the book; idempotent. */
   close(): Promise<void>;
-}
-
-/** The host of a `host:port` or `[v6]:port` remote address. */
-function hostOf(remote: string): Endpoint {
-  const v6 = /^\[?(.*?)\]?:(\d+)$/.exec(remote);
-  return v6 ? { host: v6[1]!.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1'), port: Number(v6[2]) } : { host: remote, port: 0 };
 }
 
 const isOverlay = (host: string): boolean => /\.(onion|i2p)$/i.test(host);
@@ -456,7 +289,7 @@ export function createPool(options: PoolOptions): Pool {
   };
 
   const accept = (connection: Connection): void => {
-    const address = hostOf(connection.remoteAddress);
+    const address = remoteEndpoint(connection.remoteAddress);
     const group = netgroup(address.host);
     const refuse = (reason: string): void => {
       events.next({ type: 'refused', address: connection.remoteAddress, reason });
@@ -564,7 +397,9 @@ export function createPool(options: PoolOptions): Pool {
     broadcast: (tx) => broadcaster.add(tx, [...members.keys()]),
     ban(targetPeer, reason, duration) {
       const host =
-        typeof targetPeer === 'string' ? targetPeer : (members.get(targetPeer)?.address.host ?? hostOf(targetPeer.stats().address).host);
+        typeof targetPeer === 'string'
+          ? targetPeer
+          : (members.get(targetPeer)?.address.host ?? remoteEndpoint(targetPeer.stats().address).host);
       banHost(host, reason, duration);
       if (typeof targetPeer !== 'string') targetPeer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
     },

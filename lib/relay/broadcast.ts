@@ -1,5 +1,5 @@
 import { Subscription, asyncScheduler, filter, take, timer, type Observable, type SchedulerLike } from 'rxjs';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { Broadcaster, type Broadcast } from '../pool/broadcast.js';
 import type { Pool } from '../pool/pool.js';
 import { hashToHex } from '../wire/hex.js';

@@ -1,6 +1,6 @@
 import { Observable, Subscription, asyncScheduler, from, takeUntil, type SchedulerLike } from 'rxjs';
 import { MruSet } from '../peer/mru-set.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { blockHash } from '../wire/block-header.js';
 import { MESSAGE_HEADER_SIZE } from '../wire/frame.js';
 import { hashFromHex, hashToHex } from '../wire/hex.js';

@@ -1,5 +1,5 @@
 import { EMPTY, catchError, filter, from, map, mergeMap, of, type Observable } from 'rxjs';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { isPeerSet, type PeerSet } from '../spv/peer-set.js';
 
 /** What relay functions listen to: a peer, several, or a pool (any {@link PeerSet}). */

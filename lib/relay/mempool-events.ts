@@ -1,4 +1,4 @@
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import type { Transaction } from '../wire/transaction.js';
 
 /** Why a transaction left the view. */

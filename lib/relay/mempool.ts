@@ -1,6 +1,6 @@
 import { Observable, Subject, Subscription, asyncScheduler, from, merge, share, takeUntil, type SchedulerLike } from 'rxjs';
 import { MruSet } from '../peer/mru-set.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { hashToHex } from '../wire/hex.js';
 import { ServiceFlag, hasService } from '../wire/services.js';
 import type { Block } from '../wire/messages/block.js';

@@ -1,5 +1,5 @@
 import { Subscription, type Observable } from 'rxjs';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { blockHash } from '../wire/block-header.js';
 import { hashToHex } from '../wire/hex.js';
 import type { Block } from '../wire/messages/block.js';

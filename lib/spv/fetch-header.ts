@@ -2,7 +2,7 @@ import { defer, filter, firstValueFrom, map, race, take, timer } from 'rxjs';
 import type { Checkpoint } from '../chain/params.js';
 import { ChainError, ChainErrorCode } from '../chain/errors.js';
 import { rawOf } from '../chain/raw-header.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { sha256d } from '../wire/hash.js';
 import { hashFromHex, hashToHex } from '../wire/hex.js';
 import { isPeerSet, type PeerSet } from './peer-set.js';

@@ -1,6 +1,6 @@
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import type { ChainEntry } from '../chain/chain-entry.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { blockHash } from '../wire/block-header.js';
 import { bytesEqual } from '../wire/hex.js';
 import type { Block } from '../wire/messages/block.js';

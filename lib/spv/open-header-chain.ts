@@ -2,7 +2,7 @@ import { createHeaderChain, type HeaderChain, type HeaderChainOptions } from '..
 import { memoryHeaderStore } from '../chain/header-store.js';
 import { chainParams, type Checkpoint } from '../chain/params.js';
 import { startCheckpoint, startCheckpoints } from '../chain/start-checkpoints.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { sha256d } from '../wire/hash.js';
 import { hashToHex } from '../wire/hex.js';
 import { fetchHeader } from './fetch-header.js';

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 
 /** A peer joining or leaving a {@link PeerSet}. */
 export interface PeerSetChange {

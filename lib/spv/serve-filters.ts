@@ -2,7 +2,7 @@ import { Subscription, concatMap, map, merge } from 'rxjs';
 import type { Message } from '../wire/message.js';
 import type { InventoryMessage } from '../wire/messages/inv.js';
 import type { GetCFCheckptMessage, GetCFHeadersMessage, GetCFiltersMessage } from '../wire/messages/compact-filters.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { InvType } from '../wire/messages/inv.js';
 import { FilterType, MAX_CFHEADERS_PER_MESSAGE } from '../wire/messages/compact-filters.js';
 import type { FilterSource } from './filter-index.js';

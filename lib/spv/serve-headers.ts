@@ -1,6 +1,6 @@
 import { Subscription } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { InvType } from '../wire/messages/inv.js';
 import { MAX_HEADERS_PER_MESSAGE } from '../wire/messages/headers.js';
 

@@ -2,7 +2,7 @@ import { Observable, Subscription, concatMap, filter, map, merge, type Scheduler
 import type { ChainEntry } from '../chain/chain-entry.js';
 import { ChainError, ChainErrorCode } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { isPeerSet, type PeerSet } from './peer-set.js';
 import { blockHash, type BlockHeader } from '../wire/block-header.js';
 import { InvType } from '../wire/messages/inv.js';

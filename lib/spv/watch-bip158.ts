@@ -1,5 +1,5 @@
 import { Observable, Subject, Subscription, concatMap, skip } from 'rxjs';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { blockHash } from '../wire/block-header.js';
 import { bytesEqual, hashToHex } from '../wire/hex.js';
 import { InvType } from '../wire/messages/inv.js';

@@ -1,6 +1,6 @@
 import { Observable, Subscription, skip } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import { hashToHex } from '../wire/hex.js';
 import { BloomFlag } from '../wire/messages/bloom.js';
 import { InvType, type InvVector } from '../wire/messages/inv.js';

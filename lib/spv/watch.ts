@@ -18,7 +18,7 @@ import {
   timer,
 } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { Peer } from '../peer/peer.js';
+import type { Peer } from '../peer/peer-api.js';
 import type { BlockRef } from '../wallet/wallet-records.js';
 import { WalletState } from '../wallet/wallet-state.js';
 import type { WalletStore } from '../wallet/wallet-store.js';
