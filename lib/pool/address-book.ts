@@ -1,4 +1,5 @@
 import { endpointKey, type Endpoint } from './endpoint.js';
+import { hasService } from '../wire/services.js';
 import { netgroup } from './netgroup.js';
 
 /** An address as learned from `addr`, `addrv2`, a DNS seed or the caller. */
@@ -120,7 +121,9 @@ export class AddressBook {
 
   /**
    * Learn addresses. Known ones get the newer timestamp and the union of
-   * services; new ones go to the new table while their source has room.
+   * services — unless a handshake with them succeeded, whose version's
+   * services stand (gossip cannot make a peer claim what it denied); new
+   * ones go to the new table while their source has room.
    * @param addresses - what was heard
    * @param source - who said it: a host (its netgroup counts), `self` or `dns`
    * @param fixed - the caller's own addresses, never evicted
@@ -134,7 +137,7 @@ export class AddressBook {
       const known = this.entries.get(key);
       if (known) {
         known.timestamp = Math.max(known.timestamp, a.timestamp);
-        known.services |= a.services;
+        if (known.lastSuccess === 0) known.services |= a.services;
         known.fixed ||= fixed;
         continue;
       }
@@ -168,6 +171,14 @@ export class AddressBook {
     this.insert(key, { ...entry });
   }
 
+  /**
+   * Entries with every bit of `services`: for an address we have handshaken
+   * with, the services of its version; otherwise those gossip or a seed claimed.
+   */
+  withServices(services: bigint): AddressEntry[] {
+    return this.all().filter((e) => hasService(e.services, services));
+  }
+
   /** A dial is starting now. */
   attempt(address: Endpoint, now: number): void {
     const e = this.get(address);
@@ -190,7 +201,8 @@ export class AddressBook {
 
   /**
    * A handshake succeeded: reset the attempts, record the services the peer
-   * announced in its version, and move the entry to the tried table.
+   * announced in its version (they replace what gossip claimed, and gossip
+   * no longer changes them), and move the entry to the tried table.
    */
   good(address: Endpoint, now: number, services?: bigint): void {
     const key = endpointKey(address);

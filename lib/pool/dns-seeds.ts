@@ -30,14 +30,21 @@ export interface SeedAnswers {
  * @param port - the network's default port
  * @param resolver - how to resolve names
  * @param nowSeconds - timestamp given to the addresses
+ * @param services - services the addresses are credited with (those an `x<hex>.` name asked for) @default 0n
  */
-export async function querySeeds(seeds: readonly string[], port: number, resolver: Resolver, nowSeconds: number): Promise<SeedAnswers> {
+export async function querySeeds(
+  seeds: readonly string[],
+  port: number,
+  resolver: Resolver,
+  nowSeconds: number,
+  services = 0n,
+): Promise<SeedAnswers> {
   const results = await Promise.allSettled(seeds.map((s) => resolver(s)));
   const addresses: KnownAddress[] = [];
   const failed: SeedFailure[] = [];
   results.forEach((r, i) => {
     if (r.status === 'rejected') failed.push({ seed: seeds[i]!, error: r.reason });
-    else for (const host of r.value) addresses.push({ host, port, services: 0n, timestamp: nowSeconds });
+    else for (const host of r.value) addresses.push({ host, port, services, timestamp: nowSeconds });
   });
   return { addresses, failed };
 }

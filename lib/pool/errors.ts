@@ -6,6 +6,8 @@ export const PoolErrorCode = {
   Banned: 'banned',
   /** The pool is closed. */
   Closed: 'closed',
+  /** The pool gave the peer's outbound slot to a peer with services a job wants (see `Pool.want`). */
+  Evicted: 'evicted',
 } as const;
 
 /** One of the {@link PoolErrorCode} values. */

@@ -73,8 +73,10 @@ export interface SeedsQueried {
   readonly type: 'seeded';
   /** Addresses they gave. */
   readonly addresses: number;
-  /** Seeds that failed to answer. */
+  /** Seeds that failed to answer (the names asked). */
   readonly failed: string[];
+  /** Set when `x<hex>.` subdomains were asked for peers a want needs: the bits asked, credited to the addresses. */
+  readonly services?: bigint;
 }
 
 /** Something went wrong that the pool survived (an unreadable address book…). */

@@ -46,6 +46,12 @@ export interface PoolOptions {
   discover?: boolean;
   /** Outbound connections to keep. @default 8 */
   outbound?: number;
+  /**
+   * Outbound connections at most, counting those a `want` adds beyond
+   * `outbound` (when it wants more peers than that, or no other slot can be
+   * given up). @default outbound + 8 (`WANT_EXTRA_OUTBOUND`)
+   */
+  maxOutbound?: number;
   /** Inbound connections accepted at most. @default 117 */
   maxInbound?: number;
   /** Inbound connections accepted from one netgroup. @default 8 */

@@ -15,6 +15,16 @@ import { backoffDelay } from './backoff.js';
 import { BanList, DEFAULT_BAN_DURATION, type Ban } from './ban-list.js';
 import { Broadcaster, type Broadcast } from './broadcast.js';
 import { querySeeds, systemResolver } from './dns-seeds.js';
+import {
+  WANTED_ADDRESSES_PER_PEER,
+  WANT_EXTRA_OUTBOUND,
+  checkWant,
+  type PeerWant,
+  type PeerWantOptions,
+  type WantedServices,
+} from './peer-want.js';
+import { seedQueryName, seedQueryServices } from './seed-filters.js';
+import { nextWantStep, wantShortfall, type OutboundSlot } from './want-upkeep.js';
 import { endpointKey, parseEndpoint, remoteEndpoint, type Endpoint } from './endpoint.js';
 import { PoolError, PoolErrorCode } from './errors.js';
 import { floodGuard } from './flood-guard.js';
@@ -51,6 +61,26 @@ export interface Pool {
   peers(): PoolPeer[];
   /** The peer to sync from: the highest claimed height, then outbound before inbound, then the lowest ping; undefined when none. */
   bestPeer(): Peer | undefined;
+  /**
+   * Keep peers with `services` (e.g. `ServiceFlag.CompactFilters`) until
+   * the returned want is released: addresses known or claimed to have them
+   * are dialled first (the DNS seeds' `x<hex>.` subdomains are asked when the
+   * book is short of them), at least `count` (default 8) such outbound peers
+   * are kept, beyond `outbound` if needed up to `maxOutbound`, and when the
+   * outbound slots are full the newest outbound peer without the services
+   * of any want (not one the caller named in `connect`) is disconnected to
+   * make room. Services count as the peer's version states them: a peer
+   * whose gossiped claim was wrong does not count, and its book entry is
+   * corrected.
+   * @throws TypeError / RangeError for bad options (see {@link checkWant})
+   * @example
+   * ```ts
+   * const want = pool.want({ services: ServiceFlag.CompactFilters, count: 8 });
+   * // … fetch filters from want.peers() …
+   * want.release();
+   * ```
+   */
+  want(options: PeerWantOptions): PeerWant;
   /** Announce a transaction to every peer (and to peers that join later) and serve it on request, until `stop()`. */
   broadcast(tx: Transaction): Broadcast;
   /** Disconnect and ban a peer (or a host) for `duration` ms (default: `banDuration`). */
@@ -84,6 +114,7 @@ export function createPool(options: PoolOptions): Pool {
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
   const target = options.outbound ?? DEFAULT_OUTBOUND;
+  const maxOutbound = Math.max(target, options.maxOutbound ?? target + WANT_EXTRA_OUTBOUND);
   const maxInbound = options.maxInbound ?? DEFAULT_MAX_INBOUND;
   const maxPerGroup = options.maxInboundPerNetgroup ?? DEFAULT_MAX_INBOUND_PER_NETGROUP;
   const banDuration = options.banDuration ?? DEFAULT_BAN_DURATION;
@@ -117,8 +148,15 @@ export function createPool(options: PoolOptions): Pool {
   const live = new Set<Peer>();
   /** Handshaken peers. */
   const members = new Map<Peer, PoolPeer>();
-  /** Outbound dials in progress: endpoint key → netgroup. */
-  const dialing = new Map<string, string>();
+  /** Outbound dials in progress: endpoint key → netgroup and the services the address claims. */
+  const dialing = new Map<string, { group: string; services: bigint }>();
+  /** Active wants, first asked first served. */
+  const wants = new Set<WantedServices>();
+  /** Outbound peers disconnected to make room for a want, until they are gone. */
+  const leaving = new Set<Peer>();
+  /** Per service bits asked of the seeds' subdomains: when last asked (ms), and whether a query is running. */
+  const wantSeeded = new Map<bigint, number>();
+  const wantSeeding = new Set<bigint>();
   let inboundCount = 0;
   const inboundGroups = new Map<string, number>();
   let closed = false;
@@ -138,7 +176,7 @@ export function createPool(options: PoolOptions): Pool {
   /** Endpoints and netgroups taken by outbound peers and dials in progress (derived, a few dozen at most). */
   const busy = (): { keys: Set<string>; groups: Set<string> } => {
     const keys = new Set(dialing.keys());
-    const groups = new Set(dialing.values());
+    const groups = new Set([...dialing.values()].map((d) => d.group));
     for (const m of members.values()) {
       if (m.inbound) continue;
       keys.add(endpointKey(m.address));
@@ -181,9 +219,75 @@ export function createPool(options: PoolOptions): Pool {
     });
   };
 
-  /** Dial until `outbound` connections are made or dialling; then sleep until the next backoff ends. */
+  /** Connected outbound peers as the want upkeep sees them. */
+  const outboundSlots = (): OutboundSlot<Peer>[] =>
+    [...members.values()]
+      .filter((m) => !m.inbound)
+      .map((m) => ({
+        peer: m.peer,
+        services: m.peer.stats().services,
+        connectedAt: m.peer.stats().connectedAt,
+        protected: book.get(m.address)?.fixed ?? false,
+        leaving: leaving.has(m.peer),
+      }));
+  const wantedBy = (e: AddressEntry, services: bigint, taken: ReturnType<typeof busy>): boolean =>
+    hasService(e.services, services) && eligible(e, taken);
+
+  /** Ask the seeds' `x<hex>.` subdomains for peers with a want's services when the book is short of them. */
+  const seedWanted = (want: WantedServices, dialable: boolean): void => {
+    const bits = seedQueryServices(want.services);
+    if (!useSeeds || wantSeeding.has(bits) || now() - (wantSeeded.get(bits) ?? -Infinity) < SEED_INTERVAL) return;
+    if (dialable && book.withServices(want.services).length >= want.count * WANTED_ADDRESSES_PER_PEER) return;
+    const names = network.dnsSeeds.flatMap((s) => seedQueryName(s, bits) ?? []);
+    if (names.length === 0) return;
+    wantSeeding.add(bits);
+    wantSeeded.set(bits, now());
+    void querySeeds(names, network.port, resolver, Math.floor(now() / 1000), bits).then(({ addresses, failed }) => {
+      wantSeeding.delete(bits);
+      if (closed) return;
+      book.add(addresses, 'dns');
+      events.next({ type: 'seeded', addresses: addresses.length, failed: failed.map((f) => f.seed), services: bits });
+      fill();
+    });
+  };
+
+  /** Dial (or make room) for the wants until none can progress; seed and wake for those still short. */
+  const fillWanted = (): void => {
+    for (;;) {
+      const taken = busy();
+      const step = nextWantStep({
+        wants: [...wants],
+        outbound: outboundSlots(),
+        dialing: [...dialing.values()].map((d) => d.services),
+        target,
+        max: maxOutbound,
+        candidate: (services) => book.select((e) => wantedBy(e, services, taken), now()),
+      });
+      if (!step) break;
+      if (step.type === 'dial') {
+        startDial(step.address);
+        continue;
+      }
+      leaving.add(step.peer);
+      const reason = `outbound slot given to a peer with services 0x${step.want.services.toString(16)}`;
+      step.peer.disconnect(reason, new PoolError(PoolErrorCode.Evicted, reason));
+      break;
+    }
+    const slots = outboundSlots();
+    const pending = [...dialing.values()].map((d) => d.services);
+    for (const want of wants) {
+      if (wantShortfall(want, slots, pending) === 0) continue;
+      const taken = busy();
+      const dialable = book.select((e) => wantedBy(e, want.services, taken), now()) !== undefined;
+      seedWanted(want, dialable);
+      scheduleWake(book.nextRetry((e) => wantedBy(e, want.services, taken), now()) ?? now() + IDLE_RECHECK);
+    }
+  };
+
+  /** Dial for the wants first, then until `outbound` connections are made or dialling; then sleep until the next backoff ends. */
   const fill = (): void => {
     if (closed) return;
+    if (wants.size > 0) fillWanted();
     while (outboundCount() + dialing.size < target) {
       const taken = busy();
       const entry = book.select((e) => eligible(e, taken), now());
@@ -202,7 +306,7 @@ export function createPool(options: PoolOptions): Pool {
     const address: Endpoint = { host: entry.host, port: entry.port };
     const key = endpointKey(address);
     const group = netgroup(address.host);
-    dialing.set(key, group);
+    dialing.set(key, { group, services: entry.services });
     book.attempt(address, now());
     // As Core: v2 first only when the address is not known to lack NODE_P2P_V2 (a v1 node scores our 64 bytes as garbage).
     const knownV1 = entry.lastSuccess > 0 && !hasService(entry.services, ServiceFlag.P2PV2);
@@ -215,9 +319,10 @@ export function createPool(options: PoolOptions): Pool {
           if (!closed) fill();
           return;
         }
-        book.good(address, now(), peer.stats().services);
+        book.good(address, now(), peer.stats().services); // the version's services replace gossip's claims
         join(peer, address, false, group);
         peer.send({ command: 'getaddr' }).catch(() => undefined); // once per outbound peer, as Core does
+        if (wants.size > 0) fill(); // a claim may have been wrong
       },
       (error: unknown) => {
         dialing.delete(key);
@@ -243,7 +348,9 @@ export function createPool(options: PoolOptions): Pool {
           if (discover && (message.command === 'addr' || message.command === 'addrv2')) {
             const learned: KnownAddress[] =
               message.command === 'addr' ? addressesFromAddr(message.addresses) : addressesFromAddrV2(message.addresses);
-            if (book.add(learned, address.host) > 0 && outboundCount() + dialing.size < target) fill();
+            const added = book.add(learned, address.host);
+            const wanted = wants.size > 0 && learned.some((a) => [...wants].some((w) => hasService(a.services, w.services)));
+            if ((added > 0 && outboundCount() + dialing.size < target) || wanted) fill();
           } else if (message.command === 'getaddr' && peer.stats().inbound && !answeredGetaddr) {
             answeredGetaddr = true; // Core answers one getaddr per connection, and only inbound ones
             const sample = book.all().filter((e) => e.lastSuccess > 0 || e.attempts === 0);
@@ -266,6 +373,7 @@ export function createPool(options: PoolOptions): Pool {
     broadcaster.announceAll(peer);
     void peer.closed.then(({ reason, error }) => {
       members.delete(peer);
+      leaving.delete(peer);
       if (inbound) {
         inboundCount--;
         count(inboundGroups, group, -1);
@@ -394,6 +502,22 @@ export function createPool(options: PoolOptions): Pool {
       }
       return best?.peer;
     },
+    want(wantOptions) {
+      const wanted = checkWant(wantOptions);
+      const want = { ...wanted };
+      wants.add(want);
+      void ready.then(fill, () => undefined);
+      return {
+        ...wanted,
+        get active() {
+          return wants.has(want);
+        },
+        peers: () => [...members.values()].filter((m) => m.peer.connected && hasService(m.peer.stats().services, wanted.services)),
+        release: () => {
+          wants.delete(want);
+        },
+      };
+    },
     broadcast: (tx) => broadcaster.add(tx, [...members.keys()]),
     ban(targetPeer, reason, duration) {
       const host =
@@ -409,6 +533,7 @@ export function createPool(options: PoolOptions): Pool {
       if (closed) return;
       await ready.catch(() => undefined);
       closed = true;
+      wants.clear();
       subs.unsubscribe();
       broadcaster.close();
       const all = [...live];

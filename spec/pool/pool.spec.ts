@@ -1,9 +1,7 @@
 import { Subject, firstValueFrom, filter, take, toArray } from 'rxjs';
 import {
   MruSet,
-  TransportError,
   createPeer,
-  createPool,
   encodeTransaction,
   memoryPair,
   netgroup,
@@ -11,57 +9,17 @@ import {
   txid,
   wtxid,
   type Connection,
-  type Dialer,
   type Peer,
-  type PeerConfig,
-  type Pool,
-  type PoolEvent,
-  type PoolOptions,
   type Transaction,
 } from '../../lib/index.js';
-import { advance, settle, virtualClock } from '../helpers/virtual-time.js';
+import { hosts, poolWorld } from '../helpers/pool-world.js';
+import { advance, settle } from '../helpers/virtual-time.js';
 
 const network = networks.regtest;
 
-/** A fake network of rxbtc peers on memory pairs: host → how its far side behaves. */
-function world(clock = virtualClock()) {
-  const remotes = new Map<string, Partial<PeerConfig> & { onPeer?: (p: Peer) => void }>();
-  const served: { host: string; peer: Peer }[] = [];
-  const dials: { host: string; at: number }[] = [];
-  const dial: Dialer = async (t, onPeer) => {
-    dials.push({ host: t.host, at: clock.now() });
-    const remote = remotes.get(t.host);
-    if (!remote) throw new TransportError('connect-failed', `connection refused by ${t.host}`);
-    const [ours, theirs] = memoryPair({ names: [`${t.host}:${t.port}`, `127.0.0.1:40000`] });
-    const { onPeer: onRemote, ...config } = remote;
-    const far = createPeer(theirs, { network, inbound: true, transport: 'v1', scheduler: clock, sentNonces: new MruSet(50), ...config });
-    served.push({ host: t.host, peer: far });
-    onRemote?.(far);
-    const peer = createPeer(ours, { network, inbound: false, transport: 'v1', scheduler: clock, sentNonces: new MruSet(50) });
-    onPeer(peer);
-    await peer.handshake;
-    return peer;
-  };
-  const pools: Pool[] = [];
-  const pool = (options: Partial<PoolOptions> = {}): { pool: Pool; events: PoolEvent[] } => {
-    const p = createPool({ network, dial, scheduler: clock, random: () => 0.999, dnsSeeds: false, ...options });
-    const events: PoolEvent[] = [];
-    p.events$.subscribe((e) => events.push(e));
-    pools.push(p);
-    return { pool: p, events };
-  };
-  const live = (host: string): Peer[] => served.filter((s) => s.host === host && s.peer.connected).map((s) => s.peer);
-  const closeAll = async (): Promise<void> => {
-    await Promise.all(pools.map((p) => p.close()));
-  };
-  return { clock, remotes, served, dials, pool, live, closeAll };
-}
-
-const hosts = (n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `127.${from + i}.0.1`);
-
 describe('createPool (virtual time, memory pairs)', () => {
   it('keeps `outbound` peers, at most one per /16, and sends getaddr to each', async () => {
-    const w = world();
+    const w = poolWorld();
     const all = [...hosts(9), '127.1.0.2', '127.1.0.3', '127.2.0.9']; // 9 netgroups, three extra addresses in used groups
     for (const h of all) w.remotes.set(h, {});
     const { pool } = w.pool({ connect: all.map((h) => `${h}:18444`) });
@@ -80,7 +38,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('redials a dead address with exponential backoff and jitter, and connects once it comes up', async () => {
-    const w = world();
+    const w = poolWorld();
     const { pool, events } = w.pool({ connect: ['127.1.0.1:18444'], outbound: 1, backoff: { base: 1000, max: 16_000 } });
     await advance(w.clock, 40_000, 100);
     const times = w.dials.map((d) => d.at);
@@ -97,7 +55,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('replaces a lost peer at once with an address from a free netgroup, and the lost one after its backoff', async () => {
-    const w = world();
+    const w = poolWorld();
     for (const h of hosts(4)) w.remotes.set(h, {});
     const { pool } = w.pool({ connect: hosts(4).map((h) => `${h}:18444`), outbound: 3 });
     await advance(w.clock, 1000);
@@ -113,7 +71,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('bans a flooding peer at once, does not redial it until the ban expires, and refuses it inbound', async () => {
-    const w = world();
+    const w = poolWorld();
     w.remotes.set('127.1.0.1', {
       onPeer: (far) =>
         void far.handshake
@@ -158,7 +116,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('asks DNS seeds through the injected resolver only while the book is short', async () => {
-    const w = world();
+    const w = poolWorld();
     for (const h of hosts(3, 20)) w.remotes.set(h, {});
     const asked: string[] = [];
     const seeded = { ...network, port: 18444, dnsSeeds: ['seed.one.test', 'seed.broken.test'] };
@@ -178,7 +136,7 @@ describe('createPool (virtual time, memory pairs)', () => {
     ).toEqual(hosts(3, 20).map((host) => ({ host, port: 18444 })));
     await w.closeAll();
 
-    const full = world();
+    const full = poolWorld();
     const many = hosts(120, 100).map((h) => `${h}:18444`);
     const second = full.pool({ network: seeded, dnsSeeds: true, resolver, connect: many, outbound: 1 });
     asked.length = 0;
@@ -189,7 +147,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('learns addresses from addr and addrv2 and dials them', async () => {
-    const w = world();
+    const w = poolWorld();
     w.remotes.set('127.1.0.1', {
       onPeer: (far) =>
         void far.handshake.then(() =>
@@ -213,7 +171,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('accepts inbound peers within the total and per-netgroup limits, and answers one getaddr', async () => {
-    const w = world();
+    const w = poolWorld();
     const listen = new Subject<Connection>();
     const { pool, events } = w.pool({ outbound: 0, maxInbound: 3, maxInboundPerNetgroup: 2, listen: { connections$: listen } });
     pool.addressBook.add([{ host: '127.50.0.1', port: 18444, services: 1n, timestamp: 9 }], 'self');
@@ -237,7 +195,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('broadcasts a transaction by txid or wtxid, serves getdata, and reports who asked', async () => {
-    const w = world();
+    const w = poolWorld();
     w.remotes.set('127.1.0.1', {});
     w.remotes.set('127.2.0.1', { wtxidRelay: true });
     const { pool } = w.pool({ connect: ['127.1.0.1:1', '127.2.0.1:1'], outbound: 2 });
@@ -267,7 +225,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   });
 
   it('prefers the peer with the highest claimed height, and close() releases every peer and timer', async () => {
-    const w = world();
+    const w = poolWorld();
     w.remotes.set('127.1.0.1', { newestBlock: () => ({ hash: new Uint8Array(32), height: 10 }) });
     w.remotes.set('127.2.0.1', { newestBlock: () => ({ hash: new Uint8Array(32), height: 500 }) });
     w.remotes.set('127.3.0.1', { newestBlock: () => ({ hash: new Uint8Array(32), height: 20 }) });
