@@ -5,6 +5,7 @@ export * from './peer/index.js';
 export * from './storage/index.js';
 export * from './chain/index.js';
 export * from './wallet/index.js';
+export * from './download/index.js';
 export * from './spv/index.js';
 export * from './v2/index.js';
 export * from './pool/index.js';

@@ -1,0 +1,417 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import {
+  BATCH_DURATION,
+  CHECK_INTERVAL,
+  DOWNLOAD_WINDOW,
+  INITIAL_ITEM_BYTES,
+  MAX_BATCH,
+  MAX_IN_FLIGHT,
+  MAX_STALL_TIMEOUT,
+  MAX_TIMEOUTS,
+  REQUEST_TIMEOUT_FACTOR,
+  STALL_TIMEOUT,
+  STALL_TIMEOUT_DECAY,
+} from './download-constants.js';
+import { DownloadError, DownloadErrorCode } from './download-error.js';
+import type { Delivery, DownloadJob, DownloadOptions, Downloaded } from './download-job.js';
+import { ReadyQueue } from './ready-queue.js';
+import type { Request } from './request.js';
+import { newSlot, type Slot } from './slot.js';
+import { WorkerState } from './worker-state.js';
+
+/** Weight of a new item's size in the running average. */
+const ITEM_BYTES_WEIGHT = 0.1;
+
+/** Where the downloader's results go. */
+export interface DownloadSink<I, R, W> {
+  /** An item's result, in item order. */
+  next(result: Downloaded<I, R, W>): void;
+  /** Every item came in and was emitted. */
+  complete(): void;
+  /** The download cannot go on. */
+  error(error: unknown): void;
+  /** Whether the consumer left. */
+  readonly closed: boolean;
+}
+
+/**
+ * The state of one download (see {@link download}): items in a window,
+ * requests sized per worker from its measured rate and round trip, the
+ * checks for stalls and timeouts, results put back in order. Driven by the
+ * operator through its methods; every timer goes through `scheduler`.
+ */
+export class Downloader<W, I, R> {
+  private readonly job: DownloadJob<W, I, R>;
+  private readonly sink: DownloadSink<I, R, W>;
+  private readonly scheduler: SchedulerLike;
+  private readonly window: number;
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+  private readonly baseStall: number;
+  private stallTimeout: number;
+  private itemBytes: number;
+  /** Items not yet in the window, oldest first from `backlogHead`. */
+  private backlog: I[] = [];
+  private backlogHead = 0;
+  private itemsDone = false;
+  private workersDone = false;
+  /** Slots of the window, by sequence, from `emitNext` to `nextSeq` − 1. */
+  private readonly slots = new Map<number, Slot<W, I, R>>();
+  private readonly ready = new ReadyQueue<W, I, R>();
+  private readonly workers = new Map<W, WorkerState<W, I, R>>();
+  private readonly dismissed = new WeakSet();
+  private emitNext = 0;
+  private nextSeq = 0;
+  /** Since when the window is full and its first item is in flight, ms. */
+  private blockedSince: number | undefined;
+  private advanced = false;
+  private timer: Subscription | undefined;
+  private pending: Subscription | undefined;
+  private busy = false;
+  private again = false;
+  private stopped = false;
+
+  /**
+   * @param job - what to fetch and how
+   * @param sink - where results go
+   * @param options - window, limits, clock
+   */
+  constructor(job: DownloadJob<W, I, R>, sink: DownloadSink<I, R, W>, options: DownloadOptions & { scheduler: SchedulerLike }) {
+    this.job = job;
+    this.sink = sink;
+    this.scheduler = options.scheduler;
+    this.window = options.window ?? DOWNLOAD_WINDOW;
+    this.maxBatch = options.maxBatch ?? MAX_BATCH;
+    this.maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
+    this.baseStall = options.stallTimeout ?? STALL_TIMEOUT;
+    this.stallTimeout = this.baseStall;
+    this.itemBytes = options.itemBytes ?? INITIAL_ITEM_BYTES;
+  }
+
+  /** An item to fetch, after every one before it (handed out on the scheduler's next turn, with those that come with it). */
+  addItem(item: I): void {
+    this.backlog.push(item);
+    this.soon();
+  }
+
+  /** No more items will come. */
+  endItems(): void {
+    this.itemsDone = true;
+    this.soon();
+  }
+
+  /** A worker joined. */
+  addWorker(worker: W): void {
+    if (this.workers.has(worker) || (typeof worker === 'object' && worker !== null && this.dismissed.has(worker))) return;
+    this.workers.set(worker, new WorkerState(worker, () => this.job.roundTrip?.(worker)));
+    this.run();
+  }
+
+  /** A worker left: what it held goes to the others at once. */
+  removeWorker(worker: W): void {
+    const w = this.workers.get(worker);
+    if (!w) return;
+    this.workers.delete(worker);
+    for (const req of [...w.requests]) this.drop(req);
+    this.run();
+  }
+
+  /** No more workers will join. */
+  endWorkers(): void {
+    this.workersDone = true;
+    this.run();
+  }
+
+  /** Stop: every request cancelled, no timer left. */
+  stop(): void {
+    this.stopped = true;
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.pending?.unsubscribe();
+    this.pending = undefined;
+    for (const w of this.workers.values()) for (const req of w.requests) req.subscription?.unsubscribe();
+    this.workers.clear();
+  }
+
+  /** Current stall timeout, ms (doubles after each stall, shrinks back as items arrive in order). */
+  get currentStallTimeout(): number {
+    return this.stallTimeout;
+  }
+
+  /** Stopped, or the consumer left (read through a getter: both change behind the compiler's back). */
+  private get halted(): boolean {
+    return this.stopped || this.sink.closed;
+  }
+
+  /** Whether something asked for another round while this one ran. */
+  private rerun(): boolean {
+    return this.again && !this.halted;
+  }
+
+  /** Run on the scheduler's next turn: items that come one by one in one turn go out in requests together. */
+  private soon(): void {
+    if (this.pending || this.stopped) return;
+    this.pending = this.scheduler.schedule(() => {
+      this.pending = undefined;
+      this.run();
+    });
+  }
+
+  /** Emit what is in order, hand out what can be, check whether it is all done; never re-entered. */
+  private run(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      for (;;) {
+        this.again = false;
+        this.flush();
+        if (this.halted) return;
+        this.fill();
+        this.assign();
+        if (!this.rerun()) break;
+      }
+      this.settle();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Emit the results at the front of the window, in order. */
+  private flush(): void {
+    for (let s = this.slots.get(this.emitNext); s?.done; s = this.slots.get(this.emitNext)) {
+      this.slots.delete(this.emitNext);
+      this.emitNext++;
+      this.advanced = true;
+      this.blockedSince = undefined;
+      this.sink.next({ item: s.item, value: s.value as R, worker: s.worker as W });
+      if (this.sink.closed) return;
+    }
+  }
+
+  /** Move items from the backlog into the window. */
+  private fill(): void {
+    while (this.backlogHead < this.backlog.length && this.nextSeq < this.emitNext + this.window) {
+      const slot = newSlot<W, I, R>(this.nextSeq++, this.backlog[this.backlogHead++]!);
+      this.slots.set(slot.seq, slot);
+      this.ready.put(slot);
+    }
+    if (this.backlogHead > 1024 && this.backlogHead * 2 > this.backlog.length) {
+      this.backlog = this.backlog.slice(this.backlogHead);
+      this.backlogHead = 0;
+    }
+  }
+
+  /** Hand waiting slots to the workers that would deliver them soonest, each up to what keeps its link busy. */
+  private assign(): void {
+    const now = this.scheduler.now();
+    while (this.ready.size > 0) {
+      const w = this.pick(now);
+      if (!w) return;
+      const batch: Slot<W, I, R>[] = [this.ready.take()!];
+      const size = this.batchSize(w);
+      for (let next = this.ready.peek(); next && batch.length < size; next = this.ready.peek()) {
+        if (this.job.follows && !this.job.follows(batch[batch.length - 1]!.item, next.item)) break;
+        batch.push(this.ready.take()!);
+      }
+      this.send(w, batch, now);
+      if (this.stopped) return;
+    }
+  }
+
+  /** The worker with room that would deliver a new request first. */
+  private pick(now: number): WorkerState<W, I, R> | undefined {
+    let best: WorkerState<W, I, R> | undefined;
+    let bestAt = Infinity;
+    for (const w of this.workers.values()) {
+      if (w.restUntil > now || w.items >= this.maxInFlight || this.job.available?.(w.worker) === false) continue;
+      const link = w.link;
+      // Room: what it holds covers less than a round trip plus one request's worth of transfer.
+      const target = Math.max(link.rate * (link.roundTrip + BATCH_DURATION), this.itemBytes);
+      if (w.bytes >= target) continue;
+      const at = link.roundTrip + (w.bytes + this.batchSize(w) * this.itemBytes) / link.rate;
+      if (at < bestAt) {
+        best = w;
+        bestAt = at;
+      }
+    }
+    return best;
+  }
+
+  /** Items in a request to `w`: {@link BATCH_DURATION} of transfer at its rate, at least one. */
+  private batchSize(w: WorkerState<W, I, R>): number {
+    const fits = Math.floor((w.link.rate * BATCH_DURATION) / this.itemBytes);
+    return Math.max(1, Math.min(fits, this.maxBatch, this.maxInFlight - w.items));
+  }
+
+  private send(w: WorkerState<W, I, R>, slots: Slot<W, I, R>[], now: number): void {
+    if (w.requests.size === 0) w.lastProgress = now;
+    const req: Request<W, I, R> = { worker: w, slots, sentAt: now, itemBytes: this.itemBytes, deadline: Infinity, subscription: undefined };
+    for (const s of slots) s.request = req;
+    w.requests.add(req);
+    w.items += slots.length;
+    w.bytes += slots.length * req.itemBytes;
+    const expected = w.link.roundTrip + w.bytes / w.link.rate;
+    req.deadline = now + REQUEST_TIMEOUT_FACTOR * expected + this.stallTimeout;
+    const subscription = this.job
+      .fetch(
+        w.worker,
+        slots.map((s) => s.item),
+      )
+      .subscribe({
+        next: (d) => this.deliver(req, d),
+        error: () => this.failed(req),
+        complete: () => this.finished(req),
+      });
+    if (w.requests.has(req)) req.subscription = subscription;
+    else subscription.unsubscribe(); // it settled while subscribing
+    this.arm();
+  }
+
+  private deliver(req: Request<W, I, R>, d: Delivery<R>): void {
+    const slot = req.slots[d.index];
+    if (!slot || slot.done || slot.request !== req || this.stopped) return;
+    const w = req.worker;
+    const now = this.scheduler.now();
+    slot.done = true;
+    slot.value = d.value;
+    slot.worker = w.worker;
+    slot.request = undefined;
+    w.items--;
+    w.bytes = Math.max(0, w.bytes - req.itemBytes);
+    // Busy since the last item (this request was out then): a rate sample. Else the link was idle: a round trip.
+    if (w.lastDelivery !== undefined && req.sentAt <= w.lastDelivery) w.link.transfer(d.bytes, now - w.lastDelivery);
+    else w.link.firstItem(now - req.sentAt, d.bytes / w.link.rate);
+    w.lastDelivery = now;
+    w.lastProgress = now;
+    w.failures = 0;
+    this.itemBytes += (d.bytes - this.itemBytes) * ITEM_BYTES_WEIGHT;
+    if (req.slots.every((s) => s.request !== req)) this.retire(req);
+    this.run();
+  }
+
+  /** The fetch completed: what it did not deliver goes back to the queue. */
+  private finished(req: Request<W, I, R>): void {
+    if (!req.worker.requests.has(req)) return;
+    this.drop(req);
+    this.run();
+  }
+
+  /** The fetch failed: its items go to others, and the worker rests a moment (a worker failing again and again is dismissed). */
+  private failed(req: Request<W, I, R>): void {
+    const w = req.worker;
+    if (!w.requests.has(req)) return;
+    this.drop(req);
+    this.strike(w, new DownloadError(DownloadErrorCode.Timeout, 'requests failed again and again'));
+    this.run();
+  }
+
+  private strike(w: WorkerState<W, I, R>, error: DownloadError): void {
+    w.restUntil = this.scheduler.now() + CHECK_INTERVAL;
+    if (++w.failures >= MAX_TIMEOUTS) this.dismiss(w, error);
+    else this.arm();
+  }
+
+  /** Take a request off its worker; its undelivered slots wait again. */
+  private drop(req: Request<W, I, R>): void {
+    req.subscription?.unsubscribe();
+    for (const s of req.slots) {
+      if (s.request !== req) continue;
+      s.request = undefined;
+      req.worker.items--;
+      req.worker.bytes = Math.max(0, req.worker.bytes - req.itemBytes);
+      this.ready.put(s);
+    }
+    this.retire(req);
+  }
+
+  private retire(req: Request<W, I, R>): void {
+    req.worker.requests.delete(req);
+    req.subscription?.unsubscribe();
+  }
+
+  private dismiss(w: WorkerState<W, I, R>, error: DownloadError): void {
+    if (typeof w.worker === 'object' && w.worker !== null) this.dismissed.add(w.worker);
+    this.removeWorker(w.worker);
+    this.job.dismiss(w.worker, error);
+  }
+
+  /** Complete when every item is emitted; fail when work is left and no worker can ever come. */
+  private settle(): void {
+    if (this.stopped || this.sink.closed) return;
+    const pending = this.slots.size > 0 || this.backlogHead < this.backlog.length;
+    if (!pending && this.itemsDone) {
+      this.stop();
+      this.sink.complete();
+    } else if (pending && this.workersDone && this.workers.size === 0) {
+      this.stop();
+      this.sink.error(new DownloadError(DownloadErrorCode.NoWorkers, 'every worker left with items still to fetch'));
+    }
+  }
+
+  /** Check stalls and timeouts every {@link CHECK_INTERVAL} while anything is in flight. */
+  private arm(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = this.scheduler.schedule(() => {
+      this.timer = undefined;
+      this.check();
+    }, CHECK_INTERVAL);
+  }
+
+  private check(): void {
+    if (this.stopped) return;
+    const now = this.scheduler.now();
+    if (this.advanced) {
+      this.advanced = false;
+      this.stallTimeout = Math.max(this.baseStall, this.stallTimeout * STALL_TIMEOUT_DECAY);
+    }
+    for (const w of [...this.workers.values()]) if (w.requests.size > 0) this.checkWorker(w, now);
+    this.checkWindow(now);
+    this.run();
+    // Resting workers are woken by the next check too.
+    const waiting = [...this.workers.values()].some((w) => w.requests.size > 0 || (w.restUntil > now && this.ready.size > 0));
+    if (waiting) this.arm();
+  }
+
+  /** Silence (no byte, or with no byte count no item, for the stall timeout) and request deadlines. */
+  private checkWorker(w: WorkerState<W, I, R>, now: number): void {
+    const got = this.job.received?.(w.worker);
+    if (got !== undefined && got !== w.lastReceived) {
+      w.lastReceived = got;
+      w.lastProgress = Math.max(w.lastProgress, now);
+    }
+    const grace = got === undefined ? this.itemBytes / w.link.rate : 0;
+    if (now - w.lastProgress > this.stallTimeout + grace) {
+      this.stall(w, `nothing received for ${Math.round(now - w.lastProgress)} ms with requests outstanding`);
+      return;
+    }
+    for (const req of [...w.requests]) {
+      if (now < req.deadline || !this.workers.has(w.worker)) continue;
+      this.drop(req);
+      this.strike(w, new DownloadError(DownloadErrorCode.Timeout, `${MAX_TIMEOUTS} requests in a row timed out`));
+    }
+  }
+
+  /** Core's rule: a worker whose item holds up a full window for the stall timeout is dismissed; the timeout doubles. */
+  private checkWindow(now: number): void {
+    const waiting = this.backlogHead < this.backlog.length;
+    const front = this.slots.get(this.emitNext);
+    const holder = front?.request?.worker;
+    if (!waiting || this.ready.size > 0 || !holder) {
+      this.blockedSince = undefined;
+      return;
+    }
+    this.blockedSince ??= now;
+    if (now - this.blockedSince > this.stallTimeout) this.stall(holder, `held up the download window for ${this.stallTimeout} ms`);
+  }
+
+  private stall(w: WorkerState<W, I, R>, why: string): void {
+    this.blockedSince = undefined;
+    const timeout = this.stallTimeout;
+    this.stallTimeout = Math.min(MAX_STALL_TIMEOUT, this.stallTimeout * 2);
+    this.dismiss(w, new DownloadError(DownloadErrorCode.Stall, `${why} (stall timeout ${timeout} ms)`));
+  }
+}

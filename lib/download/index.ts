@@ -1,0 +1,4 @@
+export * from './download.js';
+export * from './download-constants.js';
+export * from './download-error.js';
+export type { Delivery, DownloadJob, DownloadOptions, Downloaded, WorkerChange } from './download-job.js';
