@@ -137,7 +137,7 @@ export class AddressBook {
       const known = this.entries.get(key);
       if (known) {
         known.timestamp = Math.max(known.timestamp, a.timestamp);
-        if (known.lastSuccess === 0) known.services |= a.services;
+        if (!handshaken(known)) known.services |= a.services;
         known.fixed ||= fixed;
         continue;
       }
@@ -311,6 +311,11 @@ export class AddressBook {
     this.newSet.add(key);
     this.perSource.set(oldest.source, (this.perSource.get(oldest.source) ?? 0) + 1);
   }
+}
+
+/** Whether a handshake with the address succeeded once (in the tried table, or demoted from it). */
+function handshaken(e: AddressEntry): boolean {
+  return e.tried || e.lastSuccess > 0;
 }
 
 /** Core's selection weight: 0.66^min(attempts, 8), and ×0.01 when attempted in the last 10 minutes. */

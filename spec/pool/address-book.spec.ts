@@ -22,6 +22,23 @@ describe('AddressBook', () => {
     expect(book.size).toBe(2);
   });
 
+  it('answers which addresses have given services; a handshake’s services replace the claims, and later gossip cannot restore them', () => {
+    const book = new AddressBook();
+    book.add(
+      [
+        { ...at('1.0.0.1'), services: 0x49n },
+        { ...at('2.0.0.1'), services: 0x9n },
+        { ...at('3.0.0.1'), services: 0x41n },
+      ],
+      '9.9.9.9',
+    );
+    expect(book.withServices(0x40n).map((e) => e.host)).toEqual(['1.0.0.1', '3.0.0.1']);
+    book.good({ host: '1.0.0.1', port: 8333 }, 0, 0x9n); // at time 0 too (a virtual clock)
+    book.add([{ ...at('1.0.0.1'), services: 0x49n }], '8.8.8.8');
+    expect(book.get({ host: '1.0.0.1', port: 8333 })?.services).toBe(0x9n);
+    expect(book.withServices(0x40n).map((e) => e.host)).toEqual(['3.0.0.1']);
+  });
+
   it('stays within its limits, and one source fills at most an eighth of the new table', () => {
     const book = new AddressBook({ maxNew: 800, maxTried: 10 });
     book.add(hosts(5000, 150), '66.0.0.1'); // one liar
