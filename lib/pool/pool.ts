@@ -15,16 +15,9 @@ import { backoffDelay } from './backoff.js';
 import { BanList, DEFAULT_BAN_DURATION, type Ban } from './ban-list.js';
 import { Broadcaster, type Broadcast } from './broadcast.js';
 import { querySeeds, systemResolver } from './dns-seeds.js';
-import {
-  WANTED_ADDRESSES_PER_PEER,
-  WANT_EXTRA_OUTBOUND,
-  checkWant,
-  type PeerWant,
-  type PeerWantOptions,
-  type WantedServices,
-} from './peer-want.js';
-import { seedQueryName, seedQueryServices } from './seed-filters.js';
-import { nextWantStep, wantShortfall, type OutboundSlot } from './want-upkeep.js';
+import { WANT_EXTRA_OUTBOUND, checkWant, type PeerWant, type PeerWantOptions } from './peer-want.js';
+import { seedQueryName } from './seed-filters.js';
+import { WantKeeper } from './want-keeper.js';
 import { endpointKey, parseEndpoint, remoteEndpoint, type Endpoint } from './endpoint.js';
 import { PoolError, PoolErrorCode } from './errors.js';
 import { floodGuard } from './flood-guard.js';
@@ -150,13 +143,6 @@ export function createPool(options: PoolOptions): Pool {
   const members = new Map<Peer, PoolPeer>();
   /** Outbound dials in progress: endpoint key → netgroup and the services the address claims. */
   const dialing = new Map<string, { group: string; services: bigint }>();
-  /** Active wants, first asked first served. */
-  const wants = new Set<WantedServices>();
-  /** Outbound peers disconnected to make room for a want, until they are gone. */
-  const leaving = new Set<Peer>();
-  /** Per service bits asked of the seeds' subdomains: when last asked (ms), and whether a query is running. */
-  const wantSeeded = new Map<bigint, number>();
-  const wantSeeding = new Set<bigint>();
   let inboundCount = 0;
   const inboundGroups = new Map<string, number>();
   let closed = false;
@@ -219,75 +205,33 @@ export function createPool(options: PoolOptions): Pool {
     });
   };
 
-  /** Connected outbound peers as the want upkeep sees them. */
-  const outboundSlots = (): OutboundSlot<Peer>[] =>
-    [...members.values()]
-      .filter((m) => !m.inbound)
-      .map((m) => ({
-        peer: m.peer,
-        services: m.peer.stats().services,
-        connectedAt: m.peer.stats().connectedAt,
-        protected: book.get(m.address)?.fixed ?? false,
-        leaving: leaving.has(m.peer),
-      }));
-  const wantedBy = (e: AddressEntry, services: bigint, taken: ReturnType<typeof busy>): boolean =>
-    hasService(e.services, services) && eligible(e, taken);
-
-  /** Ask the seeds' `x<hex>.` subdomains for peers with a want's services when the book is short of them. */
-  const seedWanted = (want: WantedServices, dialable: boolean): void => {
-    const bits = seedQueryServices(want.services);
-    if (!useSeeds || wantSeeding.has(bits) || now() - (wantSeeded.get(bits) ?? -Infinity) < SEED_INTERVAL) return;
-    if (dialable && book.withServices(want.services).length >= want.count * WANTED_ADDRESSES_PER_PEER) return;
+  /** Ask the seeds' `x<hex>.` names (those that may answer them) for addresses with `bits`, credited with them. */
+  const askSeeds = async (bits: bigint): Promise<void> => {
     const names = network.dnsSeeds.flatMap((s) => seedQueryName(s, bits) ?? []);
-    if (names.length === 0) return;
-    wantSeeding.add(bits);
-    wantSeeded.set(bits, now());
-    void querySeeds(names, network.port, resolver, Math.floor(now() / 1000), bits).then(({ addresses, failed }) => {
-      wantSeeding.delete(bits);
-      if (closed) return;
-      book.add(addresses, 'dns');
-      events.next({ type: 'seeded', addresses: addresses.length, failed: failed.map((f) => f.seed), services: bits });
-      fill();
-    });
+    if (!useSeeds || names.length === 0) return;
+    const { addresses, failed } = await querySeeds(names, network.port, resolver, Math.floor(now() / 1000), bits);
+    if (closed) return;
+    book.add(addresses, 'dns');
+    events.next({ type: 'seeded', addresses: addresses.length, failed: failed.map((f) => f.seed), services: bits });
+    fill();
   };
-
-  /** Dial (or make room) for the wants until none can progress; seed and wake for those still short. */
-  const fillWanted = (): void => {
-    for (;;) {
-      const taken = busy();
-      const step = nextWantStep({
-        wants: [...wants],
-        outbound: outboundSlots(),
-        dialing: [...dialing.values()].map((d) => d.services),
-        target,
-        max: maxOutbound,
-        candidate: (services) => book.select((e) => wantedBy(e, services, taken), now()),
-      });
-      if (!step) break;
-      if (step.type === 'dial') {
-        startDial(step.address);
-        continue;
-      }
-      leaving.add(step.peer);
-      const reason = `outbound slot given to a peer with services 0x${step.want.services.toString(16)}`;
-      step.peer.disconnect(reason, new PoolError(PoolErrorCode.Evicted, reason));
-      break;
-    }
-    const slots = outboundSlots();
-    const pending = [...dialing.values()].map((d) => d.services);
-    for (const want of wants) {
-      if (wantShortfall(want, slots, pending) === 0) continue;
-      const taken = busy();
-      const dialable = book.select((e) => wantedBy(e, want.services, taken), now()) !== undefined;
-      seedWanted(want, dialable);
-      scheduleWake(book.nextRetry((e) => wantedBy(e, want.services, taken), now()) ?? now() + IDLE_RECHECK);
-    }
-  };
+  const wants = new WantKeeper({
+    target,
+    max: maxOutbound,
+    book: () => book,
+    now,
+    outbound: () => [...members.values()].filter((m) => !m.inbound),
+    dialing: () => [...dialing.values()],
+    dialable: (e, anyGroup) => eligible(e, anyGroup ? { ...busy(), groups: new Set() } : busy()),
+    dial: (e) => startDial(e),
+    wakeAt: (at) => scheduleWake(at),
+    askSeeds,
+  });
 
   /** Dial for the wants first, then until `outbound` connections are made or dialling; then sleep until the next backoff ends. */
   const fill = (): void => {
     if (closed) return;
-    if (wants.size > 0) fillWanted();
+    if (wants.active) wants.keep();
     while (outboundCount() + dialing.size < target) {
       const taken = busy();
       const entry = book.select((e) => eligible(e, taken), now());
@@ -322,7 +266,7 @@ export function createPool(options: PoolOptions): Pool {
         book.good(address, now(), peer.stats().services); // the version's services replace gossip's claims
         join(peer, address, false, group);
         peer.send({ command: 'getaddr' }).catch(() => undefined); // once per outbound peer, as Core does
-        if (wants.size > 0) fill(); // a claim may have been wrong
+        if (wants.active) fill(); // a claim may have been wrong
       },
       (error: unknown) => {
         dialing.delete(key);
@@ -349,7 +293,7 @@ export function createPool(options: PoolOptions): Pool {
             const learned: KnownAddress[] =
               message.command === 'addr' ? addressesFromAddr(message.addresses) : addressesFromAddrV2(message.addresses);
             const added = book.add(learned, address.host);
-            const wanted = wants.size > 0 && learned.some((a) => [...wants].some((w) => hasService(a.services, w.services)));
+            const wanted = learned.some((a) => wants.wanted(a.services));
             if ((added > 0 && outboundCount() + dialing.size < target) || wanted) fill();
           } else if (message.command === 'getaddr' && peer.stats().inbound && !answeredGetaddr) {
             answeredGetaddr = true; // Core answers one getaddr per connection, and only inbound ones
@@ -373,7 +317,7 @@ export function createPool(options: PoolOptions): Pool {
     broadcaster.announceAll(peer);
     void peer.closed.then(({ reason, error }) => {
       members.delete(peer);
-      leaving.delete(peer);
+      wants.gone(peer);
       if (inbound) {
         inboundCount--;
         count(inboundGroups, group, -1);
@@ -502,20 +446,17 @@ export function createPool(options: PoolOptions): Pool {
       }
       return best?.peer;
     },
-    want(wantOptions) {
+    want(wantOptions): PeerWant {
       const wanted = checkWant(wantOptions);
-      const want = { ...wanted };
-      wants.add(want);
+      const hold = wants.add(wanted);
       void ready.then(fill, () => undefined);
       return {
         ...wanted,
         get active() {
-          return wants.has(want);
+          return hold.held();
         },
         peers: () => [...members.values()].filter((m) => m.peer.connected && hasService(m.peer.stats().services, wanted.services)),
-        release: () => {
-          wants.delete(want);
-        },
+        release: () => hold.release(),
       };
     },
     broadcast: (tx) => broadcaster.add(tx, [...members.keys()]),

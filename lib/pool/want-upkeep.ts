@@ -29,6 +29,12 @@ export interface WantUpkeepState<P, A> {
   readonly max: number;
   /** A dialable address claiming every bit of `services`, if the book has one. */
   candidate(services: bigint): A | undefined;
+  /**
+   * An address claiming every bit of `services` that only the netgroup of
+   * an outbound peer keeps from being dialled (one outbound per netgroup),
+   * with that peer; undefined when there is none.
+   */
+  blocked(services: bigint): { readonly address: A; readonly by: P } | undefined;
 }
 
 /** Dial an address for a want. */
@@ -65,27 +71,33 @@ export function wantShortfall<P>(want: WantedServices, outbound: readonly Outbou
   return Math.max(0, want.count - connected - pending);
 }
 
+/** Whether an outbound peer may be given up for a want: not protected, not leaving, without the services of any active want. */
+export function canGiveUp<P>(slot: OutboundSlot<P>, wants: readonly WantedServices[]): boolean {
+  return !slot.protected && !slot.leaving && !wants.some((w) => hasService(slot.services, w.services));
+}
+
 /**
- * The outbound peer to give up for a want: among those not protected, not
- * already leaving and without the services of any active want, the newest
- * (the one that has proven least; long-lived peers are kept, as Core's
- * eviction keeps them). Undefined when there is none.
+ * The outbound peer to give up for a want: among those that can be given
+ * up ({@link canGiveUp}), the newest (the one that has proven least;
+ * long-lived peers are kept, as Core's eviction keeps them). Undefined when
+ * there is none.
  */
 export function leastUsefulSlot<P>(outbound: readonly OutboundSlot<P>[], wants: readonly WantedServices[]): OutboundSlot<P> | undefined {
   let newest: OutboundSlot<P> | undefined;
   for (const s of outbound) {
-    if (s.protected || s.leaving || wants.some((w) => hasService(s.services, w.services))) continue;
-    if (!newest || s.connectedAt > newest.connectedAt) newest = s;
+    if (canGiveUp(s, wants) && (!newest || s.connectedAt > newest.connectedAt)) newest = s;
   }
   return newest;
 }
 
 /**
- * The next step for the first want that lacks peers and has a dialable
- * candidate: dial it while the outbound target has room; otherwise, unless
- * a peer is already leaving to make room, give up the least useful slot
- * ({@link leastUsefulSlot}); when no slot can be given up, dial beyond the
- * target up to `max`. Undefined when nothing is to be done now.
+ * The next step for the first want that lacks peers and has a candidate.
+ * A dialable candidate is dialled while the outbound target has room;
+ * otherwise, unless a peer is already leaving to make room, the least
+ * useful slot is given up ({@link leastUsefulSlot}); when none can be, the
+ * candidate is dialled beyond the target up to `max`. A candidate kept back
+ * only by the netgroup of a peer that can be given up gets that peer's slot.
+ * Undefined when nothing is to be done now.
  */
 export function nextWantStep<P, A>(state: WantUpkeepState<P, A>): WantStep<P, A> | undefined {
   const { wants, outbound, dialing, target, max } = state;
@@ -94,7 +106,12 @@ export function nextWantStep<P, A>(state: WantUpkeepState<P, A>): WantStep<P, A>
   for (const want of wants) {
     if (wantShortfall(want, outbound, dialing) === 0) continue;
     const address = state.candidate(want.services);
-    if (address === undefined) continue;
+    if (address === undefined) {
+      const blocked = leaving ? undefined : state.blocked(want.services);
+      const holder = blocked && outbound.find((s) => s.peer === blocked.by);
+      if (holder && canGiveUp(holder, wants)) return { type: 'evict', peer: holder.peer, want };
+      continue;
+    }
     if (total < target) return { type: 'dial', address, want };
     if (leaving) return undefined; // a slot is being freed: dial once it is
     const victim = leastUsefulSlot(outbound, wants);

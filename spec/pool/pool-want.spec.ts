@@ -92,6 +92,23 @@ describe('Pool.want (virtual time, memory pairs)', () => {
     await w.closeAll();
   });
 
+  it('lets go of the peer whose netgroup alone keeps a wanted address back, even below the target', async () => {
+    const w = poolWorld();
+    const [inTheWay, sameGroup] = ['127.40.0.1', '127.40.0.2'];
+    serve(w, [inTheWay], PLAIN);
+    serve(w, [sameGroup], FILTERS);
+    w.remotes.set(seedHost, { services: PLAIN, onPeer: answersGetaddr(() => claims([inTheWay], PLAIN)) });
+    const { pool, events } = start(w, { outbound: 3 });
+    const want = pool.want({ services: ServiceFlag.CompactFilters, count: 1 });
+    await advance(w.clock, 1000, 100);
+    expect(hostsOf(pool).sort()).toEqual([seedHost, inTheWay].sort());
+    await gossip(w, seedHost, claims([sameGroup], FILTERS));
+    await advance(w.clock, 1000, 100);
+    expect(evictions(events)).toEqual([inTheWay]);
+    expect(want.peers().map((p) => p.address.host)).toEqual([sameGroup]);
+    await w.closeAll();
+  });
+
   it('dials beyond `outbound` when no slot can be given up, up to `maxOutbound`', async () => {
     const w = poolWorld();
     const filters = hosts(6, 40);

@@ -16,6 +16,7 @@ const state = (over: Partial<WantUpkeepState<string, string>>): WantUpkeepState<
   target: 3,
   max: 5,
   candidate: () => 'filter-address',
+  blocked: () => undefined,
   ...over,
 });
 
@@ -70,6 +71,14 @@ describe('want upkeep (pure)', () => {
     const outbound = [slot('f1', CF, 2), slot('f2', CF | 1n, 3)];
     expect(nextWantStep(state({ outbound }))).toBeUndefined();
     expect(nextWantStep(state({ outbound: [], candidate: () => undefined }))).toBeUndefined();
+  });
+
+  it('gives up the peer whose netgroup alone keeps a candidate back, even below the target, unless it cannot be given up', () => {
+    const outbound = [slot('old', 1n, 1), slot('in-the-way', 1n, 0)];
+    const blocked = (): { address: string; by: string } => ({ address: 'filter-address', by: 'in-the-way' });
+    expect(nextWantStep(state({ outbound, candidate: () => undefined, blocked }))).toMatchObject({ type: 'evict', peer: 'in-the-way' });
+    const named = [slot('old', 1n, 1), slot('in-the-way', 1n, 0, { protected: true })];
+    expect(nextWantStep(state({ outbound: named, candidate: () => undefined, blocked }))).toBeUndefined();
   });
 
   it('serves the first want that lacks peers and has a candidate', () => {
