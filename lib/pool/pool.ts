@@ -222,7 +222,10 @@ export function createPool(options: PoolOptions): Pool {
     now,
     outbound: () => [...members.values()].filter((m) => !m.inbound),
     dialing: () => [...dialing.values()],
-    dialable: (e, anyGroup) => eligible(e, anyGroup ? { ...busy(), groups: new Set() } : busy()),
+    dialable: (anyGroup) => {
+      const taken = busy();
+      return (e) => eligible(e, anyGroup ? { keys: taken.keys, groups: new Set() } : taken);
+    },
     dial: (e) => startDial(e),
     wakeAt: (at) => scheduleWake(at),
     askSeeds,

@@ -26,8 +26,12 @@ export interface WantKeeperHost {
   outbound(): PoolPeer[];
   /** Dials in progress: their netgroup and the services their address claims. */
   dialing(): { group: string; services: bigint }[];
-  /** Whether an address may be dialled now (free endpoint and netgroup, backoff over, not banned…); with `anyGroup`, whatever outbound netgroups are taken. */
-  dialable(entry: AddressEntry, anyGroup: boolean): boolean;
+  /**
+   * Which addresses may be dialled now (endpoint and netgroup free, backoff
+   * over, not banned…); with `anyGroup`, whatever netgroups outbound peers
+   * hold. Built once per question, asked of many entries.
+   */
+  dialable(anyGroup: boolean): (entry: AddressEntry) => boolean;
   /** Start an outbound dial. */
   dial(entry: AddressEntry): void;
   /** Run the upkeep again at `at` (ms) at the latest. */
@@ -119,8 +123,10 @@ export class WantKeeper {
     }));
   }
 
+  /** A dialable address claiming every bit of `services`, picked as any dial's (see `AddressBook.select`). */
   private candidate(services: bigint): AddressEntry | undefined {
-    return this.host.book().select((e) => hasService(e.services, services) && this.host.dialable(e, false), this.host.now());
+    const dialable = this.host.dialable(false);
+    return this.host.book().select((e) => hasService(e.services, services) && dialable(e), this.host.now());
   }
 
   /** A wanted address whose netgroup alone keeps it back, held by an outbound peer that can be given up. */
@@ -130,9 +136,10 @@ export class WantKeeper {
     const givable = new Map<string, PoolPeer>();
     for (const s of this.slots()) if (canGiveUp(s, wants) && !dialGroups.has(s.peer.netgroup)) givable.set(s.peer.netgroup, s.peer);
     if (givable.size === 0) return undefined;
+    const dialable = this.host.dialable(true);
     const address = this.host
       .book()
-      .select((e) => hasService(e.services, services) && givable.has(netgroup(e.host)) && this.host.dialable(e, true), this.host.now());
+      .select((e) => hasService(e.services, services) && givable.has(netgroup(e.host)) && dialable(e), this.host.now());
     const by = address && givable.get(netgroup(address.host));
     return address && by ? { address, by } : undefined;
   }
@@ -144,9 +151,8 @@ export class WantKeeper {
     for (const want of this.wants) {
       if (wantShortfall(want, slots, pending) === 0) continue;
       this.seed(want, this.candidate(want.services) !== undefined);
-      const next = this.host
-        .book()
-        .nextRetry((e) => hasService(e.services, want.services) && this.host.dialable(e, false), this.host.now());
+      const dialable = this.host.dialable(false);
+      const next = this.host.book().nextRetry((e) => hasService(e.services, want.services) && dialable(e), this.host.now());
       this.host.wakeAt(next ?? this.host.now() + WANT_RECHECK);
     }
   }
@@ -159,6 +165,7 @@ export class WantKeeper {
     if (dialable && this.host.book().withServices(want.services).length >= want.count * WANTED_ADDRESSES_PER_PEER) return;
     this.seeding.add(bits);
     this.seeded.set(bits, now);
-    void this.host.askSeeds(bits).finally(() => this.seeding.delete(bits));
+    const done = (): void => void this.seeding.delete(bits);
+    void this.host.askSeeds(bits).then(done, done);
   }
 }
