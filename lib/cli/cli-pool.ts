@@ -3,9 +3,8 @@ import { endpointKey } from '../pool/endpoint.js';
 import { DEFAULT_OUTBOUND } from '../pool/pool-options.js';
 import { createPool, type Pool } from '../pool/pool.js';
 import type { Network } from '../wire/networks.js';
-import type { EventWriter } from './output.js';
 
-/** What `headers` and `watch` say about their pool: `--peers`, `--dns-seed` and the named peers. */
+/** What a command says about its pool: `--peers`, `--dns-seed` and the named peers. */
 export interface PoolArguments {
   /** Named peers (may be empty with `dnsSeed`). */
   peers: Endpoint[];
@@ -17,23 +16,27 @@ export interface PoolArguments {
   network: Network;
 }
 
+/** How soon a peer that went away is dialled again: 1 s after the first failure, doubling, at most 10 s (with jitter). */
+export const CLI_BACKOFF = { base: 1000, max: 10_000 } as const;
+
+/** Connections a command keeps: `--peers`, else 8 with `--dns-seed`, else one per named peer (at most 8). */
+export function poolTarget(args: PoolArguments): number {
+  return args.outbound ?? (args.dnsSeed ? DEFAULT_OUTBOUND : Math.max(1, Math.min(args.peers.length, DEFAULT_OUTBOUND)));
+}
+
 /**
  * The pool of a command: the named peers (only those unless `--dns-seed`,
- * which also asks the DNS seeds and dials learned addresses), `--peers`
- * connections (default `fallback`), bans written as `banned` events.
+ * which also asks the DNS seeds and dials learned addresses), {@link poolTarget}
+ * connections, each peer that goes away redialled with {@link CLI_BACKOFF}
+ * for as long as the command runs.
  */
-export function cliPool(args: PoolArguments, out: EventWriter, fallback = DEFAULT_OUTBOUND): Pool {
-  const pool = createPool({
+export function cliPool(args: PoolArguments): Pool {
+  return createPool({
     network: args.network,
     connect: args.peers.map(endpointKey),
-    outbound: args.outbound ?? fallback,
+    outbound: poolTarget(args),
     dnsSeeds: args.dnsSeed,
     discover: args.dnsSeed, // with named peers only, talk to those
-    backoff: { base: 1000, max: 10_000 },
+    backoff: CLI_BACKOFF,
   });
-  pool.events$.subscribe((e) => {
-    if (e.type === 'banned')
-      out('banned', `${e.host} banned: ${e.reason}`, { peer: e.host, reason: e.reason, until: new Date(e.until).toISOString() });
-  });
-  return pool;
 }

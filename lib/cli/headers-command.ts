@@ -1,22 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Subscription, filter, race, switchMap, take, timer } from 'rxjs';
-import { fileHeaderStore } from '../chain/file-header-store.js';
+import { switchMap, takeWhile } from 'rxjs';
 import { ChainError } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Checkpoint } from '../chain/params.js';
-import type { Peer } from '../peer/peer-api.js';
-import { openHeaderChain } from '../spv/open-header-chain.js';
-import type { PeerSet } from '../spv/peer-set.js';
-import { endpointKey } from '../pool/endpoint.js';
-import { DEFAULT_OUTBOUND } from '../pool/pool-options.js';
-import { cliPool } from './cli-pool.js';
-import { eventWriter, onInterrupt, type EventWriter } from './output.js';
+import type { Pool } from '../pool/pool.js';
 import { syncHeaders, type SyncProgress } from '../spv/sync-headers.js';
 import type { Network } from '../wire/networks.js';
-import type { CliIO } from './main.js';
+import { cliPool } from './cli-pool.js';
+import { announceStart, openPoolChain } from './command-chain.js';
+import { commandEnd } from './command-end.js';
 import { explainError } from './explain-error.js';
+import { firstRound } from './first-round.js';
+import type { CliIO } from './main.js';
+import { eventWriter, type EventWriter } from './output.js';
+import { tellPeers } from './peer-lines.js';
 import { ProgressBar, type ProgressOutput } from './progress-bar.js';
+
+/** Where the chain of `headers` and `watch` is opened (moved to command-chain.ts; bench/state imports it from here). */
+export { openChain, type ChainSpec } from './command-chain.js';
 
 /** Options of {@link runHeaders}. */
 export interface HeadersCommand {
@@ -36,151 +36,102 @@ export interface HeadersCommand {
   checkpoint?: Checkpoint | undefined;
 }
 
-/** What a command's chain is opened from: its datadir, network, `--checkpoint`, and (watch) the birthday `--from`. */
-export interface ChainSpec {
-  /** Folder of the header file, or undefined for memory only. */
-  datadir: string | undefined;
-  /** Network. */
-  network: Network;
-  /** `--checkpoint`. */
-  checkpoint?: Checkpoint | undefined;
-  /** `--from`: on a network with built-in checkpoints the chain starts at the one at or below it. */
-  from?: number | undefined;
-}
-
-/**
- * The chain for a command, in `DATADIR/NETWORK-headers.dat` when a datadir
- * is given: a stored chain goes on from its root; a new one starts at
- * `--checkpoint`, else at the built-in checkpoint at or below `--from`,
- * else at genesis (a checkpoint's header is fetched from `source`).
- */
-export function openChain(cmd: ChainSpec, source: Peer | readonly Peer[] | PeerSet): Promise<HeaderChain> {
-  const start = cmd.checkpoint ?? (cmd.from === undefined ? 'genesis' : { birthday: cmd.from });
-  if (cmd.datadir === undefined) return openHeaderChain({ network: cmd.network, start, source });
-  mkdirSync(cmd.datadir, { recursive: true });
-  const store = fileHeaderStore(join(cmd.datadir, `${cmd.network.name}-headers.dat`));
-  return openHeaderChain({ network: cmd.network, store, start, source }).catch(async (e: unknown) => {
-    await store.close();
-    throw e;
-  });
-}
-
-/** A line telling that a new chain starts at a checkpoint (nothing for genesis or a resumed chain). */
-export function announceStart(chain: HeaderChain, emit: EventWriter): void {
-  if (chain.root.height > 0 && chain.height === chain.root.height) {
-    emit('checkpoint', `starting at checkpoint ${chain.root.height} (${chain.root.hashHex}), not genesis`, {
-      height: chain.root.height,
-      hash: chain.root.hashHex,
-    });
-  }
-}
-
-/** How long `headers` waits for its peers to answer before it picks the best one, ms. */
-const START_GRACE_MS = 5000;
-
 /** Chain work as Core prints it: 64 hex digits. */
 const workHex = (w: bigint): string => w.toString(16).padStart(64, '0');
 
-/**
- * `rxbtc headers HOST[:PORT]... [--peers N] [--dns-seed]`: sync and verify
- * headers through a pool of peers (the best one first; the next when a peer
- * fails, stalls or serves an invalid header, which gets it banned) until
- * the chain is caught up, then print `synced`. Exits 1 when no peer is left
- * to try. Resolves with the exit code.
- */
-export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOutput = process.stderr): Promise<number> {
-  const emit = eventWriter(io, cmd.json);
-  const target = cmd.outbound ?? (cmd.dnsSeed ? DEFAULT_OUTBOUND : Math.min(cmd.peers.length, DEFAULT_OUTBOUND));
-  const pool = cliPool(cmd, emit, target);
-  let chain: HeaderChain;
-  try {
-    chain = await openChain(cmd, pool);
-  } catch (e) {
-    await pool.close();
-    if (!(e instanceof ChainError)) throw e;
-    emit('failed', explainError(e, cmd.network), { error: e.message });
-    return 1;
-  }
-  announceStart(chain, emit);
-  if (chain.height > chain.root.height)
-    emit('resumed', `resuming at height ${chain.height} (${chain.tip.hashHex})`, { height: chain.height, hash: chain.tip.hashHex });
+/** Progress as a JSON line, a bar on a terminal, or Core's log line. */
+function progressWriter(cmd: HeadersCommand, io: CliIO, emit: EventWriter, bar: ProgressOutput): (p: SyncProgress) => void {
   const progress = new ProgressBar('headers', 1, bar);
-  const failed = new Set<string>();
-  try {
-    return await new Promise<number>((resolve) => {
-      const subs = new Subscription();
-      const finish = (code: number): void => {
-        subs.unsubscribe();
-        resolve(code);
-      };
-      const giveUpIfNobodyLeft = (): void => {
-        // Named peers only: once each has failed (or is banned) and none is connected, there is nobody left.
-        if (!cmd.dnsSeed && pool.peers().length === 0 && cmd.peers.every((p) => failed.has(endpointKey(p)))) {
-          emit('failed', 'no peer could complete the sync', { height: chain.height });
-          finish(1);
-        }
-      };
-      subs.add(
-        pool.events$.subscribe((e) => {
-          if (e.type === 'dial-failed' || (e.type === 'removed' && e.error)) {
-            const label = endpointKey(e.address);
-            const why = explainError(e.type === 'dial-failed' ? e.error : e.error, cmd.network);
-            failed.add(label);
-            emit('peer-failed', `${label}: ${why}; ${chain.height} headers kept`, { peer: label, error: why, height: chain.height });
-            giveUpIfNobodyLeft();
-          } else if (e.type === 'added') {
-            failed.delete(endpointKey(e.address));
-          } else if (e.type === 'seeded') {
-            emit('seeded', `${e.addresses} addresses from DNS seeds`, { addresses: e.addresses, failedSeeds: e.failed });
-          }
-        }),
-      );
-      const show = (p: SyncProgress): void => {
-        if (cmd.json) {
-          emit('progress', '', {
-            peer: p.peer.stats().address,
-            height: p.height,
-            best: p.bestKnownHeight,
-            headersPerSecond: Math.round(p.headersPerSecond),
-          });
-        } else if (bar.isTTY) {
-          progress.setTotal(p.bestKnownHeight);
-          progress.update(p.height);
-        } else {
-          io.out(`Synchronizing blockheaders, height: ${p.height} (~${((100 * p.height) / Math.max(1, p.bestKnownHeight)).toFixed(2)}%)`);
-        }
-      };
-      // Choose the best peer among all that answer: start once every named peer joined or failed (at most 5 s).
-      const allAnswered = (): boolean =>
-        pool.peers().length >= Math.max(1, target) ||
-        (!cmd.dnsSeed &&
-          cmd.peers.every((p) => failed.has(endpointKey(p)) || pool.peers().some((m) => endpointKey(m.address) === endpointKey(p))));
-      const start$ = race(
-        pool.events$.pipe(
-          filter(() => allAnswered()),
-          take(1),
-        ),
-        timer(START_GRACE_MS),
-      );
-      subs.add(
-        start$.pipe(switchMap(() => syncHeaders(pool, chain))).subscribe((p) => {
-          show(p);
+  return (p) => {
+    if (cmd.json) {
+      emit('progress', '', {
+        peer: p.peer.stats().address,
+        height: p.height,
+        best: p.bestKnownHeight,
+        headersPerSecond: Math.round(p.headersPerSecond),
+      });
+    } else if (bar.isTTY) {
+      progress.setTotal(p.bestKnownHeight);
+      progress.update(p.height);
+    } else {
+      io.out(`Synchronizing blockheaders, height: ${p.height} (~${((100 * p.height) / Math.max(1, p.bestKnownHeight)).toFixed(2)}%)`);
+    }
+  };
+}
+
+/**
+ * Sync `chain` through the pool once its first round of dials is over
+ * (the best peer first), until a peer says it has nothing more: then a
+ * `synced` line and 0. Never ends while peers come and go; stops (and
+ * never resolves) once `until` does.
+ */
+function syncOnce(
+  cmd: HeadersCommand,
+  pool: Pool,
+  chain: HeaderChain,
+  until: Promise<unknown>,
+  lines: { show: (p: SyncProgress) => void; emit: EventWriter },
+): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const sub = firstRound(pool, cmd)
+      .pipe(
+        switchMap(() => syncHeaders(pool, chain)),
+        takeWhile((p) => !p.synced, true),
+      )
+      .subscribe({
+        next: (p) => {
+          lines.show(p);
           if (!p.synced) return;
           const tip = p.tip;
           const label = p.peer.stats().address;
-          emit('synced', `synced: height ${tip.height}, hash ${tip.hashHex}, chainwork ${workHex(tip.chainWork)} (from ${label})`, {
+          lines.emit('synced', `synced: height ${tip.height}, hash ${tip.hashHex}, chainwork ${workHex(tip.chainWork)} (from ${label})`, {
             height: tip.height,
             hash: tip.hashHex,
             chainwork: workHex(tip.chainWork),
             peer: label,
           });
-          finish(0);
-        }),
-      );
-      subs.add(onInterrupt(io, () => finish(1)));
-    });
+        },
+        complete: () => resolve(0),
+      });
+    void until.then(() => sub.unsubscribe());
+  });
+}
+
+/**
+ * `rxbtc headers HOST[:PORT]... [--peers N] [--dns-seed]`: sync and verify
+ * headers through a pool of peers (the best one first; the next when a peer
+ * fails, stalls or serves an invalid header, which gets it banned) until
+ * the chain is caught up, then print `synced`. A peer that goes away is
+ * redialled; with none left it waits (a `waiting` line). Exits 1 only when
+ * no named peer can ever serve it (each banned, on another network, or on a
+ * chain that fails validation); Ctrl-C exits 0. Resolves with the exit code.
+ */
+export async function runHeaders(cmd: HeadersCommand, io: CliIO, bar: ProgressOutput = process.stderr): Promise<number> {
+  const emit = eventWriter(io, cmd.json);
+  const pool = cliPool(cmd);
+  let chain: HeaderChain | undefined;
+  const told = tellPeers(pool, cmd, emit, { height: () => chain?.height ?? 0 });
+  const ending = commandEnd(io, pool, cmd, (why) =>
+    emit('failed', `no peer can serve the headers: ${why}`, { error: why, height: chain?.height ?? 0 }),
+  );
+  try {
+    try {
+      chain = await openPoolChain(cmd, pool, ending.code);
+    } catch (e) {
+      if (!(e instanceof ChainError)) throw e;
+      emit('failed', explainError(e, cmd.network), { error: e.message });
+      return 1;
+    }
+    if (!chain) return await ending.code;
+    announceStart(chain, emit);
+    if (chain.height > chain.root.height)
+      emit('resumed', `resuming at height ${chain.height} (${chain.tip.hashHex})`, { height: chain.height, hash: chain.tip.hashHex });
+    const synced = syncOnce(cmd, pool, chain, ending.code, { show: progressWriter(cmd, io, emit, bar), emit });
+    return await Promise.race([synced, ending.code]);
   } finally {
+    ending.dispose();
+    told.unsubscribe();
     await pool.close();
-    await chain.close();
+    await chain?.close();
   }
 }

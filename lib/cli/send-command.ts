@@ -1,6 +1,4 @@
-import { MruSet } from '../peer/mru-set.js';
-import { connectPeer } from '../peer/connect-peer.js';
-import type { Peer } from '../peer/peer-api.js';
+import { firstValueFrom } from 'rxjs';
 import { BroadcastError } from '../relay/broadcast-error.js';
 import { broadcast } from '../relay/broadcast.js';
 import { fromHex } from '../wire/hex.js';
@@ -8,15 +6,19 @@ import { ByteReader } from '../wire/reader.js';
 import { readTransaction, txid, type Transaction } from '../wire/transaction.js';
 import { hashToHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
-import { explainError } from './explain-error.js';
+import { cliPool, type PoolArguments } from './cli-pool.js';
+import { commandEnd } from './command-end.js';
+import { firstRound } from './first-round.js';
 import type { CliIO } from './main.js';
 import { eventWriter } from './output.js';
+import { peerLabels } from './peer-labels.js';
+import { tellPeers } from './peer-lines.js';
 
 /** Options of {@link runSend}. */
 export interface SendCommand {
   /** The signed transaction, hex. */
   hex: string;
-  /** Peers to announce it to. */
+  /** Peers to announce it to, kept through a pool while it runs. */
   peers: { host: string; port: number }[];
   /** How long peers have to fetch it, ms. */
   timeoutMs: number;
@@ -48,9 +50,13 @@ export function transactionFromHex(hex: string): Transaction | string {
 
 /**
  * `rxbtc send TXHEX HOST[:PORT]...`: announce a signed transaction to the
- * peers and serve it to those that ask; a `sent` line, a `requested` line per
- * peer that fetched it. Resolves with 0 when one did, 1 when none did, 2 for
- * a transaction refused before anything was sent.
+ * peers and serve it to those that ask; a `sent` line once the named peers
+ * have answered (at most 5 s), a `requested` line per peer that fetched it.
+ * The peers are kept through a pool: one that is away (restarting) and
+ * comes back within `--timeout` is offered it too. Resolves with 0 when a
+ * peer fetched it, 1 when none did (within the timeout, before Ctrl-C, or
+ * because no named peer could ever take it), 2 for a transaction refused
+ * before anything was sent.
  */
 export async function runSend(cmd: SendCommand, io: CliIO): Promise<number> {
   const tx = transactionFromHex(cmd.hex);
@@ -59,40 +65,46 @@ export async function runSend(cmd: SendCommand, io: CliIO): Promise<number> {
     return 2;
   }
   const out = eventWriter(io, cmd.json);
-  const peers: Peer[] = [];
-  const label = new Map<Peer, string>();
+  const args: PoolArguments = { peers: cmd.peers, dnsSeed: false, network: cmd.network };
+  const pool = cliPool(args);
+  const told = tellPeers(pool, args, out, { joins: false });
+  const id = hashToHex(txid(tx));
+  let fetched = 0;
+  const ending = commandEnd(
+    io,
+    pool,
+    args,
+    (why) => io.err(`rxbtc: no peer can take ${id}: ${why}`),
+    () => (fetched > 0 ? 0 : 1),
+  );
+  const labels = peerLabels(pool);
   try {
-    for (const { host, port } of cmd.peers) {
-      try {
-        const peer = await connectPeer({ host, port, network: cmd.network, sentNonces: new MruSet(50) });
-        peers.push(peer);
-        label.set(peer, `${host}:${port}`);
-      } catch (e) {
-        io.err(`${host}:${port}: ${explainError(e, cmd.network)}`);
-      }
+    await Promise.race([firstValueFrom(firstRound(pool, args), { defaultValue: undefined }), ending.code]);
+    const sending = broadcast(tx, pool, {
+      peers: cmd.peers.length,
+      timeoutMs: cmd.timeoutMs,
+      onRequest: (p) => {
+        fetched++;
+        out('requested', `${labels.of(p)} fetched ${id}`, { peer: labels.of(p), txid: id });
+      },
+    });
+    out('sent', `sent ${id} to ${pool.peers().length} peer(s)`, { txid: id, peers: pool.peers().length });
+    const result = await Promise.race([sending, ending.code.then(() => undefined)]);
+    if (result === undefined) {
+      sending.catch(() => undefined); // its timer runs out after the command (the process exits at once: process.ts)
+      return await ending.code;
     }
-    if (peers.length === 0) {
-      io.err('rxbtc: no peer to send to; nothing sent');
-      return 1;
-    }
-    const id = hashToHex(txid(tx));
-    out('sent', `sent ${id} to ${peers.length} peer(s)`, { txid: id, peers: peers.length });
-    try {
-      const result = await broadcast(tx, peers, {
-        peers: peers.length,
-        timeoutMs: cmd.timeoutMs,
-        onRequest: (p) => out('requested', `${label.get(p)} fetched ${id}`, { peer: label.get(p), txid: id }),
-      });
-      for (const r of result.rejects)
-        out('rejected', `${r.peer} rejected it: ${r.reason}`, { peer: r.peer, code: r.code, reason: r.reason });
-      return 0;
-    } catch (e) {
-      if (!(e instanceof BroadcastError)) throw e;
-      for (const r of e.rejects) out('rejected', `${r.peer} rejected it: ${r.reason}`, { peer: r.peer, code: r.code, reason: r.reason });
-      io.err(`rxbtc: ${e.message}`);
-      return 1;
-    }
+    for (const r of result.rejects) out('rejected', `${r.peer} rejected it: ${r.reason}`, { peer: r.peer, code: r.code, reason: r.reason });
+    return 0;
+  } catch (e) {
+    if (!(e instanceof BroadcastError)) throw e;
+    for (const r of e.rejects) out('rejected', `${r.peer} rejected it: ${r.reason}`, { peer: r.peer, code: r.code, reason: r.reason });
+    io.err(`rxbtc: ${e.message}`);
+    return 1;
   } finally {
-    for (const p of peers) p.disconnect('sent');
+    ending.dispose();
+    told.unsubscribe();
+    labels.stop();
+    await pool.close();
   }
 }

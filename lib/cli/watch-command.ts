@@ -1,31 +1,31 @@
-import { MruSet } from '../peer/mru-set.js';
-import { connectPeer } from '../peer/connect-peer.js';
-import type { Peer } from '../peer/peer-api.js';
-import { addressToScript } from '../wallet/address.js';
-import type { WalletEvent } from '../wallet/wallet-tracker.js';
-import { parseDescriptor, type Descriptor } from '../wallet/descriptor.js';
-import { WalletView, sameBalance, type WalletBalance } from '../wallet/wallet-view.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
-import type { FilterHeaderStore } from '../spv/filter-header-store.js';
-import { watch, type WatchResume } from '../spv/watch.js';
-import { fileWalletStore } from '../wallet/file-wallet-store.js';
-import type { WalletStore } from '../wallet/wallet-store.js';
-import { fromHex } from '../wire/hex.js';
-import type { Network } from '../wire/networks.js';
-import { explainError } from './explain-error.js';
-import { cliPool } from './cli-pool.js';
-import { announceStart, openChain } from './headers-command.js';
 import { ChainError } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Checkpoint } from '../chain/params.js';
-import { eventWriter, onInterrupt } from './output.js';
+import type { Pool } from '../pool/pool.js';
+import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
+import type { FilterHeaderStore } from '../spv/filter-header-store.js';
+import { watch } from '../spv/watch.js';
+import { addressToScript } from '../wallet/address.js';
+import { parseDescriptor, type Descriptor } from '../wallet/descriptor.js';
+import { fileWalletStore } from '../wallet/file-wallet-store.js';
+import type { WalletStore } from '../wallet/wallet-store.js';
+import { WalletView, sameBalance, type WalletBalance } from '../wallet/wallet-view.js';
+import { fromHex } from '../wire/hex.js';
+import type { Network } from '../wire/networks.js';
+import { cliPool } from './cli-pool.js';
+import { announceStart, openPoolChain } from './command-chain.js';
+import { commandEnd, type CommandEnd } from './command-end.js';
+import { explainError } from './explain-error.js';
 import type { CliIO } from './main.js';
+import { eventWriter, type EventWriter } from './output.js';
+import { tellPeers } from './peer-lines.js';
+import { tellBalance, tellResume, tellTx } from './wallet-lines.js';
 
 /** Options of {@link runWatch}. */
 export interface WatchCommand {
-  /** Peers: BIP158 cross-checks between them; BIP37 asks the first. */
+  /** Named peers, kept through a pool (each redialled when it goes away): BIP158 cross-checks between them; BIP37 asks one. */
   peers: { host: string; port: number }[];
   /** Network. */
   network: Network;
@@ -41,13 +41,13 @@ export interface WatchCommand {
   method: 'bip158' | 'bip37' | 'auto';
   /** Rescan from (default 0; with a datadir, only for a new wallet or new scripts). */
   from: number | undefined;
-  /** Through a pool keeping this many peers (`--peers`); without it and `dnsSeed`, the named peers directly. */
+  /** Peers the pool keeps (`--peers`). @default one per named peer up to 8, 8 with `dnsSeed` */
   outbound?: number | undefined;
-  /** Through a pool that also finds peers with the network's DNS seeds (`--dns-seed`). */
+  /** Also find peers with the network's DNS seeds (`--dns-seed`). */
   dnsSeed: boolean;
   /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
   checkpoint?: Checkpoint | undefined;
-  /** Exit once every block up to the height the peers announced is checked (`--once`). */
+  /** Exit once every block up to the highest height the peers announced is checked (`--once`), waiting for peers that went away. */
   once?: boolean | undefined;
   /** Output descriptors watched (`--descriptor`). */
   descriptors?: string[] | undefined;
@@ -73,38 +73,126 @@ function openStores(dir: string, network: Network): WatchStores {
   }
 }
 
-const value = (sats: bigint): string => `${sats / 100_000_000n}.${(sats % 100_000_000n).toString().padStart(8, '0')}`;
+/** The highest start height any peer announced since the pool started: what `--once` checks up to, kept while peers are away. */
+function announcedHeight(pool: Pool): { height(): number; stop(): void } {
+  let best = 0;
+  const sub = pool.peers$.subscribe((e) => {
+    if (e.type === 'added') best = Math.max(best, e.peer.stats().startHeight);
+  });
+  return { height: () => best, stop: () => sub.unsubscribe() };
+}
 
-function line(e: WalletEvent): string {
-  const got = e.received.reduce((s, r) => s + r.value, 0n);
-  const where =
-    e.status === 'mempool'
-      ? 'in the mempool'
-      : `${e.status === 'reorged' ? 'reorged out of' : 'confirmed in'} block ${e.height} (${e.blockHash})`;
-  const proof = e.proof ? `, proof: ${e.proof.kind === 'merkleblock' ? 'merkle path' : 'block'} #${e.proof.index}` : '';
-  const origin = e.origin ? ` (${e.origin.keychain} #${e.origin.index})` : '';
-  return `tx ${e.txid} ${where}: receives ${value(got)} BTC in ${e.received.length} output(s)${origin}, spends ${e.spent.length} of ours${proof}`;
+/** `balance` lines: the first once `current()` is called (the watch caught up), then one per change. */
+function balanceLines(wallet: WalletView, out: EventWriter): { current(): void; stop(): void } {
+  let current = false;
+  let told: WalletBalance | undefined;
+  const tell = (): void => {
+    const b = wallet.balance();
+    if (!current || sameBalance(told, b)) return;
+    told = b;
+    tellBalance(out, b, wallet.utxos().length);
+  };
+  const sub = wallet.changed$.subscribe(tell);
+  return {
+    current: () => {
+      current = true;
+      tell();
+    },
+    stop: () => sub.unsubscribe(),
+  };
+}
+
+/** What a watch runs on once its chain is open. */
+interface WatchRun {
+  pool: Pool;
+  chain: HeaderChain;
+  stores: WatchStores | undefined;
+  scripts: Uint8Array[];
+  descriptors: Descriptor[];
+  /** The birthday, or undefined for a stored wallet's own. */
+  from: number | undefined;
+  out: EventWriter;
+  ending: CommandEnd;
+}
+
+/**
+ * Follow the wallet through the pool until Ctrl-C, `--once` caught up, a
+ * real error or nobody left to serve it: the exit code, and the last block
+ * checked.
+ */
+async function follow(cmd: WatchCommand, run: WatchRun): Promise<{ code: number; checked: number | undefined }> {
+  const { pool, chain, stores, out, ending } = run;
+  const method = cmd.method === 'auto' ? undefined : cmd.method;
+  const announced = announcedHeight(pool);
+  const wallet = new WalletView();
+  const balance = balanceLines(wallet, out);
+  let checked: number | undefined;
+  const onScanned = (height: number): void => {
+    checked = height;
+    if (height >= chain.height && height >= announced.height()) {
+      balance.current();
+      if (cmd.once) ending.end(0);
+    }
+  };
+  // Through the pool: peers that leave and come back (new peer objects) are watched again from the first block not checked.
+  const sub = watch({
+    chain,
+    source: pool,
+    scripts: run.scripts,
+    onScanned,
+    wallet,
+    ...(run.descriptors.length > 0 ? { descriptors: run.descriptors } : {}),
+    ...(cmd.gapLimit === undefined ? {} : { gapLimit: cmd.gapLimit }),
+    ...(run.from === undefined ? {} : { from: run.from }),
+    ...(method ? { method } : {}),
+    ...(stores ? { store: stores.wallet, filterHeaders: stores.filterHeaders, onResume: (r) => tellResume(out, r, chain.height) } : {}),
+  }).subscribe({
+    next: (e) => tellTx(out, e),
+    error: (e: unknown) => {
+      const why = explainError(e, cmd.network);
+      out('error', `watch stopped: ${why}`, { error: why });
+      ending.end(1);
+    },
+    complete: () => ending.end(0),
+  });
+  try {
+    return { code: await ending.code, checked };
+  } finally {
+    sub.unsubscribe();
+    balance.stop();
+    announced.stop();
+  }
+}
+
+/** Parse the watched addresses, scripts and descriptors; a usage error (exit 2) says why not. */
+function watched(cmd: WatchCommand): { scripts: Uint8Array[]; descriptors: Descriptor[] } | string {
+  try {
+    return {
+      scripts: [...cmd.addresses.map((a) => addressToScript(a, cmd.network)), ...cmd.scripts.map(fromHex)],
+      descriptors: (cmd.descriptors ?? []).map((d) => parseDescriptor(d, cmd.network)),
+    };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /**
  * `rxbtc watch HOST[:PORT]... --address A... [--peers N] [--dns-seed]`: sync
- * the headers and follow the wallet's transactions until Ctrl-C, one line
- * per change; with `--peers` or `--dns-seed` through a pool (banned peers
- * reported). Resolves with the exit code.
+ * the headers and follow the wallet's transactions through a pool of the
+ * named peers (each redialled when it goes away: `disconnected`,
+ * `waiting`, `connected` lines) until Ctrl-C, one line per change. Exits 1
+ * only on a real error (a chain that fails validation, nobody left who
+ * could ever serve it), 2 on bad arguments. Resolves with the exit code.
  */
 export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
-  let scripts: Uint8Array[];
-  let descriptors: Descriptor[];
-  try {
-    scripts = [...cmd.addresses.map((a) => addressToScript(a, cmd.network)), ...cmd.scripts.map(fromHex)];
-    descriptors = (cmd.descriptors ?? []).map((d) => parseDescriptor(d, cmd.network));
-  } catch (e) {
-    io.err(`rxbtc: ${e instanceof Error ? e.message : String(e)}`);
+  const parsed = watched(cmd);
+  if (typeof parsed === 'string') {
+    io.err(`rxbtc: ${parsed}`);
     return 2;
   }
   const out = eventWriter(io, cmd.json);
   const stores = cmd.datadir === undefined ? undefined : openStores(cmd.datadir, cmd.network);
-  if (scripts.length + descriptors.length === 0 && (stores?.wallet.load().length ?? 0) === 0) {
+  if (parsed.scripts.length + parsed.descriptors.length === 0 && (stores?.wallet.load().length ?? 0) === 0) {
     io.err('rxbtc: watch needs --address, --script or --descriptor (this datadir holds no wallet yet)');
     await stores?.wallet.close();
     await stores?.filterHeaders.close();
@@ -112,118 +200,21 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
   }
   // Without a stored wallet, or for a new one, the birthday is --from (default 0); a stored wallet knows its own.
   const from = cmd.from ?? (stores && stores.wallet.load().length > 0 ? undefined : 0);
-  const peers: Peer[] = [];
-  const pool = cmd.outbound !== undefined || cmd.dnsSeed ? cliPool(cmd, out) : undefined;
-  let checked: number | undefined;
+  const pool = cliPool(cmd);
+  const told = tellPeers(pool, cmd, out);
+  const ending = commandEnd(io, pool, cmd, (why) => out('error', `watch stopped: no peer can serve it: ${why}`, { error: why }));
   let chain: HeaderChain | undefined;
   try {
-    for (const { host, port } of pool ? [] : cmd.peers) {
-      try {
-        // BIP324 v2 where the peer speaks it (the wallet's traffic is then unreadable on the path), else v1.
-        peers.push(await connectPeer({ host, port, network: cmd.network, sentNonces: new MruSet(50) }));
-      } catch (e) {
-        io.err(`${host}:${port}: ${explainError(e, cmd.network)}`);
-      }
-    }
-    if (!pool && peers.length === 0) return 1;
     try {
-      chain = await openChain(cmd, pool ?? peers);
+      chain = await openPoolChain(cmd, pool, ending.code);
     } catch (e) {
       if (!(e instanceof ChainError) && !(e instanceof RangeError)) throw e;
       out('error', `watch stopped: ${explainError(e, cmd.network)}`, { error: explainError(e, cmd.network) });
       return 1;
     }
-    const opened = chain;
-    announceStart(opened, out);
-    const method = cmd.method === 'auto' ? undefined : cmd.method;
-    // --once: done when the peers' announced height (their version's start height) is checked and the chain has nothing more.
-    const announced = (): number => Math.max(0, ...(pool ? pool.peers().map((m) => m.peer) : peers).map((p) => p.stats().startHeight));
-    let caughtUp: (() => void) | undefined;
-    // The balance: a line once caught up, then one per change (a stored wallet's outputs count from the start).
-    const wallet = new WalletView();
-    let current = false;
-    let told: WalletBalance | undefined;
-    const tellBalance = (): void => {
-      const b = wallet.balance();
-      if (!current || sameBalance(told, b)) return;
-      told = b;
-      out(
-        'balance',
-        `balance: ${value(b.confirmed)} BTC confirmed, ${value(b.unconfirmed)} BTC unconfirmed (${wallet.utxos().length} unspent output(s))`,
-        {
-          confirmed: Number(b.confirmed),
-          unconfirmed: Number(b.unconfirmed),
-          utxos: wallet.utxos().length,
-        },
-      );
-    };
-    const balances = wallet.changed$.subscribe(tellBalance);
-    const onScanned = (height: number): void => {
-      checked = height;
-      if (height >= opened.height && height >= announced()) {
-        current = true; // announced() only at the tip: stats() copies
-        tellBalance();
-        if (cmd.once) caughtUp?.();
-      }
-    };
-    const code = await new Promise<number>((resolve) => {
-      const onResume = (r: WatchResume): void => {
-        const where = r.checked ? `block ${r.checked.height} (${r.checked.hash}) was checked` : 'nothing was checked yet';
-        out(
-          'resumed',
-          `wallet of ${r.scripts} script(s), ${r.events} event(s) told before; ${where}; scanning from ${r.from ?? 'the tip'}`,
-          {
-            from: r.from ?? null,
-            checked: r.checked?.height ?? null,
-            hash: r.checked?.hash ?? null,
-            birthday: r.birthday ?? null,
-            scripts: r.scripts,
-            events: r.events,
-            reorged: r.reorged,
-            headers: opened.height,
-          },
-        );
-      };
-      const sub = watch({
-        chain: opened,
-        source: pool ?? peers,
-        scripts,
-        onScanned,
-        wallet,
-        ...(descriptors.length > 0 ? { descriptors } : {}),
-        ...(cmd.gapLimit === undefined ? {} : { gapLimit: cmd.gapLimit }),
-        ...(from === undefined ? {} : { from }),
-        ...(method ? { method } : {}),
-        ...(stores ? { store: stores.wallet, filterHeaders: stores.filterHeaders, onResume } : {}),
-      }).subscribe({
-        next: (e) =>
-          out('tx', line(e), {
-            txid: e.txid,
-            status: e.status,
-            ...(e.height === undefined ? {} : { height: e.height, blockHash: e.blockHash }),
-            received: e.received.map((r) => ({
-              index: r.index,
-              value: Number(r.value),
-              ...(r.origin ? { keychain: r.origin.keychain, derivation: r.origin.index } : {}),
-            })),
-            spent: e.spent,
-            ...(e.proof ? { proof: e.proof.kind } : {}),
-            ...(e.origin ? { descriptor: e.origin.descriptor, keychain: e.origin.keychain, index: e.origin.index } : {}),
-          }),
-        error: (e: unknown) => {
-          out('error', `watch stopped: ${explainError(e, cmd.network)}`, { error: explainError(e, cmd.network) });
-          resolve(1);
-        },
-        complete: () => resolve(0),
-      });
-      const stop = (): void => {
-        sub.unsubscribe();
-        resolve(0);
-      };
-      caughtUp = stop;
-      onInterrupt(io, stop);
-    });
-    balances.unsubscribe();
+    if (!chain) return await ending.code;
+    announceStart(chain, out);
+    const { code, checked } = await follow(cmd, { pool, chain, stores, ...parsed, from, out, ending });
     // Where a later run goes on without scanning again what this one checked.
     if (checked !== undefined) {
       const next = stores ? 'the next run with this --datadir goes on from there' : `go on with --from ${checked + 1}`;
@@ -231,8 +222,9 @@ export async function runWatch(cmd: WatchCommand, io: CliIO): Promise<number> {
     }
     return code;
   } finally {
-    for (const p of peers) p.disconnect('watch finished');
-    await pool?.close();
+    ending.dispose();
+    told.unsubscribe();
+    await pool.close();
     await chain?.close();
     await stores?.wallet.close();
     await stores?.filterHeaders.close();

@@ -24,10 +24,13 @@ describe('rxbtc follow (arguments)', () => {
     });
   });
 
-  it('with no reachable peer it says so and exits 1', async () => {
+  it('with no reachable peer it waits (a waiting line, redials) and exits 0 on Ctrl-C', async () => {
     const io = capture();
-    expect(await runCli(['follow', '127.0.0.1:1', '--network', 'regtest'], io)).toBe(1);
-    expect(io.errors.join('\n')).toMatch(/no peer to follow/);
+    const done = runCli(['follow', '127.0.0.1:1', '--network', 'regtest', '--json'], io);
+    await io.until(/"event":"waiting"/);
+    io.stop();
+    expect(await done).toBe(0);
+    expect(json(io.lines, 'waiting')).toEqual([expect.objectContaining({ peers: ['127.0.0.1:1'] })]);
   });
 });
 

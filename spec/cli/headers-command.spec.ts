@@ -42,16 +42,32 @@ describe('rxbtc headers', () => {
     expect(all.pop()).toMatchObject({ event: 'synced', height: 315, hash: hashToHex(await regtest().blockHash(315)) });
   });
 
-  it('prints Core-style progress and a text summary without --json, and exits 1 when no peer can sync', async () => {
+  it('prints Core-style progress and a text summary without --json', async () => {
     const io = capture();
     expect(await runCli(['headers', `127.0.0.1:${regtest().port}`, '--network', 'regtest'], io)).toBe(0);
     expect(io.lines.some((l) => /^Synchronizing blockheaders, height: \d+ \(~[\d.]+%\)$/.test(l))).toBe(true);
     expect(io.lines[io.lines.length - 1]).toMatch(
       /^synced: height 315, hash [0-9a-f]{64}, chainwork [0-9a-f]{64} \(from 127\.0\.0\.1:\d+\)$/,
     );
-    const none = capture();
-    expect(await runCli(['headers', '127.0.0.1:1', '--network', 'regtest', '--json'], none)).toBe(1);
-    expect(events(none.lines).pop()).toMatchObject({ event: 'failed' });
+  });
+
+  it('waits for a peer it cannot reach (one peer-failed line, one waiting line, redials), and exits 0 on Ctrl-C', async () => {
+    const io = capture();
+    const done = runCli(['headers', '127.0.0.1:1', '--network', 'regtest', '--json'], io);
+    await io.until(/"event":"waiting"/);
+    await new Promise((r) => setTimeout(r, 2500)); // redials fail meanwhile
+    io.stop();
+    expect(await done).toBe(0);
+    expect(events(io.lines).map((e) => e['event'])).toEqual(['peer-failed', 'waiting']);
+    expect(events(io.lines)[1]).toMatchObject({ peers: ['127.0.0.1:1'] });
+  });
+
+  it('exits 1 when its only peer is on another network (bcoin answers in regtest magic): nobody could ever serve it', async () => {
+    const io = capture();
+    expect(await runCli(['headers', `127.0.0.1:${regtest().port}`, '--network', 'testnet4', '--json'], io)).toBe(1);
+    const last = events(io.lines).pop()!;
+    expect(last).toMatchObject({ event: 'failed' });
+    expect(String(last['error'])).toMatch(/not on testnet4; check --network/);
   });
 
   it('parses several peers and refuses options that belong to other commands', () => {

@@ -12,6 +12,7 @@ import {
   serveCompactBlocks,
   serveHeaders,
   type Block,
+  type Connection,
   type HeaderChain,
   type Listener,
   type Peer,
@@ -38,6 +39,12 @@ export interface FilterNode {
   reorg(fork: number, n: number, pays?: (height: number) => readonly Payment[]): Promise<void>;
   /** `getcfheaders` start heights asked since it started. */
   readonly cfheadersFrom: number[];
+  /** Peers connected now. */
+  readonly peerCount: number;
+  /** Go away as a node that stops does: drop every peer and stop listening (connections to the port are refused). */
+  stop(): Promise<void>;
+  /** Come back after {@link FilterNode.stop}: listen on the same port again, with the same chain. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,8 +63,7 @@ export async function startFilterNode(): Promise<FilterNode> {
   const peers = new Set<Peer>();
   const cfheadersFrom: number[] = [];
   const tips$ = new Subject<Block>();
-  const listener: Listener = await listenTcp({ host: '127.0.0.1', port: 0 });
-  listener.connections$.subscribe((c) => {
+  const serve = (c: Connection): void => {
     const peer = createPeer(c, {
       network,
       inbound: true,
@@ -72,7 +78,24 @@ export async function startFilterNode(): Promise<FilterNode> {
     serveCompactFilters(peer, index);
     serveCompactBlocks(peer, { block: (h) => index.block(h) }, tips$);
     peer.on('getcfheaders').subscribe((m) => cfheadersFrom.push(m.startHeight));
-  });
+  };
+  const listen = async (port: number): Promise<Listener> => {
+    const l = await listenTcp({ host: '127.0.0.1', port });
+    l.connections$.subscribe(serve);
+    return l;
+  };
+  let listener: Listener | undefined = await listen(0);
+  const port = listener.port;
+  const dropAll = async (reason: string): Promise<void> => {
+    const all = [...peers];
+    for (const p of all) p.disconnect(reason);
+    await Promise.all(all.map((p) => p.closed));
+  };
+  const stopListening = async (): Promise<void> => {
+    const l = listener;
+    listener = undefined;
+    await l?.close();
+  };
   const extend = async (more: Block[]): Promise<void> => {
     for (const b of more) index.add(b); // filters first: a tip is announced only once its filter can be served
     blocks.push(...more);
@@ -80,12 +103,15 @@ export async function startFilterNode(): Promise<FilterNode> {
     if (more.length > 0) tips$.next(more.at(-1)!);
   };
   return {
-    port: listener.port,
+    port,
     get height() {
       return blocks.length - 1;
     },
     blocks,
     cfheadersFrom,
+    get peerCount() {
+      return peers.size;
+    },
     mine: (n, pays) => extend(syntheticBlocks({ block: blocks.at(-1)!, height: blocks.length - 1 }, n, pays, salt)),
     reorg: async (fork, n, pays) => {
       salt++;
@@ -98,9 +124,18 @@ export async function startFilterNode(): Promise<FilterNode> {
       for (const p of peers) p.disconnect('reorganised');
       await extend(branch);
     },
+    stop: async () => {
+      const closing = stopListening(); // refuse new connections first: a peer dropped now cannot come straight back
+      await dropAll('stopping');
+      await closing;
+    },
+    restart: async () => {
+      listener ??= await listen(port);
+    },
     close: async () => {
-      for (const p of peers) p.disconnect('closing');
-      await listener.close();
+      const closing = stopListening();
+      await dropAll('closing');
+      await closing;
     },
   };
 }
