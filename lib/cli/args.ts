@@ -28,6 +28,13 @@ Usage:
 connect and listen print the handshake, then every message received, one
 line each (JSON lines with --json), with ping latency. Ctrl-C disconnects.
 
+headers, watch, follow and send keep their peers through a pool: a peer that
+goes away is redialled (1 s later, doubling to 10 s) for as long as they run,
+and with none left they wait ("disconnected", "waiting", then "connected"
+lines), never exit. They exit 1 only when no named peer could ever serve them
+(each banned, on another network, or on a chain that fails validation).
+Ctrl-C or SIGTERM ends them with status 0.
+
 headers downloads and verifies the block headers of the peers' best chain
 (proof of work, retargets, timestamps, checkpoints) through a pool of peers:
 the best one first, the next when one fails or stalls; a peer serving invalid
@@ -36,8 +43,8 @@ headers is banned (a "banned" line). It ends with a "synced" line; with
 
 watch follows the chain and prints one line per change to a transaction
 paying (or spending from) the addresses and scripts: mempool, confirmed (with
-a verified proof), reorged. auto uses BIP158 compact filters when the first
-peer offers them, else BIP37 bloom filters; --from rescans from a height (a
+a verified proof), reorged. auto uses BIP158 compact filters when a peer
+offers them, else BIP37 bloom filters; --from rescans from a height (a
 wallet's birthday). On mainnet, testnet4 and signet --from also starts the
 header chain at the built-in checkpoint at or below it (headers and filter
 headers only from there, not from genesis); --checkpoint HEIGHT:HASH starts
@@ -57,7 +64,7 @@ change keychain of a <0;1> descriptor.
 
 send announces a signed transaction (hex) to the peers and serves it to those
 that ask: a "sent" line, one "requested" line per peer that fetched it, exit
-status 1 when none did within --timeout seconds (default 30).
+status 1 when none did within --timeout seconds (default 30) or before Ctrl-C.
 
 follow prints every transaction the peers relay (kept in a mempool view of
 --mempool-mb megabytes, default 32, oldest out first; peers that advertise
@@ -78,8 +85,8 @@ Options:
   --allow T        bridge: a HOST:PORT a browser may reach (repeatable); --origin URL limits pages
   --port PORT      listen port (bridge: default 8080) (default: the network's port; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1)
-  --peers N        headers, watch: peers to keep connected through a pool (headers default: one per
-                   HOST up to 8, 8 with --dns-seed; watch uses a pool only with --peers or --dns-seed)
+  --peers N        headers, watch: peers to keep connected through the pool (default: one per HOST
+                   up to 8, 8 with --dns-seed)
   --dns-seed       headers, watch: also find peers through the network's DNS seeds and addr messages
   --datadir DIR    where headers and watch keep the verified chain, filter headers and wallet
                    (default: memory only)
@@ -88,7 +95,8 @@ Options:
   --from HEIGHT    rescan from this height (default 0; with --datadir, only for a new wallet
                    or new addresses); on mainnet, testnet4 and signet the chain starts at the
                    built-in checkpoint at or below it
-  --once           watch: exit once every block up to the peers' height is checked (a recovery)
+  --once           watch: exit once every block up to the peers' height is checked (a recovery),
+                   waiting for peers that went away
   --checkpoint H:HASH  headers, watch: start a new chain at block HASH, height H (trusted; its header
                    is fetched from the peers and must hash to it)
   --descriptor D   watch, address: an output descriptor (repeatable for watch; checksum optional)
