@@ -39,8 +39,6 @@ export interface FilterNode {
   reorg(fork: number, n: number, pays?: (height: number) => readonly Payment[]): Promise<void>;
   /** `getcfheaders` start heights asked since it started. */
   readonly cfheadersFrom: number[];
-  /** Peers connected now. */
-  readonly peerCount: number;
   /** Go away as a node that stops does: drop every peer and stop listening (connections to the port are refused). */
   stop(): Promise<void>;
   /** Come back after {@link FilterNode.stop}: listen on the same port again, with the same chain. */
@@ -109,9 +107,6 @@ export async function startFilterNode(): Promise<FilterNode> {
     },
     blocks,
     cfheadersFrom,
-    get peerCount() {
-      return peers.size;
-    },
     mine: (n, pays) => extend(syntheticBlocks({ block: blocks.at(-1)!, height: blocks.length - 1 }, n, pays, salt)),
     reorg: async (fork, n, pays) => {
       salt++;
