@@ -10,8 +10,8 @@ import { DROP_EVERY_MS, MB, PEERS, STALL_AFTER_BYTES, fastestPeer, goodPeers } f
 import { recoveryRun, type RecoveryRun } from './many-peers/recovery-run.js';
 import { printKind, targetsOf, type KindResult, type Target } from './many-peers/report.js';
 
-/** Rounds per way of recovering: `RXBTC_BENCH_MANY_PEERS_ROUNDS`, else 3 (a round through one peer alone takes minutes). */
-const roundsOf = (): number => Math.max(3, Number(process.env['RXBTC_BENCH_MANY_PEERS_ROUNDS'] ?? 3) || 3);
+/** Rounds per way of recovering: 3, or `RXBTC_BENCH_MANY_PEERS_ROUNDS` (a round through one peer alone takes minutes). */
+const roundsOf = (): number => Math.max(1, Math.floor(Number(process.env['RXBTC_BENCH_MANY_PEERS_ROUNDS'] ?? 3)) || 3);
 /** Wallets recovered: `RXBTC_BENCH_MANY_PEERS_WALLETS` (`scripts,descriptor`, the default). */
 const kindsOf = (): WalletKind[] =>
   (process.env['RXBTC_BENCH_MANY_PEERS_WALLETS'] ?? 'scripts,descriptor')
@@ -25,13 +25,13 @@ function describe(): void {
   for (const p of PEERS) {
     const fault =
       p.fault === 'stall'
-        ? `stalls after ${fmt(STALL_AFTER_BYTES / MB)} MB per connection, socket open`
+        ? `; stalls after ${fmt(STALL_AFTER_BYTES / MB)} MB per connection, socket open`
         : p.fault === 'drop'
-          ? `drops each connection after ${DROP_EVERY_MS / 1000} s`
+          ? `; drops each connection after ${DROP_EVERY_MS / 1000} s`
           : p.fault === 'lie'
-            ? `lies: filter of ${fmt(LIE_HEIGHT)} without the payment, committed in its filter headers`
+            ? `; lies: filter of ${fmt(LIE_HEIGHT)} without the payment, committed in its filter headers`
             : '';
-    console.log(`  ${p.name}: ${fmt(p.down / MB, 2)} MB/s down, ${p.latencyMs} ms one way (+ ≤ ${p.latencyMs / 10} ms jitter) ${fault}`);
+    console.log(`  ${p.name}: ${fmt(p.down / MB, 2)} MB/s down, ${p.latencyMs} ms one way (+ ≤ ${p.latencyMs / 10} ms jitter)${fault}`);
   }
   const good = goodPeers().reduce((s, p) => s + p.down, 0);
   console.log(
