@@ -9,6 +9,12 @@
 export const DOWNLOAD_WINDOW = 1024;
 /** Items one worker may hold in flight at most (Core's MAX_BLOCKS_IN_TRANSIT_PER_PEER is 16 for blocks). */
 export const MAX_IN_FLIGHT = 1024;
+/**
+ * Requests one worker holds out at most: a peer's send queue and its
+ * server's request queue stay short (Core answers a peer's requests one
+ * at a time; rxbtc's peer refuses messages beyond 50 queued).
+ */
+export const MAX_REQUESTS = 8;
 /** Items in one request at most (BIP157's `getcfilters` allows 1,000). */
 export const MAX_BATCH = 1000;
 /**

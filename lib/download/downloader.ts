@@ -6,6 +6,7 @@ import {
   INITIAL_ITEM_BYTES,
   MAX_BATCH,
   MAX_IN_FLIGHT,
+  MAX_REQUESTS,
   MAX_STALL_TIMEOUT,
   MAX_TIMEOUTS,
   REQUEST_TIMEOUT_FACTOR,
@@ -222,17 +223,25 @@ export class Downloader<W, I, R> {
     }
   }
 
-  /** The worker with room that would deliver a new request first. */
+  /**
+   * The worker with room that would deliver a new request first. Room means
+   * space for at least half a request (items and bytes), so that a worker
+   * whose items come back one by one is not sent a request per item, and
+   * fewer than {@link MAX_REQUESTS} requests out.
+   */
   private pick(now: number): WorkerState<W, I, R> | undefined {
     let best: WorkerState<W, I, R> | undefined;
     let bestAt = Infinity;
     for (const w of this.workers.values()) {
-      if (w.restUntil > now || w.items >= this.maxInFlight || this.job.available?.(w.worker) === false) continue;
+      if (w.restUntil > now || w.requests.size >= MAX_REQUESTS || this.job.available?.(w.worker) === false) continue;
       const link = w.link;
-      // Room: what it holds covers less than a round trip plus one request's worth of transfer.
-      const target = Math.max(link.rate * (link.roundTrip + BATCH_DURATION), this.itemBytes);
-      if (w.bytes >= target) continue;
-      const at = link.roundTrip + (w.bytes + this.batchSize(w) * this.itemBytes) / link.rate;
+      const full = this.fullBatch(w);
+      if (w.items > 0) {
+        // What it holds covers less than a round trip plus one request's worth of transfer, by half a request at least.
+        const target = link.rate * (link.roundTrip + BATCH_DURATION);
+        if (this.maxInFlight - w.items < Math.ceil(full / 2) || w.bytes + (full / 2) * this.itemBytes > target) continue;
+      }
+      const at = link.roundTrip + (w.bytes + full * this.itemBytes) / link.rate;
       if (at < bestAt) {
         best = w;
         bestAt = at;
@@ -241,10 +250,15 @@ export class Downloader<W, I, R> {
     return best;
   }
 
-  /** Items in a request to `w`: {@link BATCH_DURATION} of transfer at its rate, at least one. */
-  private batchSize(w: WorkerState<W, I, R>): number {
+  /** Items in a full request to `w`: {@link BATCH_DURATION} of transfer at its rate, at least one. */
+  private fullBatch(w: WorkerState<W, I, R>): number {
     const fits = Math.floor((w.link.rate * BATCH_DURATION) / this.itemBytes);
-    return Math.max(1, Math.min(fits, this.maxBatch, this.maxInFlight - w.items));
+    return Math.max(1, Math.min(fits, this.maxBatch));
+  }
+
+  /** Items in the next request to `w`: a full one, or what its in-flight limit leaves. */
+  private batchSize(w: WorkerState<W, I, R>): number {
+    return Math.max(1, Math.min(this.fullBatch(w), this.maxInFlight - w.items));
   }
 
   private send(w: WorkerState<W, I, R>, slots: Slot<W, I, R>[], now: number): void {
@@ -405,13 +419,14 @@ export class Downloader<W, I, R> {
       return;
     }
     this.blockedSince ??= now;
-    if (now - this.blockedSince > this.stallTimeout) this.stall(holder, `held up the download window for ${this.stallTimeout} ms`);
+    if (now - this.blockedSince > this.stallTimeout)
+      this.stall(holder, `held up the download window for ${Math.round(this.stallTimeout)} ms`);
   }
 
   private stall(w: WorkerState<W, I, R>, why: string): void {
     this.blockedSince = undefined;
     const timeout = this.stallTimeout;
     this.stallTimeout = Math.min(MAX_STALL_TIMEOUT, this.stallTimeout * 2);
-    this.dismiss(w, new DownloadError(DownloadErrorCode.Stall, `${why} (stall timeout ${timeout} ms)`));
+    this.dismiss(w, new DownloadError(DownloadErrorCode.Stall, `${why} (stall timeout ${Math.round(timeout)} ms)`));
   }
 }

@@ -222,6 +222,18 @@ export class GcsFilter {
   }
 }
 
+/**
+ * The positions of `items` that may be in `filter` (each checked on its
+ * own: for the rare filter that matched a list, to say which items did).
+ */
+export function matchingItems(filter: GcsFilter, items: readonly Uint8Array[]): number[] {
+  const out: number[] = [];
+  items.forEach((item, i) => {
+    if (filter.match(item)) out.push(i);
+  });
+  return out;
+}
+
 /** Where {@link hashToRange} has SipHash write its result (one buffer, reused: hashing runs to completion, never interleaved). */
 const sipOut = new Uint32Array(2);
 

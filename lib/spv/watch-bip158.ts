@@ -1,34 +1,48 @@
-import { Observable, Subject, Subscription, concatMap, skip } from 'rxjs';
+import {
+  EMPTY,
+  Observable,
+  Subject,
+  Subscription,
+  concatMap,
+  concatWith,
+  defer,
+  from,
+  ignoreElements,
+  mergeMap,
+  skip,
+  takeUntil,
+  tap,
+  type SchedulerLike,
+} from 'rxjs';
 import type { Peer } from '../peer/peer-api.js';
-import { blockHash } from '../wire/block-header.js';
-import { bytesEqual, hashToHex } from '../wire/hex.js';
-import { InvType } from '../wire/messages/inv.js';
-import { merkleRoot } from '../wire/merkle.js';
-import { txid } from '../wire/transaction.js';
-import { filterHash } from './basic-filter.js';
-import { CompactFilterError, CompactFilterErrorCode, FilterClient } from './filter-client.js';
+import { DownloadError, DownloadErrorCode } from '../download/download-error.js';
+import type { WalletEvent } from '../wallet/wallet-tracker.js';
+import { followAnnouncements } from './announced-transactions.js';
+import { CompactFilterError, CompactFilterErrorCode } from './filter-client.js';
 import { FilterHeaderChain } from './filter-header-chain.js';
 import type { FilterHeaderStore } from './filter-header-store.js';
+import { scriptsMatcher, walletMatcher } from './filter-matcher.js';
+import { scanFilters, type ScanStep } from './filter-scan.js';
+import { filterClientsOf, servesBlocks, servesFilters, sourceList } from './filter-sources.js';
 import { syncFilterHeaders } from './filter-headers.js';
-import { GcsFilter } from './gcs-filter.js';
+import type { PeerSet } from './peer-set.js';
+import { peerWorkers } from './peer-workers.js';
 import { ScanProgress } from './scan-progress.js';
-import type { ChainEntry } from '../chain/chain-entry.js';
-
-/**
- * Filters asked per `getcfilters` while scanning (BIP157 allows 1,000), the
- * next batch asked while one is matched: small batches do not outlive a
- * young-generation collection, so a long rescan does not fill the old
- * generation with filters already matched.
- */
-export const SCAN_BATCH = 200;
-import type { WalletEvent } from '../wallet/wallet-tracker.js';
+import { ScriptLookahead } from './script-lookahead.js';
 import { scannedBefore, trackerFor, type WatchSourceOptions } from './watch-bip37.js';
+import type { ChainEntry } from '../chain/chain-entry.js';
+import type { Block } from '../wire/messages/block.js';
 
 /** Options of {@link watchBip158}. */
 export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
-  /** One peer, or several to cross-check filter headers (the first one serves the filters and blocks). */
-  source: Peer | readonly Peer[];
-  /** How long a peer may take to answer, ms. @default 30000 */
+  /**
+   * One peer, several, or a pool: filter headers are cross-checked between
+   * the peers that serve filters; filters come from all of them at once and
+   * blocks from every peer, each request sized to its peer's speed. A pool's
+   * peers are used as they join; with none left the watch waits.
+   */
+  source: Peer | readonly Peer[] | PeerSet;
+  /** How long a peer may take to answer a filter-header request, ms (downloads time out by each peer's measured speed). @default 30000 */
   timeoutMs?: number;
   /**
    * Where the verified filter headers are kept: a store that outlives the
@@ -36,6 +50,17 @@ export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
    * and ask peers only for what is new. @default memoryFilterHeaderStore()
    */
   filterHeaders?: FilterHeaderStore;
+  /** Indices past those derived that a descriptor wallet matches ahead of time, per keychain. @default 100 */
+  lookahead?: number;
+  /** Timers of the downloads. @default asyncScheduler */
+  scheduler?: SchedulerLike;
+}
+
+/** A second pass over filters: scripts derived after the blocks `from`…`to` were scanned. */
+interface Rescan {
+  scripts: Uint8Array[];
+  from: number;
+  to: number;
 }
 
 /**
@@ -43,121 +68,121 @@ export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
  * synced from the header chain's root (genesis, or for a chain started at a
  * checkpoint from the filter header below it that the peers agree on, see
  * `anchorFilterHeaders`) and cross-checked between peers (a liar is found from
- * the block itself and disconnected), every filter from `from` on is
- * checked against its header before it is matched, and a block whose filter
- * matches is downloaded, checked against the header chain (hash and merkle
- * root) and searched. Nothing is revealed to the peers about the scripts.
- * Unconfirmed transactions come from the peers' `inv` announcements.
+ * the block itself and disconnected); then the filters from `from` on are
+ * downloaded from every peer that serves them at once (the download
+ * scheduler: requests sized per peer, a stalled, vanished or lying peer's
+ * work redone elsewhere at once), each checked against its header and
+ * matched as it arrives, and every matching block is fetched from any
+ * peer, checked against the header chain (hash and merkle root) and
+ * searched, in height order. Nothing is revealed to the peers about the
+ * scripts. A descriptor wallet's next addresses are matched ahead of time,
+ * so a payment to an address beyond the gap limit costs its block, not a
+ * second pass. Unconfirmed transactions come from the peers' `inv`
+ * announcements.
  */
 export function watchBip158(options: WatchBip158Options): Observable<WalletEvent> {
   const { chain } = options;
-  const peers = Array.isArray(options.source) ? (options.source as readonly Peer[]) : [options.source as Peer];
+  const source = sourceList(options.source);
   return new Observable<WalletEvent>((subscriber) => {
     const subs = new Subscription();
     const tracker = trackerFor(options);
     let scanned = scannedBefore(options);
-    const rescanFrom = options.birthday ?? scanned + 1;
+    const sessionFirst = scanned + 1;
+    const rescanFrom = options.birthday ?? sessionFirst;
     const state = new FilterHeaderChain(options.filterHeaders);
-    let clients = peers.map((p) => new FilterClient(p, options.timeoutMs));
     const progress = new ScanProgress(scanned, options.onScanned);
-    const requested = new Set<string>();
+    const lookahead = new ScriptLookahead(tracker.keychains, options.lookahead);
+    const match = walletMatcher(tracker, lookahead);
+    const rescans: Rescan[] = [];
+    /** Scripts were derived whose earlier blocks are not all checked yet: progress holds. */
+    let holding = false;
+    const advanceTo = (height: number): void => {
+      scanned = height;
+      if (!holding) progress.advance(height);
+    };
     const emit = (e: WalletEvent | undefined): void => {
       if (!e) return;
       subscriber.next(e);
       tracker.commit(e);
     };
-
-    /**
-     * Check the blocks `first`…`last` for `scripts`: each filter against its
-     * verified header, then matched; a matching block fetched, checked against
-     * the header chain and searched. `checked` is told each height done.
-     */
-    const check = async (
-      client: FilterClient,
-      first: number,
-      last: number,
-      scripts: readonly Uint8Array[],
-      checked?: (h: number) => void,
-    ): Promise<void> => {
-      const request = (start: number): { entries: ChainEntry[]; filters: Promise<Uint8Array[]> } | undefined => {
-        if (start > last) return undefined;
-        const entries: ChainEntry[] = [];
-        for (let h = start; h <= Math.min(last, start + SCAN_BATCH - 1); h++) entries.push(chain.header(h)!);
-        const filters = client.filters(entries);
-        filters.catch(() => undefined); // awaited below; a batch asked ahead may fail while this one is handled
-        return { entries, filters };
-      };
-      for (let batch = request(first); batch;) {
-        const { entries } = batch;
-        const filters = await batch.filters;
-        batch = request(entries[entries.length - 1]!.height + 1); // the next one is on its way while this one is matched
-        for (let i = 0; i < entries.length; i++) {
-          const entry = entries[i]!;
-          const bytes = filters[i]!;
-          if (!bytesEqual(filterHash(bytes), state.hashAt(entry.height))) {
-            const e = new CompactFilterError(
-              CompactFilterErrorCode.BadFilter,
-              `filter of ${entry.hashHex} is not the one its header commits to`,
-              client.address,
-            );
-            client.peer.disconnect(e.message, e);
-            throw e;
-          }
-          let matched: boolean;
-          try {
-            matched = GcsFilter.decode(bytes, entry.hash).matchAny(scripts);
-          } catch (e) {
-            // Its headers commit to it, so the peer built (or invented) a filter that is not one: drop it.
-            if (e instanceof Error) client.peer.disconnect(`filter of ${entry.hashHex}: ${e.message}`, e);
-            throw e;
-          }
-          if (matched) {
-            const block = await client.block(entry);
-            if (
-              !bytesEqual(blockHash(block.header), entry.hash) ||
-              !bytesEqual(merkleRoot(block.transactions.map(txid)), entry.header.merkleRoot)
-            ) {
-              const e = new CompactFilterError(
-                CompactFilterErrorCode.BadBlock,
-                `block ${entry.hashHex} does not match its header`,
-                client.address,
-              );
-              client.peer.disconnect(e.message, e);
-              throw e;
-            }
-            block.transactions.forEach((tx, index) =>
-              emit(tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
-            );
-          }
-          checked?.(entry.height);
-        }
-      }
+    const search = (entry: ChainEntry, block: Block): void => {
+      block.transactions.forEach((tx, index) =>
+        emit(tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
+      );
     };
-
-    const scan = async (): Promise<void> => {
-      clients = await syncFilterHeaders(clients, chain, state);
-      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
-      const top = Math.min(chain.height, state.height);
-      const client = clients[0];
-      if (!client && scanned < top) throw new CompactFilterError(CompactFilterErrorCode.NoPeers, 'no peer left to serve compact filters');
-      if (!client) return;
-      // The live list: scripts derived for a payment are matched from the next block on.
-      // Progress holds while scripts derived on the way are not yet checked in the blocks before them.
-      await check(client, scanned + 1, top, tracker.scriptList, (h) => {
-        scanned = h;
-        if (!tracker.hasFresh) progress.advance(h);
+    /** Scripts just derived: their lookahead hits are fetched; those not matched ahead need a second pass. */
+    const derived = (again: Subject<number>): void => {
+      const fresh = tracker.takeFresh();
+      if (!fresh) return;
+      holding = true;
+      const { heights, uncovered } = lookahead.take(fresh.scripts);
+      const covered = fresh.scripts.filter((s) => !uncovered.includes(s));
+      const first = Math.max(rescanFrom, chain.root.height + 1);
+      if (uncovered.length > 0) rescans.push({ scripts: uncovered, from: first, to: Infinity });
+      if (covered.length > 0 && first < sessionFirst) rescans.push({ scripts: covered, from: first, to: sessionFirst - 1 });
+      for (const h of heights) again.next(h);
+    };
+    const filterPeers = peerWorkers(source, servesFilters);
+    const blockPeers = peerWorkers(source, servesBlocks);
+    const pass = (first: number, last: number, matcher: (e: ChainEntry, f: Uint8Array) => boolean): Observable<never> =>
+      defer(() => {
+        const again = new Subject<number>();
+        return scanFilters({
+          chain,
+          first,
+          last,
+          hashAt: (h) => state.hashAt(h),
+          match: matcher,
+          filterPeers,
+          blockPeers,
+          again$: again,
+          ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+        }).pipe(
+          tap((step: ScanStep) => {
+            if (step.type === 'scanned') {
+              // Every height is told, one by one, as the old one-peer scan did (a progress bar moves per block).
+              if (matcher === match) for (let h = scanned + 1; h <= step.height; h++) advanceTo(h);
+              return;
+            }
+            search(step.entry, step.block);
+            if (tracker.hasFresh) derived(again);
+          }),
+          ignoreElements(),
+        );
       });
-      // Scripts derived on the way (gap limit) are checked again in the blocks scanned before them, from the birthday;
-      // a payment found then derives more, checked in every block scanned.
-      for (let fresh = tracker.takeFresh(), pass = 0; fresh; fresh = tracker.takeFresh(), pass++) {
-        const upTo = pass === 0 ? Math.min(fresh.upTo ?? scanned, scanned) : scanned;
-        await check(client, Math.max(rescanFrom, chain.root.height + 1), upTo, fresh.scripts);
-      }
-      tracker.settle();
-      progress.advance(scanned);
+    /** Second passes, merged into one range at a time, until no script is left unchecked. */
+    const secondPasses = (): Observable<never> =>
+      defer(() => {
+        if (rescans.length === 0) return EMPTY;
+        const scripts = rescans.flatMap((r) => r.scripts);
+        const from = Math.min(...rescans.map((r) => r.from));
+        const to = Math.min(scanned, Math.max(...rescans.map((r) => r.to)));
+        rescans.length = 0;
+        return pass(from, to, scriptsMatcher(scripts)).pipe(concatWith(secondPasses()));
+      });
+    const scan = (): Observable<never> =>
+      defer(() => from(syncHeaders())).pipe(
+        mergeMap((top) => (scanned < top ? pass(scanned + 1, top, match) : EMPTY)),
+        concatWith(secondPasses()),
+        concatWith(
+          defer(() => {
+            holding = false;
+            tracker.settle();
+            progress.advance(scanned);
+            return EMPTY;
+          }),
+        ),
+      );
+    /** Sync the filter headers with the peers serving filters now (waiting for one); the height the scan may go to. */
+    const syncHeaders = async (): Promise<number> => {
+      const clients = await filterClientsOf(options.source, options.timeoutMs);
+      await syncFilterHeaders(clients, chain, state);
+      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
+      return Math.min(chain.height, state.height);
     };
 
     const triggers = new Subject<void>();
+    const aborts = new Subject<void>();
     // At most one scan waits behind the running one: a burst of tips (a header sync) becomes one more scan, not one each.
     let waiting = false;
     const kick = (): void => {
@@ -170,12 +195,10 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         .pipe(
           concatMap(() => {
             waiting = false;
-            return scan();
+            return scan().pipe(takeUntil(aborts));
           }),
         )
-        .subscribe({
-          error: (e: unknown) => subscriber.error(e),
-        }),
+        .subscribe({ error: (e: unknown) => void lastWords(e, source).then((x) => subscriber.error(x)) }),
     );
     subs.add(
       chain.reorg$.subscribe((r) => {
@@ -183,26 +206,29 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
         scanned = Math.min(scanned, r.forkHeight);
         progress.rewind(r.forkHeight);
+        aborts.next(); // a scan running over the blocks that left stops; the next one starts from the fork
+        kick();
       }),
     );
     subs.add(chain.tip$.pipe(skip(1)).subscribe(kick));
-    for (const peer of peers) {
-      subs.add(
-        peer.on('inv').subscribe((m) => {
-          const wanted = m.items.filter(
-            (i) => (i.type & 0xffff) === InvType.Tx && !tracker.knows(hashToHex(i.hash)) && !requested.has(hashToHex(i.hash)),
-          );
-          for (const i of wanted) requested.add(hashToHex(i.hash));
-          if (wanted.length) peer.queue({ command: 'getdata', items: wanted.map((i) => ({ type: InvType.WitnessTx, hash: i.hash })) });
-        }),
-      );
-      subs.add(
-        peer.on('tx').subscribe(({ tx }) => {
-          if (requested.delete(hashToHex(txid(tx)))) emit(tracker.see(tx));
-        }),
-      );
-    }
-    void Promise.all(peers.map((p) => p.handshake)).then(kick, (e: unknown) => subscriber.error(e));
+    subs.add(followAnnouncements(source, tracker, (tx) => emit(tracker.see(tx))));
+    kick();
     return subs;
+  });
+}
+
+/**
+ * The error a watch over a list of peers ends with when the last one left:
+ * a lone peer's own error says more than "no peers"; several peers' errors
+ * are the causes of a `no-peers`.
+ */
+async function lastWords(e: unknown, source: readonly Peer[] | PeerSet): Promise<unknown> {
+  if (!(e instanceof DownloadError) || e.code !== DownloadErrorCode.NoWorkers || !Array.isArray(source)) return e;
+  const peers = source as readonly Peer[];
+  const errors = (await Promise.all(peers.map((p) => p.closed))).flatMap((d) => (d.error ? [d.error] : []));
+  if (peers.length === 1 && errors[0]) return errors[0];
+  const why = errors.map((x) => x.message).join('; ');
+  return new CompactFilterError(CompactFilterErrorCode.NoPeers, `no peer left to serve compact filters${why ? ` (${why})` : ''}`, '', {
+    cause: errors,
   });
 }

@@ -104,6 +104,23 @@ export class Keychains {
     return line.descriptor.isRange ? line.used + 1 : 0;
   }
 
+  /**
+   * The scripts each ranged keychain would derive next: the `count`
+   * indices after those derived now (not watched, not recorded). A scan
+   * matches them in every filter ahead of time, so a payment it finds to
+   * one of them later needs only that block, not a second pass over the
+   * filters.
+   */
+  ahead(count: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const line of this.lines) {
+      if (!line.descriptor.isRange) continue;
+      const start = line.scripts.length;
+      for (let i = start; i < start + count; i++) out.push(line.descriptor.scriptAt(line.keychain, i));
+    }
+    return out;
+  }
+
   /** The state to store. */
   state(): KeychainState[] {
     return this.lines.map((l) => ({ descriptor: l.text, keychain: l.keychain, used: l.used, scripts: l.scripts.map(toHex) }));
