@@ -26,6 +26,12 @@ export interface PeerSet {
   bestPeer(): Peer | undefined;
   /** The handshaken peers now. */
   peers(): readonly PeerSetMember[];
+  /**
+   * Keep `count` peers with `services` connected while a job needs them
+   * (a pool's `want`); released when the job ends. Optional: a set that
+   * cannot choose its peers leaves it out.
+   */
+  want?(options: { services: bigint; count?: number }): { release(): void };
 }
 
 /** Whether a source is a set of peers rather than one peer or a list. */

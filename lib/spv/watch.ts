@@ -15,9 +15,11 @@ import {
   repeat,
   retry,
   take,
+  throwError,
   timer,
 } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
+import { StoreError } from '../storage/store-error.js';
 import type { Peer } from '../peer/peer-api.js';
 import type { BlockRef } from '../wallet/wallet-records.js';
 import { WalletState } from '../wallet/wallet-state.js';
@@ -36,11 +38,15 @@ export type WatchMethod = 'bip158' | 'bip37';
 /** Options of {@link watch}. */
 export interface WatchOptions extends Omit<WatchSourceOptions, 'source'> {
   /**
-   * The peer, several (BIP158 cross-checks filter headers between them;
-   * BIP37 uses the first), or a pool: its peers at the time, and again with
-   * the pool's peers then whenever the watch fails (a peer lied, stalled or
-   * left), from the first block not yet checked (blocks found meanwhile are
-   * scanned too), without repeating an event already emitted.
+   * The peer, several, or a pool. BIP158 cross-checks filter headers
+   * between the peers that serve filters and downloads filters and blocks
+   * from all of them at once; over a pool it uses peers as they join, asks
+   * the pool to keep {@link WANTED_FILTER_PEERS} peers serving filters, and
+   * waits while none is connected. BIP37 asks one peer; over a pool, the
+   * pool's peer of the moment, again whenever it fails or leaves, from the
+   * first block not yet checked (blocks found meanwhile are scanned too),
+   * without repeating an event already emitted. Over a pool the watch never
+   * ends by itself.
    */
   source: Peer | readonly Peer[] | PeerSet;
   /**
@@ -141,24 +147,31 @@ function eventsOf(options: Running): Observable<WalletEvent> {
         const method = options.method ?? watchMethodFor(n.remote.services);
         if (method === undefined)
           throw new RangeError(`the peer offers neither compact filters (NODE_COMPACT_FILTERS) nor bloom filters (NODE_BLOOM)`);
-        const base = {
-          chain: options.chain,
-          tracker: options.tracker,
-          ...(options.from === undefined ? {} : { from: options.from }),
-          ...(options.birthday === undefined ? {} : { birthday: options.birthday }),
-          ...(options.onScanned === undefined ? {} : { onScanned: options.onScanned }),
-        };
-        return method === 'bip158'
-          ? watchBip158({
-              ...base,
-              source: peers,
-              ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-              ...(options.filterHeaders === undefined ? {} : { filterHeaders: options.filterHeaders }),
-            })
-          : watchBip37({ ...base, source: first });
+        return method === 'bip158' ? bip158Of(options, peers) : watchBip37({ ...baseOf(options), source: first });
       }),
     ),
   );
+}
+
+/** What both methods take from a running watch's options. */
+function baseOf(options: Running): Omit<WatchSourceOptions, 'source'> {
+  return {
+    chain: options.chain,
+    tracker: options.tracker,
+    ...(options.from === undefined ? {} : { from: options.from }),
+    ...(options.birthday === undefined ? {} : { birthday: options.birthday }),
+    ...(options.onScanned === undefined ? {} : { onScanned: options.onScanned }),
+  };
+}
+
+/** A BIP158 watch over peers or a set. */
+function bip158Of(options: Running, source: readonly Peer[] | PeerSet): Observable<WalletEvent> {
+  return watchBip158({
+    ...baseOf(options),
+    source,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.filterHeaders === undefined ? {} : { filterHeaders: options.filterHeaders }),
+  });
 }
 
 /** Blocks 1, 2, 4, … below `at` on the best chain (down to its root), or undefined when `at` has left it. */
@@ -259,44 +272,86 @@ function delivered(events: readonly WalletEvent[], tracker: WalletTracker): Obse
   });
 }
 
-/** Attempts in a row (each with the pool's peers of the moment) before a pool watch gives up. */
-const POOL_WATCH_ATTEMPTS = 20;
-/** Pause before the next attempt, ms. */
-const POOL_WATCH_RETRY_MS = 1000;
+/** An error no other peer can cure: options that cannot work, a store that fails. */
+function isCallersError(e: unknown): boolean {
+  return e instanceof RangeError || e instanceof TypeError || e instanceof StoreError;
+}
 
-/** The pool's connected peers, those offering compact filters first, then bloom: once it has one. */
-function currentPeers(set: PeerSet): Observable<Peer[]> {
-  const rank = (p: Peer): number => {
-    const method = watchMethodFor(p.stats().services);
-    return method === 'bip158' ? 0 : method === 'bip37' ? 1 : 2;
-  };
+/** Pause before a BIP37 watch over a pool tries again with the pool's peers then, ms. */
+const POOL_WATCH_RETRY_MS = 1000;
+/** Peers serving compact filters a BIP158 watch over a pool asks it to keep (cross-checking and parallel download). */
+export const WANTED_FILTER_PEERS = 8;
+
+/** The method for a set: the one asked for, else the first joining peer's best (compact filters before bloom). */
+function methodOf(set: PeerSet, asked: WatchMethod | undefined): Observable<WatchMethod> {
+  if (asked) return of(asked);
   return set.peers$.pipe(
-    filter((e) => e.type === 'added'),
+    filter((e) => e.type === 'added' && watchMethodFor(e.peer.stats().services) !== undefined),
     take(1),
-    map(() =>
-      set
-        .peers()
-        .map((m) => m.peer)
-        .filter((p) => p.connected)
-        .sort((a, b) => rank(a) - rank(b)),
-    ),
+    map(() => {
+      const methods = set.peers().map((m) => watchMethodFor(m.peer.stats().services));
+      return methods.includes('bip158') ? 'bip158' : 'bip37';
+    }),
   );
 }
 
+/** Connected peers of the set, bloom peers first (BIP37 asks the first). */
+function bloomPeers(set: PeerSet): Peer[] {
+  const rank = (p: Peer): number => (hasService(p.stats().services, ServiceFlag.Bloom) ? 0 : 1);
+  return set
+    .peers()
+    .map((m) => m.peer)
+    .filter((p) => p.connected)
+    .sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * A watch over a set of peers (a pool). BIP158 runs on the set itself: it
+ * uses the peers as they join, waits when none is left, and the set is
+ * asked to keep {@link WANTED_FILTER_PEERS} peers serving filters. BIP37
+ * asks one peer: each attempt goes on, with the peers of the moment, from
+ * the first block the ones before did not finish checking, without telling
+ * anything twice (the tracker is shared); the peer leaving is a wait for the
+ * next one, never an end.
+ */
 function watchSet(set: PeerSet, options: Running): Observable<WalletEvent> {
-  // Each attempt goes on from the first block the ones before did not finish checking: blocks found while no peer
-  // was watching (the pool was redialling) are scanned too, not skipped. The tracker is shared: nothing is told twice.
   let resume = options.from;
   const onScanned = (height: number): void => {
     resume = height + 1;
     options.onScanned?.(height);
   };
-  return defer(() => currentPeers(set)).pipe(
-    mergeMap((peers) => {
-      resume ??= options.chain.height + 1;
-      return eventsOf({ ...options, source: peers, from: resume, onScanned });
+  return methodOf(set, options.method).pipe(
+    mergeMap((method) => {
+      const attempt = (): Observable<WalletEvent> => {
+        resume ??= options.chain.height + 1;
+        const running = { ...options, method, from: resume, onScanned };
+        return method === 'bip158' ? bip158Of(running, set) : eventsOf({ ...running, source: bloomPeers(set) });
+      };
+      const attempts$ =
+        method === 'bip158'
+          ? defer(attempt)
+          : defer(() =>
+              set.peers$.pipe(
+                filter((e) => e.type === 'added'),
+                take(1),
+              ),
+            ).pipe(
+              mergeMap(attempt),
+              repeat({ delay: () => timer(POOL_WATCH_RETRY_MS) }), // the peer left: again with the pool's peers then
+            );
+      const kept$ = attempts$.pipe(
+        retry({ delay: (e: unknown) => (isCallersError(e) ? throwError(() => e) : timer(POOL_WATCH_RETRY_MS)) }),
+      );
+      if (method !== 'bip158' || !set.want) return kept$;
+      const wanting = set.want.bind(set);
+      return new Observable<WalletEvent>((subscriber) => {
+        const want = wanting({ services: ServiceFlag.CompactFilters, count: WANTED_FILTER_PEERS });
+        const sub = kept$.subscribe(subscriber);
+        return () => {
+          sub.unsubscribe();
+          want.release();
+        };
+      });
     }),
-    repeat({ delay: () => timer(POOL_WATCH_RETRY_MS) }), // the peers left: again with the pool's peers then
-    retry({ count: POOL_WATCH_ATTEMPTS, delay: () => timer(POOL_WATCH_RETRY_MS), resetOnSuccess: true }),
   );
 }
