@@ -8,6 +8,7 @@ import {
   serveHeaders,
   type FilterSource,
   type HeaderChain,
+  type Peer,
 } from '../../lib/index.js';
 
 /** A connection the server saw end. */
@@ -21,10 +22,16 @@ export interface ServedConnection {
 /**
  * A BIP157 server on 127.0.0.1 built on rxbtc's own `serveHeaders` and
  * `serveCompactFilters` (advertising NODE_COMPACT_FILTERS, speaking v2
- * where the client does), serving `source`.
+ * where the client does), serving `source`; `onPeer` is given each
+ * connection's peer (to relay transactions to it).
  * @returns its port
  */
-export async function listenBip157(chain: HeaderChain, source: FilterSource, onClosed: (c: ServedConnection) => void): Promise<number> {
+export async function listenBip157(
+  chain: HeaderChain,
+  source: FilterSource,
+  onClosed: (c: ServedConnection) => void,
+  onPeer?: (peer: Peer) => void,
+): Promise<number> {
   const listener = await listenTcp({ host: '127.0.0.1', port: 0 });
   listener.connections$.subscribe((c) => {
     const peer = createPeer(c, {
@@ -38,6 +45,7 @@ export async function listenBip157(chain: HeaderChain, source: FilterSource, onC
     peer.handshake.catch(() => undefined);
     serveHeaders(peer, chain);
     serveCompactFilters(peer, source);
+    onPeer?.(peer);
     void peer.closed.then(() => onClosed({ bytesSent: peer.stats().bytesSent, transport: peer.stats().transport }));
   });
   return listener.port;

@@ -7,9 +7,10 @@ const OP_TRUE = Uint8Array.of(0x51);
 /** Sats each wallet payment is worth. */
 export const PAYMENT_VALUE = 250_000n;
 
-/** A coinbase stating its height (BIP34) and paying `outputs`. */
-function coinbase(height: number, outputs: TxOutput[]): Transaction {
-  const script = Uint8Array.of(4, height & 0xff, (height >> 8) & 0xff, (height >> 16) & 0xff, height >>> 24);
+/** A coinbase stating its height (BIP34) and paying `outputs`; a `tag` other than 0 makes a competing block's coinbase differ. */
+export function coinbase(height: number, outputs: TxOutput[], tag = 0): Transaction {
+  const bip34 = [4, height & 0xff, (height >> 8) & 0xff, (height >> 16) & 0xff, height >>> 24];
+  const script = Uint8Array.from(tag === 0 ? bip34 : [...bip34, 1, tag & 0xff]);
   return {
     version: 2,
     inputs: [{ txid: new Uint8Array(32), vout: 0xffffffff, script, sequence: 0xffffffff, witness: [] }],

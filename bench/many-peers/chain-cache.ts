@@ -97,8 +97,8 @@ class Appender {
   }
 }
 
-/** Mine a regtest header over `txs` on `prev` (regtest's target takes about one hash in two). */
-function mine(height: number, prev: Uint8Array, txs: readonly Transaction[]): BlockHeader {
+/** Mine a regtest header over `txs` on `prev` at `height` (regtest's target takes about one hash in two). */
+export function mineHeader(height: number, prev: Uint8Array, txs: readonly Transaction[]): BlockHeader {
   const raw = new Uint8Array(80);
   const view = new DataView(raw.buffer);
   const header: BlockHeader = {
@@ -146,7 +146,7 @@ function build(cache: ChainCache, onProgress?: (height: number) => void): void {
   let prev: Uint8Array = hashFromHex(networks.regtest.genesisHash);
   for (let h = 1; h <= CHAIN_LENGTH; h++) {
     const txs = blockTransactions(h, paid.get(h));
-    const header = mine(h, prev, txs);
+    const header = mineHeader(h, prev, txs);
     prev = Uint8Array.from(sha256dKey(put(header, txs)), (c) => c.charCodeAt(0));
     if (h % 10_000 === 0) onProgress?.(h);
   }

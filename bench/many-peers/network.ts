@@ -8,13 +8,13 @@
  * listening, then a {@link ServedReport} for each server connection that
  * ends; answers `{ type: 'stats' }` with a {@link StatsReport}.
  */
-import { createSimNet, type SimFaults, type SimPeerStats } from '../../spec/helpers/simnet/index.js';
+import type { SimPeerStats } from '../../spec/helpers/simnet/index.js';
 import { listenBip157, type ServedConnection } from './bip157-listener.js';
 import { openCachedChain } from './cached-chain.js';
 import { CHECKPOINT_HEIGHT, LIE_HEIGHT } from './chain-layout.js';
 import { honestSource, lyingSource } from './filter-sources.js';
 import { minimumBytes, type MinimumBytes } from './minimum-bytes.js';
-import { DROP_EVERY_MS, PEERS, STALL_AFTER_BYTES, type PeerFault } from './peer-layout.js';
+import { startSimPeers } from './sim-peers.js';
 
 /** Sent once the peers listen. */
 export interface NetworkReady {
@@ -44,23 +44,12 @@ export interface ToNetwork {
 }
 
 const send = (m: FromNetwork): void => void process.send?.(m);
-const faultsOf = (fault: PeerFault | undefined): SimFaults =>
-  fault === 'stall' ? { stallAfterBytes: STALL_AFTER_BYTES } : fault === 'drop' ? { dropEveryMs: DROP_EVERY_MS } : {};
 
 const [chainFile, filterFile] = process.argv.slice(2);
 const cached = await openCachedChain({ chain: chainFile!, filters: filterFile! });
 const honestPort = await listenBip157(cached.chain, honestSource(cached), (c) => send({ type: 'served', liar: false, ...c }));
 const liarPort = await listenBip157(cached.chain, lyingSource(cached, LIE_HEIGHT), (c) => send({ type: 'served', liar: true, ...c }));
-const net = createSimNet({ seed: 34 });
-for (const p of PEERS) {
-  await net.addPeer({
-    upstream: { host: '127.0.0.1', port: p.fault === 'lie' ? liarPort : honestPort },
-    latencyMs: p.latencyMs,
-    jitterMs: p.latencyMs / 10,
-    bandwidth: { down: p.down, up: p.down / 4 },
-    faults: faultsOf(p.fault),
-  });
-}
+const net = await startSimPeers(honestPort, liarPort);
 process.on('message', () => send({ type: 'stats', peers: net.peers().map((p) => p.stats()) }));
 process.on('disconnect', () => process.exit(0));
 send({

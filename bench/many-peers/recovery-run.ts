@@ -18,6 +18,8 @@ export interface RecoveryRun {
   maxRss: number;
   /** Bytes the simulated peers delivered to it, by peer (PEERS order). */
   received: number[];
+  /** Bytes the server sent on the connections that ended meanwhile (more than delivered when a peer stalled). */
+  served: number;
   /** Every payment from the birthday found, the one before it not. */
   found: boolean;
   /** Transactions reported confirmed more than once. */
@@ -42,6 +44,7 @@ export async function recoveryRun(network: NetworkProcess, peers: string[], kind
   const deadline = pathToFileURL(resolve(import.meta.dirname, 'deadline.js')).href;
   const dir = mkdtempSync(join(tmpdir(), 'rxbtc-many-peers-'));
   const before = await network.stats();
+  const servedBefore = network.served.length;
   process.env['RXBTC_BENCH_DEADLINE_MS'] = String(deadlineMs);
   try {
     const run = await timedProcess([
@@ -64,7 +67,7 @@ export async function recoveryRun(network: NetworkProcess, peers: string[], kind
       '--datadir',
       dir,
     ]);
-    await new Promise((r) => setTimeout(r, 200)); // the last bytes counted by the shaper
+    await new Promise((r) => setTimeout(r, 500)); // the last bytes counted by the shaper, the server's reports in
     const after = await network.stats();
     const lines = run.lines.map((l) => parseLine(l.text));
     const confirmed = lines.filter((l) => l['event'] === 'tx' && l['status'] === 'confirmed');
@@ -77,6 +80,7 @@ export async function recoveryRun(network: NetworkProcess, peers: string[], kind
       ms: run.ms,
       maxRss: run.maxRss,
       received: after.map((s, i) => s.bytesDown - before[i]!.bytesDown),
+      served: network.served.slice(servedBefore).reduce((sum, c) => sum + c.bytesSent, 0),
       found: PAYMENT_HEIGHTS.every((h) => heights.has(h)) && heights.size === PAYMENT_HEIGHTS.length && !heights.has(EARLY_PAYMENT),
       twice: confirmed.length - txids.size,
       ...(ok

@@ -51,6 +51,7 @@ export function printKind(r: KindResult): void {
     },
     'peak RSS': row((x) => x.maxRss / MiB, 'MiB', 1),
     'bytes received': row((x) => sum(x.received) / MiB, 'MiB', 1),
+    'bytes the server sent': row((x) => x.served / MiB, 'MiB', 1),
     'received ÷ least': row((x) => sum(x.received) / r.least, '×', 3),
   });
   const last = done(r.many).at(-1) ?? r.many.at(-1);
