@@ -49,7 +49,9 @@ function entryFrom(v: unknown): AddressEntry | undefined {
 
 function banFrom(v: unknown): Ban | undefined {
   if (!isRecord(v) || typeof v['host'] !== 'string' || !isCount(v['until']) || typeof v['reason'] !== 'string') return undefined;
-  return { host: v['host'], until: v['until'], reason: v['reason'] };
+  const port = v['port'];
+  if (port !== undefined && (!isCount(port) || port > 65535)) return undefined;
+  return { host: v['host'], ...(port === undefined ? {} : { port }), until: v['until'], reason: v['reason'] };
 }
 
 /**
@@ -97,7 +99,7 @@ export async function loadAddressBook(
   }
   for (const raw of Array.isArray(data['bans']) ? data['bans'] : []) {
     const ban = banFrom(raw);
-    if (ban && ban.until > now) bans.ban(ban.host, ban.until, ban.reason);
+    if (ban && ban.until > now) bans.ban(ban.host, ban.until, ban.reason, ban.port);
   }
   return skipped > 0
     ? { book, bans, warning: `the address book ${path} had ${skipped} malformed entries; they were skipped` }

@@ -45,12 +45,14 @@ export interface DialFailed {
   readonly retryIn: number;
 }
 
-/** A host was banned. */
+/** A host, or one endpoint of it (a peer named in `connect`), was banned. */
 export interface HostBanned {
   /** Discriminant. */
   readonly type: 'banned';
-  /** The host (every port). */
+  /** The host. */
   readonly host: string;
+  /** Set when only this port of the host was banned (a named peer's endpoint); absent: every port. */
+  readonly port?: number;
   /** The misbehaviour, or the caller's reason. */
   readonly reason: string;
   /** Banned until, ms since 1970 on the pool's clock. */

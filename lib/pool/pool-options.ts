@@ -34,7 +34,14 @@ export type Dialer = (target: Endpoint, onPeer: (peer: Peer) => void, transport:
 export interface PoolOptions {
   /** The network. */
   network: Network;
-  /** `HOST[:PORT]` addresses to start from; kept in the book for ever (never evicted). */
+  /**
+   * `HOST[:PORT]` peers to keep connected, every one (Bitcoin Core's manual
+   * connections): dialled first and redialled with backoff, whatever their
+   * netgroup (several on one host are all connected); kept in the book for
+   * ever and never given up for a `want`. A named peer that misbehaves is
+   * disconnected and banned by its endpoint (host:port) alone; a host ban
+   * does not cover named endpoints.
+   */
   connect?: readonly string[];
   /** Ask the network's DNS seeds when the book is short. @default true when `connect` is empty */
   dnsSeeds?: boolean;
@@ -44,7 +51,12 @@ export interface PoolOptions {
   seedBelow?: number;
   /** Also dial addresses learned from `addr`/`addrv2` (else only `connect` and seeds). @default true */
   discover?: boolean;
-  /** Outbound connections to keep. @default 8 */
+  /**
+   * Outbound connections to keep, the named peers (`connect`) included:
+   * picked addresses fill what the named ones leave, one per netgroup. Never
+   * below the number of named peers, so each of them is kept even when they
+   * outnumber it. @default 8
+   */
   outbound?: number;
   /**
    * Outbound connections at most, counting those a `want` adds beyond

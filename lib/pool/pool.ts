@@ -22,6 +22,7 @@ import { endpointKey, parseEndpoint, remoteEndpoint, type Endpoint } from './end
 import { PoolError, PoolErrorCode } from './errors.js';
 import { floodGuard } from './flood-guard.js';
 import { misbehaviour } from './misbehaviour.js';
+import { NamedPeers } from './named-peers.js';
 import { netgroup } from './netgroup.js';
 import type { PoolEvent, PoolMessage, PoolPeer, PoolPeerEvent } from './pool-events.js';
 import {
@@ -76,10 +77,15 @@ export interface Pool {
   want(options: PeerWantOptions): PeerWant;
   /** Announce a transaction to every peer (and to peers that join later) and serve it on request, until `stop()`. */
   broadcast(tx: Transaction): Broadcast;
-  /** Disconnect and ban a peer (or a host) for `duration` ms (default: `banDuration`). */
+  /**
+   * Disconnect and ban a peer (or a host) for `duration` ms (default:
+   * `banDuration`). A peer named in `connect` is banned by its endpoint
+   * (host:port) alone; any other peer, and a host given as a string, by its
+   * host (every port; named endpoints on it are not covered).
+   */
   ban(target: Peer | string, reason: string, duration?: number): void;
-  /** Lift a ban. */
-  unban(host: string): void;
+  /** Lift the ban of a host, or with `port` the ban of that endpoint alone. */
+  unban(host: string, port?: number): void;
   /** Bans in force. */
   bans(): Ban[];
   /** Disconnect every peer, stop dialling and listening, save the book; idempotent. */
@@ -89,12 +95,15 @@ export interface Pool {
 const isOverlay = (host: string): boolean => /\.(onion|i2p)$/i.test(host);
 
 /**
- * Keep a set of peers: `outbound` connections (at most one per netgroup)
- * chosen from an address book learned from `addr`/`addrv2` (and DNS seeds
- * when it is short), redialled with exponential backoff and jitter;
- * inbound connections within limits; misbehaving peers banned at once
- * (Bitcoin Core's rule since v28, see {@link misbehaviour}); transactions
- * broadcast and served.
+ * Keep a set of peers: every endpoint named in `connect` (Core's manual
+ * connections, whatever their netgroup), plus connections up to `outbound`
+ * (at most one per netgroup) chosen from an address book learned from
+ * `addr`/`addrv2` (and DNS seeds when it is short), each redialled with
+ * exponential backoff and jitter; inbound connections within limits;
+ * misbehaving peers banned at once (Bitcoin Core's rule since v28, see
+ * {@link misbehaviour}) — by host, but a named peer by its endpoint alone,
+ * so a lying node does not cost the other named nodes on its host;
+ * transactions broadcast and served.
  * @example
  * ```ts
  * const pool = createPool({ network: networks.mainnet, addressBook: 'peers.json' });
@@ -106,12 +115,14 @@ export function createPool(options: PoolOptions): Pool {
   const { network } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
-  const target = options.outbound ?? DEFAULT_OUTBOUND;
+  const connectList = (options.connect ?? []).map((c) => parseEndpoint(c, network.port));
+  const named = new NamedPeers(connectList);
+  // Named peers count toward the target, and every one is kept: the target is never below their number.
+  const target = Math.max(options.outbound ?? DEFAULT_OUTBOUND, named.size);
   const maxOutbound = Math.max(target, options.maxOutbound ?? target + WANT_EXTRA_OUTBOUND);
   const maxInbound = options.maxInbound ?? DEFAULT_MAX_INBOUND;
   const maxPerGroup = options.maxInboundPerNetgroup ?? DEFAULT_MAX_INBOUND_PER_NETGROUP;
   const banDuration = options.banDuration ?? DEFAULT_BAN_DURATION;
-  const connectList = (options.connect ?? []).map((c) => parseEndpoint(c, network.port));
   const useSeeds = options.dnsSeeds ?? connectList.length === 0;
   const resolver = options.resolver ?? systemResolver;
   const seedBelow = options.seedBelow ?? DEFAULT_SEED_BELOW;
@@ -170,12 +181,23 @@ export function createPool(options: PoolOptions): Pool {
     }
     return { keys, groups };
   };
-  const eligible = (e: AddressEntry, taken: { keys: Set<string>; groups: Set<string> }): boolean =>
-    !taken.keys.has(endpointKey(e)) &&
-    !taken.groups.has(netgroup(e.host)) &&
-    e.nextAttempt <= now() &&
+  /** Not banned (a named endpoint: by its endpoint ban alone) and reachable (overlays need the proxy). */
+  const allowed = (e: Endpoint): boolean =>
     (options.proxy !== undefined || !isOverlay(e.host)) &&
-    bans.get(e.host, now()) === undefined;
+    (named.has(e) ? bans.get(e.host, now(), e.port) : bans.get(e.host, now())) === undefined;
+  /** An address the pool may pick by itself now: not named, endpoint and netgroup free, backoff over, allowed. */
+  const eligible = (e: AddressEntry, taken: { keys: Set<string>; groups: Set<string> }): boolean =>
+    !named.has(e) && !taken.keys.has(endpointKey(e)) && !taken.groups.has(netgroup(e.host)) && e.nextAttempt <= now() && allowed(e);
+  /** A named endpoint to dial now: not connected or being dialled, backoff over, allowed (its netgroup does not matter). */
+  const namedDue = (e: AddressEntry, taken: { keys: Set<string> }): boolean =>
+    !taken.keys.has(endpointKey(e)) && e.nextAttempt <= now() && allowed(e);
+  /** Named endpoints neither connected nor being dialled that will be dialled (not banned): their slots are held for them. */
+  const namedPending = (): number => {
+    const { keys } = busy();
+    return named.endpoints.filter((e) => !keys.has(endpointKey(e)) && allowed(e)).length;
+  };
+  /** Outbound slots taken: connected, being dialled, or held for a named endpoint. */
+  const slotsTaken = (): number => outboundCount() + dialing.size + namedPending();
 
   const scheduleWake = (at: number): void => {
     if (closed || at >= wakeAt) return;
@@ -216,8 +238,12 @@ export function createPool(options: PoolOptions): Pool {
     fill();
   };
   const wants = new WantKeeper({
-    target,
-    max: maxOutbound,
+    get target() {
+      return target - namedPending();
+    },
+    get max() {
+      return maxOutbound - namedPending();
+    },
     book: () => book,
     now,
     outbound: () => [...members.values()].filter((m) => !m.inbound),
@@ -231,20 +257,30 @@ export function createPool(options: PoolOptions): Pool {
     askSeeds,
   });
 
-  /** Dial for the wants first, then until `outbound` connections are made or dialling; then sleep until the next backoff ends. */
+  /**
+   * Dial the named endpoints that are due, then for the wants, then picked
+   * addresses until the target's slots are taken; then sleep until the next
+   * backoff ends.
+   */
   const fill = (): void => {
     if (closed) return;
+    const due = busy();
+    for (const e of named.endpoints) {
+      const entry = book.get(e);
+      if (entry && namedDue(entry, due)) startDial(entry);
+    }
     if (wants.active) wants.keep();
-    while (outboundCount() + dialing.size < target) {
+    while (slotsTaken() < target) {
       const taken = busy();
       const entry = book.select((e) => eligible(e, taken), now());
       if (!entry) break;
       startDial(entry);
     }
-    if (outboundCount() + dialing.size < target) {
-      seed();
+    const short = slotsTaken() < target;
+    if (short || namedPending() > 0) {
+      if (short) seed();
       const taken = busy();
-      const next = book.nextRetry((e) => eligible(e, taken), now());
+      const next = book.nextRetry((e) => (named.has(e) ? namedDue(e, taken) : eligible(e, taken)), now());
       scheduleWake(next ?? now() + IDLE_RECHECK);
     }
   };
@@ -275,7 +311,7 @@ export function createPool(options: PoolOptions): Pool {
         dialing.delete(key);
         if (closed) return;
         const bad = misbehaviour(error instanceof Error ? error : undefined);
-        if (bad) banHost(address.host, bad);
+        if (bad) banAddress(address, false, bad);
         const retryIn = backoffDelay((book.get(address)?.attempts ?? 0) + 1, options.backoff, random);
         book.failed(address, now(), retryIn);
         events.next({ type: 'dial-failed', address, error, retryIn });
@@ -297,7 +333,7 @@ export function createPool(options: PoolOptions): Pool {
               message.command === 'addr' ? addressesFromAddr(message.addresses) : addressesFromAddrV2(message.addresses);
             const added = book.add(learned, address.host);
             const wanted = learned.some((a) => wants.wanted(a.services));
-            if ((added > 0 && outboundCount() + dialing.size < target) || wanted) fill();
+            if ((added > 0 && slotsTaken() < target) || wanted) fill();
           } else if (message.command === 'getaddr' && peer.stats().inbound && !answeredGetaddr) {
             answeredGetaddr = true; // Core answers one getaddr per connection, and only inbound ones
             const sample = book.all().filter((e) => e.lastSuccess > 0 || e.attempts === 0);
@@ -329,17 +365,29 @@ export function createPool(options: PoolOptions): Pool {
         book.defer(address, now(), backoffDelay(1, options.backoff, random));
       }
       const bad = misbehaviour(error);
-      if (bad) banHost(address.host, bad);
+      if (bad) banAddress(address, inbound, bad);
       events.next({ type: 'removed', ...member, reason, ...(error ? { error } : {}) });
       fill();
     });
   };
 
-  const banHost = (host: string, reason: string, duration = banDuration): void => {
-    const ban = bans.ban(host, now() + duration, reason);
-    events.next({ type: 'banned', host: ban.host, reason, until: ban.until });
+  /**
+   * Ban a host, or only the endpoint of an outbound peer named in `connect`
+   * (Core never punishes its manual peers; here a named liar is still cut
+   * off, but only its own endpoint is banned). Disconnects the peers the
+   * ban covers: for a host ban, every peer on the host but named ones.
+   */
+  const banAddress = (address: Endpoint, inbound: boolean, reason: string, duration = banDuration): void =>
+    applyBan(address.host, !inbound && named.has(address) ? address.port : undefined, reason, duration);
+  /** Ban `host`, or only its `port`, and disconnect the peers the ban covers. */
+  const applyBan = (host: string, port: number | undefined, reason: string, duration: number): void => {
+    const ban = bans.ban(host, now() + duration, reason, port);
+    events.next({ type: 'banned', host: ban.host, ...(port === undefined ? {} : { port }), reason, until: ban.until });
+    const covers = (m: PoolPeer): boolean =>
+      m.address.host.toLowerCase() === ban.host &&
+      (port === undefined ? m.inbound || !named.has(m.address) : !m.inbound && m.address.port === port);
     for (const m of members.values()) {
-      if (m.address.host.toLowerCase() === ban.host) m.peer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
+      if (covers(m)) m.peer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
     }
   };
 
@@ -374,7 +422,7 @@ export function createPool(options: PoolOptions): Pool {
         count(inboundGroups, group, -1);
         void peer.closed.then(({ error }) => {
           const bad = misbehaviour(error);
-          if (bad) banHost(address.host, bad);
+          if (bad) banAddress(address, true, bad);
         });
       },
     );
@@ -464,14 +512,16 @@ export function createPool(options: PoolOptions): Pool {
     },
     broadcast: (tx) => broadcaster.add(tx, [...members.keys()]),
     ban(targetPeer, reason, duration) {
-      const host =
-        typeof targetPeer === 'string'
-          ? targetPeer
-          : (members.get(targetPeer)?.address.host ?? remoteEndpoint(targetPeer.stats().address).host);
-      banHost(host, reason, duration);
-      if (typeof targetPeer !== 'string') targetPeer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
+      if (typeof targetPeer === 'string') {
+        applyBan(targetPeer, undefined, reason, duration ?? banDuration);
+        return;
+      }
+      const member = members.get(targetPeer);
+      const inbound = member?.inbound ?? targetPeer.stats().inbound;
+      banAddress(member?.address ?? remoteEndpoint(targetPeer.stats().address), inbound, reason, duration);
+      targetPeer.disconnect(`banned: ${reason}`, new PoolError(PoolErrorCode.Banned, reason));
     },
-    unban: (host) => void bans.unban(host),
+    unban: (host, port) => void bans.unban(host, port),
     bans: () => bans.active(now()),
     async close() {
       if (closed) return;

@@ -18,6 +18,7 @@ async function saved(): Promise<string> {
   book.good({ host: '127.1.0.1', port: 18444 }, 42_000);
   const bans = new BanList();
   bans.ban('127.9.0.1', 10_000, 'invalid headers');
+  bans.ban('127.7.0.1', 10_000, 'a named liar', 18445); // one endpoint of a host
   bans.ban('127.8.0.1', 100, 'expired');
   await saveAddressBook(path, 'regtest', book, bans, 1000);
   return path;
@@ -31,7 +32,12 @@ describe('address book file', () => {
     expect(book.size).toBe(2);
     expect(book.get({ host: '127.1.0.1', port: 18444 })).toMatchObject({ services: 1033n, tried: true, fixed: true, lastSuccess: 42_000 });
     expect(book.get({ host: 'duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion', port: 8333 })?.source).toBe('ipv4:127.2');
-    expect(bans.active(2000).map((b) => b.host)).toEqual(['127.9.0.1']);
+    expect(bans.active(2000).map((b) => [b.host, b.port])).toEqual([
+      ['127.9.0.1', undefined],
+      ['127.7.0.1', 18445],
+    ]);
+    expect(bans.get('127.7.0.1', 2000)).toBeUndefined(); // the host's other ports are free
+    expect(bans.get('127.7.0.1', 2000, 18445)?.reason).toBe('a named liar');
     expect((await loadAddressBook(path, 'regtest', 20_000)).bans.active(20_000)).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ import {
   type Transaction,
 } from '../../lib/index.js';
 import { hosts, poolWorld } from '../helpers/pool-world.js';
+import { bookOf } from './named-world.js';
 import { advance, settle } from '../helpers/virtual-time.js';
 
 const network = networks.regtest;
@@ -22,7 +23,7 @@ describe('createPool (virtual time, memory pairs)', () => {
     const w = poolWorld();
     const all = [...hosts(9), '127.1.0.2', '127.1.0.3', '127.2.0.9']; // 9 netgroups, three extra addresses in used groups
     for (const h of all) w.remotes.set(h, {});
-    const { pool } = w.pool({ connect: all.map((h) => `${h}:18444`) });
+    const { pool } = w.pool({ addressBook: bookOf(all.map((h) => `${h}:18444`)) });
     await advance(w.clock, 2000);
     const peers = pool.peers();
     expect(peers).toHaveLength(8);
@@ -57,7 +58,7 @@ describe('createPool (virtual time, memory pairs)', () => {
   it('replaces a lost peer at once with an address from a free netgroup, and the lost one after its backoff', async () => {
     const w = poolWorld();
     for (const h of hosts(4)) w.remotes.set(h, {});
-    const { pool } = w.pool({ connect: hosts(4).map((h) => `${h}:18444`), outbound: 3 });
+    const { pool } = w.pool({ addressBook: bookOf(hosts(4).map((h) => `${h}:18444`)), outbound: 3 });
     await advance(w.clock, 1000);
     expect(pool.peers()).toHaveLength(3);
     const idle = hosts(4).find((h) => !pool.peers().some((p) => p.address.host === h))!;
@@ -70,7 +71,7 @@ describe('createPool (virtual time, memory pairs)', () => {
     await w.closeAll();
   });
 
-  it('bans a flooding peer at once, does not redial it until the ban expires, and refuses it inbound', async () => {
+  it('bans a flooding peer’s host at once, does not redial it until the ban expires, and refuses it inbound', async () => {
     const w = poolWorld();
     w.remotes.set('127.1.0.1', {
       onPeer: (far) =>
@@ -83,7 +84,7 @@ describe('createPool (virtual time, memory pairs)', () => {
     w.remotes.set('127.2.0.1', {});
     const listen = new Subject<Connection>();
     const { pool, events } = w.pool({
-      connect: ['127.1.0.1:18444', '127.2.0.1:18444'],
+      addressBook: bookOf(['127.1.0.1:18444', '127.2.0.1:18444']), // picked, not named: bans cover the host
       outbound: 2,
       flood: { burst: 50, perSecond: 10 },
       banDuration: 60_000,
@@ -138,7 +139,7 @@ describe('createPool (virtual time, memory pairs)', () => {
 
     const full = poolWorld();
     const many = hosts(120, 100).map((h) => `${h}:18444`);
-    const second = full.pool({ network: seeded, dnsSeeds: true, resolver, connect: many, outbound: 1 });
+    const second = full.pool({ network: seeded, dnsSeeds: true, resolver, addressBook: bookOf(many), outbound: 1 });
     asked.length = 0;
     await advance(full.clock, 120_000, 5000);
     expect(asked).toEqual([]);
