@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { WalletKind } from './recovery/wallet-chain.js';
 import { fmt } from './spread.js';
-import { chainCache, ensureChainCache } from './many-peers/chain-cache.js';
+import { chainCache, ensureChainCache, type ChainCache } from './many-peers/chain-cache.js';
 import { BIRTHDAY, CHAIN_LENGTH, CHECKPOINT_HEIGHT, HEAVY_FROM, LIE_HEIGHT } from './many-peers/chain-layout.js';
 import { totalOf } from './many-peers/minimum-bytes.js';
 import { startNetwork, type NetworkProcess } from './many-peers/network-process.js';
@@ -9,9 +9,12 @@ import { lowerBoundMs } from './many-peers/lower-bound.js';
 import { DROP_EVERY_MS, MB, PEERS, STALL_AFTER_BYTES, fastestPeer, goodPeers } from './many-peers/peer-layout.js';
 import { recoveryRun, type RecoveryRun } from './many-peers/recovery-run.js';
 import { printKind, targetsOf, type KindResult, type Target } from './many-peers/report.js';
+import { runSoak } from './many-peers/soak.js';
 
 /** Rounds per way of recovering: 3, or `RXBTC_BENCH_MANY_PEERS_ROUNDS` (a round through one peer alone takes minutes). */
 const roundsOf = (): number => Math.max(1, Math.floor(Number(process.env['RXBTC_BENCH_MANY_PEERS_ROUNDS'] ?? 3)) || 3);
+/** Parts run: `RXBTC_BENCH_MANY_PEERS_PARTS` (`recovery`, the default, and/or `soak`). */
+const partsOf = (): string[] => (process.env['RXBTC_BENCH_MANY_PEERS_PARTS'] ?? 'recovery').split(',');
 /** Wallets recovered: `RXBTC_BENCH_MANY_PEERS_WALLETS` (`scripts,descriptor`, the default). */
 const kindsOf = (): WalletKind[] =>
   (process.env['RXBTC_BENCH_MANY_PEERS_WALLETS'] ?? 'scripts,descriptor')
@@ -61,7 +64,9 @@ async function recoverKind(network: NetworkProcess, kind: WalletKind, rounds: nu
  * The many-peers recovery bench (`--only many-peers`): the chain cache built
  * once under .bench-cache/, the network process started, then for each
  * wallet kind `rxbtc watch` through all eight simulated peers and through
- * the fastest alone, a fresh datadir each round, against the lower bound.
+ * the fastest alone, a fresh datadir each round, against the lower bound;
+ * with `RXBTC_BENCH_MANY_PEERS_PARTS=soak` (or `recovery,soak`) the soak
+ * (soak.ts) too.
  */
 export async function runManyPeers(): Promise<Target[]> {
   describe();
@@ -70,6 +75,14 @@ export async function runManyPeers(): Promise<Target[]> {
   console.log(
     `  chain cache ${built.built ? 'built' : 'found'} in ${fmt(built.ms / 1000, 1)} s (${fmt(built.bytes / MB, 0)} MB under .bench-cache/)`,
   );
+  const targets: Target[] = [];
+  if (partsOf().includes('recovery')) targets.push(...(await recoveries(cache)));
+  if (partsOf().includes('soak')) targets.push(...(await runSoak(cache)));
+  return targets;
+}
+
+/** Every wallet kind's rounds, reported. */
+async function recoveries(cache: ChainCache): Promise<Target[]> {
   const network = await startNetwork(cache);
   const targets: Target[] = [];
   try {
