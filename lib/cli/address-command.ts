@@ -5,7 +5,7 @@ import { parseDescriptor, type Keychain } from '../wallet/descriptor.js';
 import { fileWalletStore } from '../wallet/file-wallet-store.js';
 import { toHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 
 /** Options of {@link runAddress}. */
 export interface AddressCommand {

@@ -1,6 +1,6 @@
 import type { Pool } from '../pool/pool.js';
 import type { PoolArguments } from './cli-pool.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { onInterrupt } from './output.js';
 import { unservable } from './unservable.js';
 

@@ -3,7 +3,7 @@ import { mempool } from '../relay/mempool.js';
 import type { Network } from '../wire/networks.js';
 import { cliPool, type PoolArguments } from './cli-pool.js';
 import { commandEnd } from './command-end.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { eventWriter, type EventWriter } from './output.js';
 import { peerLabels } from './peer-labels.js';
 import { tellPeers } from './peer-lines.js';

@@ -10,7 +10,7 @@ import { announceStart, openPoolChain } from './command-chain.js';
 import { commandEnd } from './command-end.js';
 import { explainError } from './explain-error.js';
 import { firstRound } from './first-round.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { eventWriter, type EventWriter } from './output.js';
 import { tellPeers } from './peer-lines.js';
 import { ProgressBar, type ProgressOutput } from './progress-bar.js';

@@ -1,4 +1,4 @@
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 
 /** Writes one event: a JSON line (`time`, `event`, the fields) with `--json`, else the text. */
 export type EventWriter = (event: string, text: string, fields?: Record<string, unknown>) => void;

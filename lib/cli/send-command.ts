@@ -9,7 +9,7 @@ import type { Network } from '../wire/networks.js';
 import { cliPool, type PoolArguments } from './cli-pool.js';
 import { commandEnd } from './command-end.js';
 import { firstRound } from './first-round.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { eventWriter } from './output.js';
 import { peerLabels } from './peer-labels.js';
 import { tellPeers } from './peer-lines.js';

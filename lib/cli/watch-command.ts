@@ -18,7 +18,7 @@ import { cliPool } from './cli-pool.js';
 import { announceStart, openPoolChain } from './command-chain.js';
 import { commandEnd, type CommandEnd } from './command-end.js';
 import { explainError } from './explain-error.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { eventWriter, type EventWriter } from './output.js';
 import { tellPeers } from './peer-lines.js';
 import { tellBalance, tellResume, tellTx } from './wallet-lines.js';

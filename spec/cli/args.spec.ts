@@ -24,7 +24,7 @@ describe('parseCli', () => {
       transport: 'v2',
     });
     expect(() => parseCli(['connect', 'x', '--transport', 'v3'])).toThrow(UsageError);
-    expect(() => parseCli(['listen', '--transport', 'v2'])).toThrow(/--transport is for connect/);
+    expect(() => parseCli(['listen', '--transport', 'v2'])).toThrow('--transport is for connect, not listen');
   });
 
   it('parses listen, defaulting to the network port on 127.0.0.1', () => {
@@ -42,6 +42,11 @@ describe('parseCli', () => {
   it('gives help without a command and refuses bad input with a UsageError', () => {
     expect(parseCli([])).toEqual({ kind: 'help' });
     expect(parseCli(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCli(['watch', '--bogus', '-h'])).toEqual({ kind: 'help', command: 'watch' });
+    expect(parseCli(['-v'])).toEqual({ kind: 'version' });
+    expect(() => parseCli(['--network', 'regtest', 'connect', 'h'])).toThrow(UsageError);
+    expect(() => parseCli(['connect', 'h', '--bogus'])).toThrow('unknown option --bogus');
+    expect(() => parseCli(['connect', 'h', '--datadir', 'x'])).toThrow('--datadir is for headers, watch and address, not connect');
     for (const bad of [
       ['connect'],
       ['connect', 'h:99999'],
