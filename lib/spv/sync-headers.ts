@@ -72,7 +72,7 @@ const BATCH_BYTES = 24 + 3 + MAX_HEADERS_PER_MESSAGE * 81;
  * round trip is measured (a `ping`), and a batch still unanswered after 4
  * round trips of the fastest other peer plus its 162 kB at 1 MB/s is asked
  * of that peer too; whichever answers first is kept (its batch verified as
- * any), the other's copy is dropped unread and the slow peer stays
+ * any), the other's copy is ignored when it comes and the slow peer stays
  * connected. A peer that lost such a race is not raced again, so at most
  * one batch per peer is fetched twice.
  *
@@ -227,7 +227,7 @@ interface PeerSyncHooks {
   readonly race?: { readonly from: ChainEntry | undefined };
   /** A `getheaders` for a batch went out (not after catching up), continuing from `from`. */
   requested?(from: ChainEntry | undefined): void;
-  /** A `headers` message arrived: false drops it unread (another peer's copy came first). */
+  /** A `headers` message arrived: false ignores it (another peer's copy of the batch came first). */
   arrived?(): boolean;
 }
 
