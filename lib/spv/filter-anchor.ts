@@ -5,6 +5,7 @@ import { filterHeaderFromHash } from './basic-filter.js';
 import { fetchHeader } from './fetch-header.js';
 import { CompactFilterError, CompactFilterErrorCode, type FilterClient } from './filter-client.js';
 import type { FilterHeaderChain } from './filter-header-chain.js';
+import { gatherAnswers } from './gather-answers.js';
 import { ban, judgeFilters, type DisputedBlock } from './judge-filters.js';
 import { CFCHECKPT_INTERVAL } from './serve-filters.js';
 
@@ -60,18 +61,19 @@ export async function anchorFilterHeaders(
   state: FilterHeaderChain,
 ): Promise<FilterClient[]> {
   const root = chain.root;
-  const views: View[] = [];
+  // Every peer at once (a far or stalling one costs the others nothing; one still silent after the grace is left out).
+  const asked = await gatherAnswers(
+    clients.filter((c) => c.peer.connected),
+    async (client): Promise<View> => {
+      const [checkpoints, { previous }] = await Promise.all([client.checkpoints(root), client.headers(root.height, root)]);
+      return { client, checkpoints, previous };
+    },
+  );
+  const views: View[] = asked.answers.map((a) => a.value);
   const refused: CompactFilterError[] = [];
-  for (const client of clients) {
-    if (!client.peer.connected) continue;
-    try {
-      const checkpoints = await client.checkpoints(root);
-      const { previous } = await client.headers(root.height, root);
-      views.push({ client, checkpoints, previous });
-    } catch (e) {
-      if (!(e instanceof CompactFilterError)) throw e;
-      refused.push(e);
-    }
+  for (const { error } of asked.errors) {
+    if (!(error instanceof CompactFilterError)) throw error;
+    refused.push(error);
   }
   const first = views[0];
   if (!first) throw noPeers(refused);

@@ -8,6 +8,7 @@ import type { FilterHeaderChain } from './filter-header-chain.js';
 import { CFCHECKPT_INTERVAL } from './serve-filters.js';
 import { anchorFilterHeaders } from './filter-anchor.js';
 import { ban, judgeFilters } from './judge-filters.js';
+import { syncFilterHeadersInParallel, type CheckpointsOf } from './parallel-filter-headers.js';
 
 /** One peer's claim for a range: its filter hashes and the headers they chain to. */
 interface Claim {
@@ -165,14 +166,13 @@ export async function syncFilterHeaders(
     };
     return cached ? cached.then((list) => (list.length >= need ? list : fresh())) : fresh();
   };
+  // Peers that agree are downloaded from all at once; a disagreement is settled segment by segment, block by block.
+  if (state.height < chain.height) trusted = (await syncFilterHeadersInParallel(trusted, chain, state, checkpointsOf)) ?? trusted;
   while (state.height < chain.height) {
     trusted = await syncSegment(trusted, chain, state, Math.min(chain.height, state.height + FILTER_HEADER_SEGMENT), checkpointsOf);
   }
   return trusted;
 }
-
-/** A peer's `cfcheckpt` covering at least height `to` (asked once, again only when the chain grew past it). */
-type CheckpointsOf = (client: FilterClient, to: number) => Promise<Uint8Array[]>;
 
 async function syncSegment(
   clients: readonly FilterClient[],

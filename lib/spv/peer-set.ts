@@ -31,7 +31,13 @@ export interface PeerSet {
    * (a pool's `want`); released when the job ends. Optional: a set that
    * cannot choose its peers leaves it out.
    */
-  want?(options: { services: bigint; count?: number }): { release(): void };
+  want?(options: { services: bigint; count?: number }): PeerSetWant;
+}
+
+/** A job's hold on peers with some services (see {@link PeerSet.want}). */
+export interface PeerSetWant {
+  /** Stop wanting them (peers already connected stay). */
+  release(): void;
 }
 
 /** Whether a source is a set of peers rather than one peer or a list. */
