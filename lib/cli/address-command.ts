@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { DescriptorError } from '../wallet/descriptor-error.js';
 import { parseDescriptor, type Keychain } from '../wallet/descriptor.js';
-import { fileWalletStore } from '../wallet/file-wallet-store.js';
 import { toHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
 import type { CliIO } from './io.js';
@@ -25,10 +24,15 @@ export interface AddressCommand {
   json: boolean;
 }
 
-/** The first index after the last one a stored wallet saw paid on this keychain (0 when none). */
-function nextIndex(dir: string, network: Network, descriptor: string, keychain: Keychain): number {
+/**
+ * The first index after the last one a stored wallet saw paid on this
+ * keychain (0 when none). The wallet store (and node:zlib, node:fs behind
+ * it) is loaded only for `--next`.
+ */
+async function nextIndex(dir: string, network: Network, descriptor: string, keychain: Keychain): Promise<number> {
   const folder = join(dir, `${network.name}-wallet`);
   if (!existsSync(folder)) return 0;
+  const { fileWalletStore } = await import('../wallet/file-wallet-store.js');
   const store = fileWalletStore(folder);
   try {
     const wallet = store
@@ -54,21 +58,21 @@ function nextIndex(dir: string, network: Network, descriptor: string, keychain: 
  * address of a descriptor (the script in hex when it has no address form).
  * Resolves with the exit code.
  */
-export function runAddress(cmd: AddressCommand, io: CliIO): Promise<number> {
+export async function runAddress(cmd: AddressCommand, io: CliIO): Promise<number> {
   let descriptor;
   try {
     descriptor = parseDescriptor(cmd.descriptor, cmd.network);
   } catch (e) {
     if (!(e instanceof DescriptorError)) throw e;
     io.err(`rxbtc: ${e.message}`);
-    return Promise.resolve(2);
+    return 2;
   }
   const keychain: Keychain = cmd.change ? 'change' : 'receive';
   if (!descriptor.keychains.includes(keychain)) {
     io.err(`rxbtc: the descriptor has no change keychain (use a /<0;1>/* multipath descriptor)`);
-    return Promise.resolve(2);
+    return 2;
   }
-  const index = cmd.next ? nextIndex(cmd.datadir!, cmd.network, descriptor.toString(), keychain) : (cmd.index ?? 0);
+  const index = cmd.next ? await nextIndex(cmd.datadir!, cmd.network, descriptor.toString(), keychain) : (cmd.index ?? 0);
   const script = descriptor.scriptAt(keychain, index);
   const address = descriptor.addressAt(keychain, index, cmd.network);
   if (cmd.json) {
@@ -83,5 +87,5 @@ export function runAddress(cmd: AddressCommand, io: CliIO): Promise<number> {
       }),
     );
   } else io.out(address ?? toHex(script));
-  return Promise.resolve(0);
+  return 0;
 }
