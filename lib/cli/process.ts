@@ -1,3 +1,4 @@
+import { sizeHeap } from './heap-policy.js';
 import { runCli } from './main.js';
 
 /** Written when the event loop runs dry while a command still waits: a bug, said rather than left to Node's exit code 13. */
@@ -10,9 +11,11 @@ const STALLED = 'rxbtc: internal error: the command was waiting for something th
  * command's code. A command always waits on a socket or a timer (a pool
  * redials with a timer); should the event loop ever run dry before it
  * ends, that is reported and the exit code is 1, never Node's 13 for an
- * unsettled top-level await, nor a silent 0.
+ * unsettled top-level await, nor a silent 0. First of all it sizes V8's
+ * heap for a small footprint (see `sizeHeap`), unless the user did.
  */
 export async function runCliProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  sizeHeap();
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   const stalled = (): void => {
