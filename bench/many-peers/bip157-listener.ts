@@ -45,6 +45,9 @@ export async function listenBip157(
     peer.handshake.catch(() => undefined);
     serveHeaders(peer, chain);
     serveCompactFilters(peer, source);
+    // A listening node answers an outbound peer's getaddr (Core with up to 1,000 addresses; this one knows none):
+    // unanswered, the client's own stall rule (getaddr → addr in 30 s, btcd's) would drop every peer at 30 s.
+    peer.on('getaddr').subscribe(() => peer.queue({ command: 'addr', addresses: [] }));
     onPeer?.(peer);
     void peer.closed.then(() => onClosed({ bytesSent: peer.stats().bytesSent, transport: peer.stats().transport }));
   });

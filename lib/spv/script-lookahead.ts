@@ -2,8 +2,16 @@ import { scriptKey } from '../wallet/keychains.js';
 import type { Keychains } from '../wallet/keychains.js';
 import { matchingItems, type GcsFilter } from './gcs-filter.js';
 
-/** Indices past those derived that a descriptor wallet's scan matches ahead of time, per keychain. */
-export const FILTER_LOOKAHEAD = 100;
+/**
+ * Indices past those derived that a descriptor wallet's scan matches ahead
+ * of time, per keychain: a recovery that uses fewer new addresses than this
+ * reads every filter once. Matching a mainnet-sized filter (7,500 items)
+ * against 440 scripts costs about 200 µs against 150 µs for 40, and deriving
+ * them about 1.25 ms each, done in slices before the first filter arrives.
+ */
+export const FILTER_LOOKAHEAD = 200;
+/** Scripts derived between two turns of the event loop while the lookahead is prepared. */
+const DERIVE_SLICE = 16;
 
 /**
  * The scripts a descriptor wallet would derive next (see
@@ -16,20 +24,48 @@ export const FILTER_LOOKAHEAD = 100;
  * positives at 1 in 784,931, or real payments).
  */
 export class ScriptLookahead {
-  /** The scripts matched ahead. */
-  readonly list: readonly Uint8Array[];
-  private readonly keys: readonly string[];
-  private readonly covered: ReadonlySet<string>;
+  private readonly scripts: Uint8Array[] = [];
+  private readonly keys: string[] = [];
+  private readonly covered = new Set<string>();
   private readonly hits = new Map<string, number[]>();
+  private readonly keychains: Keychains | undefined;
+  private readonly count: number;
+  private preparing: Promise<void> | undefined;
 
   /**
    * @param keychains - the wallet's keychains (none: nothing ahead)
    * @param count - indices ahead per ranged keychain
    */
   constructor(keychains: Keychains | undefined, count = FILTER_LOOKAHEAD) {
-    this.list = keychains?.ahead(count) ?? [];
-    this.keys = this.list.map(scriptKey);
-    this.covered = new Set(this.keys);
+    this.keychains = keychains;
+    this.count = count;
+  }
+
+  /** The scripts matched ahead (empty until {@link prepare} resolved). */
+  get list(): readonly Uint8Array[] {
+    return this.scripts;
+  }
+
+  /**
+   * Derive the scripts ahead, a slice at a time so that a few hundred
+   * derivations do not hold up the peers' traffic; once, before the first
+   * filter is matched.
+   */
+  prepare(): Promise<void> {
+    this.preparing ??= (async () => {
+      const ahead = this.keychains?.aheadOf(this.count) ?? [];
+      for (let i = 0; i < ahead.length; i += DERIVE_SLICE) {
+        for (const next of ahead.slice(i, i + DERIVE_SLICE)) {
+          const script = next();
+          const key = scriptKey(script);
+          this.scripts.push(script);
+          this.keys.push(key);
+          this.covered.add(key);
+        }
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    })();
+    return this.preparing;
   }
 
   /** Record, for a filter that matched none of the watched scripts but some of these, which ones it matched. */

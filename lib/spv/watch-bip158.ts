@@ -161,7 +161,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         return pass(from, to, scriptsMatcher(scripts)).pipe(concatWith(secondPasses()));
       });
     const scan = (): Observable<never> =>
-      defer(() => from(syncHeaders())).pipe(
+      defer(() => from(Promise.all([syncHeaders(), lookahead.prepare()]).then(([top]) => top))).pipe(
         mergeMap((top) => (scanned < top ? pass(scanned + 1, top, match) : EMPTY)),
         concatWith(secondPasses()),
         concatWith(

@@ -106,17 +106,18 @@ export class Keychains {
 
   /**
    * The scripts each ranged keychain would derive next: the `count`
-   * indices after those derived now (not watched, not recorded). A scan
-   * matches them in every filter ahead of time, so a payment it finds to
-   * one of them later needs only that block, not a second pass over the
-   * filters.
+   * indices after those derived now (not watched, not recorded), each as a
+   * function that derives it when called (a scan spreads the work over
+   * several turns). A scan matches them in every filter ahead of time, so a
+   * payment it finds to one of them later needs only that block, not a
+   * second pass over the filters.
    */
-  ahead(count: number): Uint8Array[] {
-    const out: Uint8Array[] = [];
+  aheadOf(count: number): (() => Uint8Array)[] {
+    const out: (() => Uint8Array)[] = [];
     for (const line of this.lines) {
       if (!line.descriptor.isRange) continue;
       const start = line.scripts.length;
-      for (let i = start; i < start + count; i++) out.push(line.descriptor.scriptAt(line.keychain, i));
+      for (let i = start; i < start + count; i++) out.push(() => line.descriptor.scriptAt(line.keychain, i));
     }
     return out;
   }

@@ -43,6 +43,8 @@ const paying = (pays: readonly Pay[]) => (h: number) =>
 
 async function run(options: { until: number; from?: number; store?: WalletStore; wallet?: WalletView; method?: 'bip158' }): Promise<{
   events: WalletEvent[];
+  /** Filters received, by height. */
+  filters: Map<string, number>;
   stop(): void;
 }> {
   const chain = createHeaderChain({ network });
@@ -51,6 +53,11 @@ async function run(options: { until: number; from?: number; store?: WalletStore;
     sentNonces: new MruSet(50),
   });
   const events: WalletEvent[] = [];
+  const filters = new Map<string, number>();
+  peer.on('cfilter').subscribe((m) => {
+    const key = Buffer.from(m.blockHash).toString('hex');
+    filters.set(key, (filters.get(key) ?? 0) + 1);
+  });
   let scanned = -1;
   let failed: unknown;
   const sub = watch({
@@ -67,6 +74,7 @@ async function run(options: { until: number; from?: number; store?: WalletStore;
   if (failed !== undefined) throw failed instanceof Error ? failed : new Error('the watch failed');
   return {
     events,
+    filters,
     stop: () => {
       sub.unsubscribe();
       peer.disconnect();
@@ -100,6 +108,10 @@ describe('watch with descriptors (gap-limit discovery, BIP158)', () => {
       expect(e.origin).toEqual({ descriptor: descriptor.toString(), keychain: e.origin!.keychain, index: e.origin!.index });
     expect(wallet.balance()).toEqual({ confirmed: 7000n + 11000n + 3000n + 200n + 12000n, unconfirmed: 0n });
     expect(wallet.utxos().map((u) => u.height)).toEqual([4, 6, 9, 12, 15]);
+    // The next addresses were matched ahead of time: receive 7 and 11, beyond the gap when their blocks were scanned,
+    // cost their blocks, not a second pass over the filters (each filter was received once).
+    expect([...w.filters.values()].every((n) => n === 1)).toBe(true);
+    expect(w.filters.size).toBe(16);
   });
 
   it('a restart keeps the keychains: nothing derived again, a payment inside the grown gap found', async () => {
