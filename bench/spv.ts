@@ -14,6 +14,7 @@ import {
 } from '../lib/index.js';
 import { spread, timeRounds, type Spread } from './codec/rounds.js';
 import { readTestdata } from './testdata.js';
+import { anchor } from './anchor-require.js';
 
 const require = createRequire(import.meta.url);
 
@@ -60,7 +61,7 @@ interface FilterCase {
  * `bfilter`; (3) merkleblock proofs verified per second.
  */
 export function runSpv(rounds: number): { met: boolean; line: string }[] {
-  const Golomb = require('golomb') as BcoinGolombModule;
+  const Golomb = anchor('golomb') as BcoinGolombModule;
   const BcoinBloomFilter = (require('bfilter') as { BloomFilter: BcoinBloomModule }).BloomFilter;
   const blocks: Block[] = BLOCKS.map((f) => readBlock(new ByteReader(readTestdata(f))));
 

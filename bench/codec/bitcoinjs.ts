@@ -1,7 +1,19 @@
-import { Block, Transaction } from 'bitcoinjs-lib';
+import { anchor } from '../anchor-require.js';
 import { codecOf, type Codec } from './codec.js';
 import { PlainFramer, frameOf } from './plain-framer.js';
 import type { Stream } from './workloads.js';
+
+/** bitcoinjs-lib's Block and Transaction, as far as the bench uses them (the package is in bench/anchors). */
+interface Block {
+  toBuffer(headersOnly?: boolean): Buffer;
+}
+interface Transaction {
+  toBuffer(): Buffer;
+}
+const { Block, Transaction } = anchor('bitcoinjs-lib') as {
+  Block: { fromBuffer(b: Buffer): Block };
+  Transaction: { fromBuffer(b: Buffer): Transaction };
+};
 
 type Decoded = { command: 'block'; block: Block } | { command: 'tx'; tx: Transaction } | { command: 'headers'; headers: Block[] };
 

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
+import { anchor } from '../anchor-require.js';
 import { codecOf, type Codec } from './codec.js';
 import type { Stream } from './workloads.js';
-
-const require = createRequire(import.meta.url);
 
 interface BitcoreMessage {
   toBuffer(): Buffer;
@@ -19,7 +17,7 @@ interface BitcoreMessages {
   parseBuffer(b: BitcoreBuffers): BitcoreMessage | undefined;
 }
 
-const Buffers = require('buffers') as BuffersClass;
+const Buffers = anchor('buffers') as BuffersClass;
 /*
  * bitcore-p2p needs bitpay's fork of `buffers`, a git dependency that cannot
  * be fetched here; the registry's buffers@0.1.1 (package.json overrides)
@@ -30,7 +28,7 @@ Buffers.prototype.get = function get(this: { pos(i: number): { buf: number; offs
   const pos = this.pos(i);
   return this.buffers[pos.buf]![pos.offset]!;
 };
-const Messages = (require('bitcore-p2p') as { Messages: new (options?: object) => BitcoreMessages }).Messages;
+const Messages = (anchor('bitcore-p2p') as { Messages: new (options?: object) => BitcoreMessages }).Messages;
 
 function decodeAll(stream: Stream, each: (m: BitcoreMessage) => void): void {
   const messages = new Messages();
