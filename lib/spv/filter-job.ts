@@ -13,8 +13,12 @@ const CFILTER_OVERHEAD = 24 + 1 + 32 + 3;
 
 /** Options of {@link filterJob}. */
 export interface FilterJobOptions<R> {
-  /** The verified filter hash of the block at a height (what its filter must hash to). */
-  hashAt(height: number): Uint8Array;
+  /**
+   * The verified filter hash of a block (what its filter must hash to), or
+   * undefined when the verified filter headers no longer hold that block (a
+   * reorganisation changed them under the request: not the peer's fault).
+   */
+  hashOf(entry: ChainEntry): Uint8Array | undefined;
   /**
    * What a checked filter is to the caller, made as it arrives (in any
    * order): keep it small, it waits in the download window. Throwing
@@ -45,7 +49,12 @@ export function filterJob<R>(options: FilterJobOptions<R>): DownloadJob<Peer, Ch
             const entry = entries[next];
             // Servers answer in height order: anything but the next block's filter is not this request's.
             if (!entry || m.filterType !== FilterType.Basic || !bytesEqual(m.blockHash, entry.hash)) return;
-            if (!bytesEqual(filterHash(m.filter), options.hashAt(entry.height))) {
+            const expected = options.hashOf(entry);
+            if (!expected) {
+              subscriber.error(new Error(`the verified filter headers no longer hold block ${entry.hashHex}`));
+              return;
+            }
+            if (!bytesEqual(filterHash(m.filter), expected)) {
               const address = peer.stats().address;
               refuse(
                 new CompactFilterError(

@@ -46,8 +46,8 @@ export interface ScanOptions {
   first: number;
   /** Last height. */
   last: number;
-  /** The verified filter hash at a height. */
-  hashAt: (height: number) => Uint8Array;
+  /** The verified filter hash of a block, or undefined when the verified filter headers no longer hold it. */
+  hashOf: (entry: ChainEntry) => Uint8Array | undefined;
   /** Whether the block's filter matches (made as each filter arrives, in any order). */
   match: (entry: ChainEntry, filter: Uint8Array) => boolean;
   /** Peers that serve filters, joining and leaving. */
@@ -133,7 +133,7 @@ export function scanFilters(options: ScanOptions): Observable<ScanStep> {
       range(first, Math.max(0, last - first + 1))
         .pipe(
           map((h) => chain.header(h)!),
-          download(filterJob({ hashAt: options.hashAt, match: options.match }), options.filterPeers, {
+          download(filterJob({ hashOf: options.hashOf, match: options.match }), options.filterPeers, {
             window: FILTER_WINDOW,
             maxBatch: MAX_GETCFILTERS,
             ...(options.scheduler ? { scheduler: options.scheduler } : {}),

@@ -15,6 +15,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { Peer } from '../peer/peer-api.js';
+import { bytesEqual } from '../wire/hex.js';
 import { DownloadError, DownloadErrorCode } from '../download/download-error.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { followAnnouncements } from './announced-transactions.js';
@@ -131,7 +132,10 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
           chain,
           first,
           last,
-          hashAt: (h) => state.hashAt(h),
+          hashOf: (entry) =>
+            entry.height >= state.rootHeight && entry.height <= state.height && bytesEqual(state.blockHashAt(entry.height), entry.hash)
+              ? state.hashAt(entry.height)
+              : undefined,
           match: matcher,
           filterPeers,
           blockPeers,
@@ -173,12 +177,23 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
           }),
         ),
       );
-    /** Sync the filter headers with the peers serving filters now (waiting for one); the height the scan may go to. */
-    const syncHeaders = async (): Promise<number> => {
-      const clients = await filterClientsOf(options.source, options.timeoutMs);
-      await syncFilterHeaders(clients, chain, state);
-      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
-      return Math.min(chain.height, state.height);
+    /**
+     * Sync the filter headers with the peers serving filters now (waiting for one); the height the scan may go to.
+     * One sync at a time: a scan stopped by a reorganisation leaves its sync running, and the next one waits for it
+     * (then drops what it stored for blocks that left the chain) rather than writing beside it.
+     */
+    let syncing: Promise<unknown> = Promise.resolve();
+    const syncHeaders = (): Promise<number> => {
+      const run = syncing
+        .catch(() => undefined)
+        .then(async () => {
+          const clients = await filterClientsOf(options.source, options.timeoutMs);
+          await syncFilterHeaders(clients, chain, state);
+          // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
+          return Math.min(chain.height, state.height);
+        });
+      syncing = run;
+      return run;
     };
 
     const triggers = new Subject<void>();
