@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { DownloadError } from './download-error.js';
+import type { LinkEstimate } from './link-estimate.js';
 
 /** One item's result, as a worker delivered it. */
 export interface Delivery<R> {
@@ -57,7 +58,7 @@ export interface Downloaded<I, R, W> {
 }
 
 /** Options of {@link download}. */
-export interface DownloadOptions {
+export interface DownloadOptions<W = unknown> {
   /** Items handed out at most ahead of the first not yet emitted. @default 1024 */
   window?: number;
   /** Items in one request at most. @default 1000 */
@@ -70,4 +71,18 @@ export interface DownloadOptions {
   stallTimeout?: number;
   /** Timers and the clock. @default asyncScheduler */
   scheduler?: SchedulerLike;
+  /**
+   * What is known of each worker's link, shared between downloads (a
+   * watch's successive scans): a worker met before starts from its measured
+   * rate and round trip, not from a guess. @default a fresh one per download
+   */
+  links?: LinkMemory<W>;
+}
+
+/** Where downloads keep what they learnt of each worker's link (a `WeakMap` of peers does). */
+export interface LinkMemory<W> {
+  /** The link of a worker, if known. */
+  get(worker: W): LinkEstimate | undefined;
+  /** Remember a worker's link. */
+  set(worker: W, link: LinkEstimate): unknown;
 }

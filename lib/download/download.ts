@@ -33,7 +33,7 @@ import { Downloader } from './downloader.js';
 export function download<W, I, R>(
   job: DownloadJob<W, I, R>,
   workers$: Observable<WorkerChange<W>>,
-  options: DownloadOptions = {},
+  options: DownloadOptions<W> = {},
 ): OperatorFunction<I, Downloaded<I, R, W>> {
   return (items$) =>
     new Observable<Downloaded<I, R, W>>((subscriber) => {

@@ -14,7 +14,8 @@ import {
   STALL_TIMEOUT_DECAY,
 } from './download-constants.js';
 import { DownloadError, DownloadErrorCode } from './download-error.js';
-import type { Delivery, DownloadJob, DownloadOptions, Downloaded } from './download-job.js';
+import type { Delivery, DownloadJob, DownloadOptions, Downloaded, LinkMemory } from './download-job.js';
+import { LinkEstimate } from './link-estimate.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { Request } from './request.js';
 import { newSlot, type Slot } from './slot.js';
@@ -61,6 +62,7 @@ export class Downloader<W, I, R> {
   private readonly ready = new ReadyQueue<W, I, R>();
   private readonly workers = new Map<W, WorkerState<W, I, R>>();
   private readonly dismissed = new WeakSet();
+  private readonly links: LinkMemory<W> | undefined;
   private emitNext = 0;
   private nextSeq = 0;
   /** Since when the window is full and its first item is in flight, ms. */
@@ -77,7 +79,7 @@ export class Downloader<W, I, R> {
    * @param sink - where results go
    * @param options - window, limits, clock
    */
-  constructor(job: DownloadJob<W, I, R>, sink: DownloadSink<I, R, W>, options: DownloadOptions & { scheduler: SchedulerLike }) {
+  constructor(job: DownloadJob<W, I, R>, sink: DownloadSink<I, R, W>, options: DownloadOptions<W> & { scheduler: SchedulerLike }) {
     this.job = job;
     this.sink = sink;
     this.scheduler = options.scheduler;
@@ -87,6 +89,7 @@ export class Downloader<W, I, R> {
     this.baseStall = options.stallTimeout ?? STALL_TIMEOUT;
     this.stallTimeout = this.baseStall;
     this.itemBytes = options.itemBytes ?? INITIAL_ITEM_BYTES;
+    this.links = options.links;
   }
 
   /** An item to fetch, after every one before it (handed out on the scheduler's next turn, with those that come with it). */
@@ -104,7 +107,12 @@ export class Downloader<W, I, R> {
   /** A worker joined. */
   addWorker(worker: W): void {
     if (this.workers.has(worker) || (typeof worker === 'object' && worker !== null && this.dismissed.has(worker))) return;
-    this.workers.set(worker, new WorkerState(worker, () => this.job.roundTrip?.(worker)));
+    let link = this.links?.get(worker);
+    if (!link) {
+      link = new LinkEstimate(() => this.job.roundTrip?.(worker));
+      this.links?.set(worker, link);
+    }
+    this.workers.set(worker, new WorkerState(worker, link));
     this.run();
   }
 

@@ -1,4 +1,4 @@
-import { LinkEstimate } from './link-estimate.js';
+import type { LinkEstimate } from './link-estimate.js';
 import type { Request } from './request.js';
 
 /** What the scheduler keeps per worker. */
@@ -26,11 +26,11 @@ export class WorkerState<W, I, R> {
 
   /**
    * @param worker - the worker
-   * @param roundTripHint - its round trip measured elsewhere (a ping)
+   * @param link - what is known of its link
    */
-  constructor(worker: W, roundTripHint: () => number | undefined) {
+  constructor(worker: W, link: LinkEstimate) {
     this.worker = worker;
-    this.link = new LinkEstimate(roundTripHint);
+    this.link = link;
   }
 
   /** Seconds of transfer it holds, ms: what is in flight at its rate. */

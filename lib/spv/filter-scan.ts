@@ -2,7 +2,7 @@ import { Observable, Subject, Subscription, map, range, type SchedulerLike } fro
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import { download } from '../download/download.js';
-import type { WorkerChange } from '../download/download-job.js';
+import type { LinkMemory, WorkerChange } from '../download/download-job.js';
 import type { Peer } from '../peer/peer-api.js';
 import type { Block } from '../wire/messages/block.js';
 import { MAX_GETCFILTERS } from './serve-filters.js';
@@ -62,6 +62,8 @@ export interface ScanOptions {
   again$?: Observable<number>;
   /** Timers. */
   scheduler?: SchedulerLike;
+  /** What is known of each peer's link, kept between scans. */
+  links?: LinkMemory<Peer>;
 }
 
 /**
@@ -113,6 +115,7 @@ export function scanFilters(options: ScanOptions): Observable<ScanStep> {
             maxBatch: MAX_BLOCKS_IN_FLIGHT,
             itemBytes: 1_000_000,
             ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+            ...(options.links ? { links: options.links } : {}),
           }),
         )
         .subscribe({
@@ -137,6 +140,7 @@ export function scanFilters(options: ScanOptions): Observable<ScanStep> {
             window: FILTER_WINDOW,
             maxBatch: MAX_GETCFILTERS,
             ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+            ...(options.links ? { links: options.links } : {}),
           }),
         )
         .subscribe({

@@ -2,9 +2,10 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
 /**
  * How long the other peers may take after the first answered, ms: at least
- * this, and at least {@link GATHER_GRACE_FACTOR} times what the first took.
+ * this, and at least {@link GATHER_GRACE_FACTOR} times what the first took
+ * (a peer 300 ms away answers within 2 round trips of a near one's first).
  */
-export const GATHER_GRACE = 2000;
+export const GATHER_GRACE = 750;
 /** See {@link GATHER_GRACE}. */
 export const GATHER_GRACE_FACTOR = 4;
 

@@ -43,15 +43,16 @@ export async function syncFilterHeadersInParallel(
   if (start > to) return [...clients];
   const need = Math.floor(to / CFCHECKPT_INTERVAL);
   const connected = clients.filter((c) => c.peer.connected);
-  // Below the first checkpoint there is nothing to agree on in advance: the run is checked by the others' tips.
-  const asked =
-    need === 0
-      ? { answers: connected.map((client) => ({ client, value: [] as Uint8Array[] })) }
-      : await gatherAnswers(connected, (c) => checkpointsOf(c, to), scheduler);
+  // No checkpoint between what is verified and the tip (following the chain live, below the first checkpoint): nothing
+  // to agree on in advance, the run is checked by every peer's header at the tip.
+  const ahead = need * CFCHECKPT_INTERVAL >= start;
+  const asked = ahead
+    ? await gatherAnswers(connected, (c) => checkpointsOf(c, to), scheduler)
+    : { answers: connected.map((client) => ({ client, value: [] as Uint8Array[] })) };
   const first = asked.answers[0];
   if (!first) return undefined;
   const checkpoints = first.value.slice(0, need);
-  const agreed = asked.answers.every((a) => a.value.length >= need && sameList(a.value.slice(0, need), checkpoints));
+  const agreed = !ahead || asked.answers.every((a) => a.value.length >= need && sameList(a.value.slice(0, need), checkpoints));
   const known = checkpoints.every((cp, i) => {
     const mine = state.knownHeaderAt((i + 1) * CFCHECKPT_INTERVAL);
     return !mine || bytesEqual(mine, cp);

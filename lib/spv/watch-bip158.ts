@@ -17,6 +17,7 @@ import {
 import type { Peer } from '../peer/peer-api.js';
 import { bytesEqual } from '../wire/hex.js';
 import { DownloadError, DownloadErrorCode } from '../download/download-error.js';
+import type { LinkEstimate } from '../download/link-estimate.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { followAnnouncements } from './announced-transactions.js';
 import { CompactFilterError, CompactFilterErrorCode } from './filter-client.js';
@@ -123,6 +124,8 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
       if (covered.length > 0 && first < sessionFirst) rescans.push({ scripts: covered, from: first, to: sessionFirst - 1 });
       for (const h of heights) again.next(h);
     };
+    // What the scans learn of each peer's link: a later scan (a new tip) starts from it, not from a guess.
+    const links = new WeakMap<Peer, LinkEstimate>();
     const filterPeers = peerWorkers(source, servesFilters);
     const blockPeers = peerWorkers(source, servesBlocks);
     const pass = (first: number, last: number, matcher: (e: ChainEntry, f: Uint8Array) => boolean): Observable<never> =>
@@ -140,6 +143,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
           filterPeers,
           blockPeers,
           again$: again,
+          links,
           ...(options.scheduler ? { scheduler: options.scheduler } : {}),
         }).pipe(
           tap((step: ScanStep) => {

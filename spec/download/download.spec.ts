@@ -2,6 +2,7 @@ import { Observable, Subject, VirtualTimeScheduler, from, range, type Subscripti
 import {
   DownloadError,
   DownloadErrorCode,
+  LinkEstimate,
   MAX_STALL_TIMEOUT,
   STALL_TIMEOUT,
   download,
@@ -117,7 +118,12 @@ interface Run {
   clock: VirtualTimeScheduler;
 }
 
-function run(workers: FakeWorker[], count: number, options: DownloadOptions = {}, changes?: Subject<WorkerChange<FakeWorker>>): Run {
+function run(
+  workers: FakeWorker[],
+  count: number,
+  options: DownloadOptions<FakeWorker> = {},
+  changes?: Subject<WorkerChange<FakeWorker>>,
+): Run {
   const clock = new VirtualTimeScheduler();
   const out: Run = { results: [], completedAt: undefined, error: undefined, dismissed: [], held: [], clock };
   const workers$ = changes ?? from(workers.map((worker) => ({ type: 'added' as const, worker })));
@@ -271,6 +277,17 @@ describe('download', () => {
     const r = run([w], 100);
     expect(r.error).toBeInstanceOf(DownloadError);
     expect((r.error as DownloadError).code).toBe(DownloadErrorCode.NoWorkers);
+  });
+
+  it('starts a later download from the links an earlier one measured (no second slow start)', () => {
+    const fast = new FakeWorker('fast', 8000, 20);
+    const links = new WeakMap<FakeWorker, LinkEstimate>();
+    run([fast], 2000, { links });
+    const before = fast.requests.length;
+    run([fast], 2000, { links });
+    // The first request of the second download is already sized for 8 MB/s (about 200 filters), not a guess of 8.
+    expect(fast.requests[before]!.length).toBeGreaterThan(100);
+    expect(fast.requests[0]!.length).toBeLessThan(20);
   });
 
   it('cancels every request and timer when unsubscribed', () => {
