@@ -45,7 +45,7 @@ export async function syncFilterHeadersInParallel(
   const connected = clients.filter((c) => c.peer.connected);
   // No checkpoint between what is verified and the tip (following the chain live, below the first checkpoint): nothing
   // to agree on in advance, the run is checked by every peer's header at the tip.
-  const ahead = need * CFCHECKPT_INTERVAL >= start;
+  const ahead = need > 0 && need * CFCHECKPT_INTERVAL >= start;
   const asked = ahead
     ? await gatherAnswers(connected, (c) => checkpointsOf(c, to), scheduler)
     : { answers: connected.map((client) => ({ client, value: [] as Uint8Array[] })) };
