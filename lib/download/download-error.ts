@@ -4,6 +4,8 @@ export const DownloadErrorCode = {
   Stall: 'stall',
   /** The worker let requests time out MAX_TIMEOUTS times in a row. */
   Timeout: 'timeout',
+  /** Every worker answered a request for an item without it (a pruned node's `notfound`), and no other can join. */
+  NotFound: 'not-found',
   /** Every worker left for good (the source of workers completed) with items still to fetch. */
   NoWorkers: 'no-workers',
 } as const;

@@ -217,12 +217,19 @@ export class Downloader<W, I, R> {
   /** Hand waiting slots to the workers that would deliver them soonest, each up to what keeps its link busy. */
   private assign(): void {
     const now = this.scheduler.now();
+    const skip = new Set<WorkerState<W, I, R>>();
     while (this.ready.size > 0) {
-      const w = this.pick(now);
+      const w = this.pick(now, skip);
       if (!w) return;
-      const batch: Slot<W, I, R>[] = [this.ready.take()!];
+      const wanted = (s: Slot<W, I, R>): boolean => !s.refused?.has(w.worker);
+      const first = this.ready.takeFirst(wanted);
+      if (!first) {
+        skip.add(w); // it refused everything waiting: the others may have it
+        continue;
+      }
+      const batch: Slot<W, I, R>[] = [first];
       const size = this.batchSize(w);
-      for (let next = this.ready.peek(); next && batch.length < size; next = this.ready.peek()) {
+      for (let next = this.ready.peek(); next && batch.length < size && wanted(next); next = this.ready.peek()) {
         if (this.job.follows && !this.job.follows(batch[batch.length - 1]!.item, next.item)) break;
         batch.push(this.ready.take()!);
       }
@@ -237,11 +244,11 @@ export class Downloader<W, I, R> {
    * whose items come back one by one is not sent a request per item, and
    * fewer than {@link MAX_REQUESTS} requests out.
    */
-  private pick(now: number): WorkerState<W, I, R> | undefined {
+  private pick(now: number, skip: ReadonlySet<WorkerState<W, I, R>>): WorkerState<W, I, R> | undefined {
     let best: WorkerState<W, I, R> | undefined;
     let bestAt = Infinity;
     for (const w of this.workers.values()) {
-      if (w.restUntil > now || w.requests.size >= MAX_REQUESTS || this.job.available?.(w.worker) === false) continue;
+      if (skip.has(w) || w.restUntil > now || w.requests.size >= MAX_REQUESTS || this.job.available?.(w.worker) === false) continue;
       const link = w.link;
       const full = this.fullBatch(w);
       if (w.items > 0) {
@@ -315,9 +322,10 @@ export class Downloader<W, I, R> {
     this.run();
   }
 
-  /** The fetch completed: what it did not deliver goes back to the queue. */
+  /** The fetch completed: what it did not deliver goes back to the queue, for other workers (this one does not have it). */
   private finished(req: Request<W, I, R>): void {
     if (!req.worker.requests.has(req)) return;
+    for (const s of req.slots) if (s.request === req) (s.refused ??= new Set()).add(req.worker.worker);
     this.drop(req);
     this.run();
   }
@@ -371,6 +379,9 @@ export class Downloader<W, I, R> {
     } else if (pending && this.workersDone && this.workers.size === 0) {
       this.stop();
       this.sink.error(new DownloadError(DownloadErrorCode.NoWorkers, 'every worker left with items still to fetch'));
+    } else if (this.workersDone && this.ready.stuck([...this.workers.keys()])) {
+      this.stop();
+      this.sink.error(new DownloadError(DownloadErrorCode.NotFound, 'every worker answered without an item (none has it)'));
     }
   }
 

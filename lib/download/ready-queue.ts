@@ -22,6 +22,17 @@ export class ReadyQueue<W, I, R> {
     return this.slots.shift();
   }
 
+  /** Take the lowest waiting slot `accept` takes (the others stay, in order). */
+  takeFirst(accept: (slot: Slot<W, I, R>) => boolean): Slot<W, I, R> | undefined {
+    const i = this.slots.findIndex(accept);
+    return i < 0 ? undefined : this.slots.splice(i, 1)[0];
+  }
+
+  /** Whether some waiting slot is refused by every one of `workers` (and so cannot be fetched from them). */
+  stuck(workers: readonly W[]): boolean {
+    return this.slots.some((s) => workers.every((w) => s.refused?.has(w)));
+  }
+
   /** Add a slot in its place by sequence (new slots, the usual case, go at the end at once). */
   put(slot: Slot<W, I, R>): void {
     const s = this.slots;

@@ -14,9 +14,11 @@ export interface Slot<W, I, R> {
   value: R | undefined;
   /** Who delivered it, once done. */
   worker: W | undefined;
+  /** Workers that answered a request for it without it (a pruned node's `notfound`): not asked for it again. */
+  refused: Set<W> | undefined;
 }
 
 /** Make a waiting slot. */
 export function newSlot<W, I, R>(seq: number, item: I): Slot<W, I, R> {
-  return { seq, item, request: undefined, done: false, value: undefined, worker: undefined };
+  return { seq, item, request: undefined, done: false, value: undefined, worker: undefined, refused: undefined };
 }

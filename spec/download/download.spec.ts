@@ -27,6 +27,8 @@ class FakeWorker {
   silentAfter = Infinity;
   /** Heights it lies about (the job rejects the delivery). */
   readonly lies = new Set<number>();
+  /** Heights it does not have: answered as `notfound` (the request completes without them). */
+  readonly lacks = new Set<number>();
   sent = 0;
   delivered = 0;
   /** Each item's bytes arriving, from when to when. */
@@ -82,6 +84,15 @@ function fakeJob(
         items.forEach((height, index) => {
           const at = times[index]!;
           if (!Number.isFinite(at)) return;
+          if (worker.lacks.has(height)) {
+            subs.push(
+              clock.schedule(() => {
+                outstanding--;
+                if (--left === 0) subscriber.complete();
+              }, at - clock.now()),
+            );
+            return;
+          }
           subs.push(
             clock.schedule(() => {
               if (!worker.connected) return;
@@ -288,6 +299,25 @@ describe('download', () => {
     // The first request of the second download is already sized for 8 MB/s (about 200 filters), not a guess of 8.
     expect(fast.requests[before]!.length).toBeGreaterThan(100);
     expect(fast.requests[0]!.length).toBeLessThan(20);
+  });
+
+  it('asks another worker for what one answered without (notfound), never that one again', () => {
+    const pruned = new FakeWorker('pruned', 8000, 10);
+    const archive = new FakeWorker('archive', 1000, 50);
+    for (let h = 1; h <= 300; h++) pruned.lacks.add(h);
+    const r = run([pruned, archive], 600);
+    inOrderOnce(r, 600);
+    expect(r.results.filter((x) => x.item <= 300).every((x) => x.worker === archive)).toBe(true);
+    const askedPruned = pruned.requests.flat().filter((h) => h <= 300);
+    expect(new Set(askedPruned).size).toBe(askedPruned.length); // each at most once
+  });
+
+  it('fails with not-found when every worker answered without an item and no other can come', () => {
+    const pruned = new FakeWorker('pruned', 8000, 10);
+    pruned.lacks.add(50);
+    const r = run([pruned], 100);
+    expect(r.error).toMatchObject({ code: DownloadErrorCode.NotFound });
+    expect(r.results.map((x) => x.item)).toEqual(Array.from({ length: 49 }, (_, i) => i + 1));
   });
 
   it('cancels every request and timer when unsubscribed', () => {
