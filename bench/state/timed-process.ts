@@ -18,12 +18,18 @@ export interface TimedRun {
  * Run `node ARGS` under `/usr/bin/time -v` (a public tool: its "Maximum
  * resident set size" is the peak RSS of the whole process, not only the JS
  * heap) and collect its stdout lines with their arrival times.
+ * @param args - node's arguments
+ * @param onLine - called with each stdout line as it arrives
+ * @param cwd - the working directory @default the bench's own
  */
-export function timedProcess(args: string[], onLine?: (text: string) => void): Promise<TimedRun> {
+export function timedProcess(args: string[], onLine?: (text: string) => void, cwd?: string): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
     const t = performance.now();
-    const child = spawn('/usr/bin/time', ['-v', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-v', process.execPath, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd === undefined ? {} : { cwd }),
+    });
     const lines: TimedRun['lines'] = [];
     let pending = '';
     let err = '';

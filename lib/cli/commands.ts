@@ -4,6 +4,8 @@ import type { Command } from './command.js';
 export interface CommandEntry {
   /** One line for `rxbtc --help`. */
   readonly summary: string;
+  /** It computes for some milliseconds and exits: the process runs it without V8's optimizing compiler (see `sizeHeap`). */
+  readonly oneShot?: boolean;
   /** Load the command's module (its usage and parser; the runner loads later, when it runs). */
   load(): Promise<Command<unknown>>;
 }
@@ -31,6 +33,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   address: {
     summary: 'print an address of an output descriptor',
+    oneShot: true,
     load: async () => (await import('./commands/address.js')).command,
   },
   send: {

@@ -1,3 +1,4 @@
+import { findCommand } from './commands.js';
 import { sizeHeap } from './heap-policy.js';
 import { runCli } from './main.js';
 
@@ -15,7 +16,7 @@ const STALLED = 'rxbtc: internal error: the command was waiting for something th
  * heap for a small footprint (see `sizeHeap`), unless the user did.
  */
 export async function runCliProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  sizeHeap();
+  sizeHeap({ oneShot: findCommand(argv[0] ?? '')?.oneShot === true });
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   const stalled = (): void => {

@@ -16,9 +16,9 @@ function newSpaceAfterChurn(flags: readonly string[]): number {
 
 describe('the rxbtc process sizes its V8 heap', () => {
   it('leaves the heap alone when the user sized it or asked for V8’s defaults', () => {
-    expect(sizeHeap(['--max-old-space-size=64'], {})).toEqual([]);
-    expect(sizeHeap([], { NODE_OPTIONS: '--max-semi-space-size=4' })).toEqual([]);
-    expect(sizeHeap([], { RXBTC_V8_DEFAULTS: '1' })).toEqual([]);
+    expect(sizeHeap({ execArgv: ['--max-old-space-size=64'], env: {} })).toEqual([]);
+    expect(sizeHeap({ execArgv: [], env: { NODE_OPTIONS: '--max-semi-space-size=4' } })).toEqual([]);
+    expect(sizeHeap({ execArgv: [], env: { RXBTC_V8_DEFAULTS: '1' }, oneShot: true })).toEqual([]);
   });
 
   it('keeps the young generation at its first size when set at run time (V8 reads the growth factor at each collection)', () => {
