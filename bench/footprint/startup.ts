@@ -40,7 +40,7 @@ export async function timeStartups(rounds: number): Promise<Map<StartupCase, { s
   const out = new Map(STARTUP_CASES.map((c) => [c, { seconds: [] as number[], mb: [] as number[] }]));
   for (let round = 0; round < rounds; round++) {
     for (const c of STARTUP_CASES) {
-      const run = await timedProcess([...c.args], undefined, ROOT);
+      const run = await timedProcess([...c.args], undefined, { cwd: ROOT });
       if (run.code !== 0) throw new Error(`${c.name} exited with ${run.code}`);
       out.get(c)!.seconds.push(run.ms / 1000);
       out.get(c)!.mb.push(run.maxRss / 1024 / 1024);

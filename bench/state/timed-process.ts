@@ -20,15 +20,19 @@ export interface TimedRun {
  * heap) and collect its stdout lines with their arrival times.
  * @param args - node's arguments
  * @param onLine - called with each stdout line as it arrives
- * @param cwd - the working directory @default the bench's own
+ * @param options - the working directory and environment @default the bench's own
  */
-export function timedProcess(args: string[], onLine?: (text: string) => void, cwd?: string): Promise<TimedRun> {
+export function timedProcess(
+  args: string[],
+  onLine?: (text: string) => void,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
     const t = performance.now();
     const child = spawn('/usr/bin/time', ['-v', process.execPath, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(cwd === undefined ? {} : { cwd }),
+      ...options,
     });
     const lines: TimedRun['lines'] = [];
     let pending = '';
