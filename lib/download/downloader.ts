@@ -1,24 +1,22 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import {
-  BATCH_DURATION,
   CHECK_INTERVAL,
   DOWNLOAD_WINDOW,
   INITIAL_ITEM_BYTES,
   MAX_BATCH,
   MAX_IN_FLIGHT,
-  MAX_REQUESTS,
-  MAX_STALL_TIMEOUT,
   MAX_TIMEOUTS,
   REQUEST_TIMEOUT_FACTOR,
-  STALL_TIMEOUT,
-  STALL_TIMEOUT_DECAY,
 } from './download-constants.js';
 import { DownloadError, DownloadErrorCode } from './download-error.js';
 import type { Delivery, DownloadJob, DownloadOptions, Downloaded, LinkMemory } from './download-job.js';
 import { LinkEstimate } from './link-estimate.js';
-import { ReadyQueue } from './ready-queue.js';
+import { ItemWindow } from './item-window.js';
+import { batchSize, expectedFinish, hasRoom, type SizingLimits } from './request-sizing.js';
+import { lateRequests, silence, windowHolder } from './stall-checks.js';
+import { StallTimeout } from './stall-timeout.js';
 import type { Request } from './request.js';
-import { newSlot, type Slot } from './slot.js';
+import type { Slot } from './slot.js';
 import { WorkerState } from './worker-state.js';
 
 /** Weight of a new item's size in the running average. */
@@ -46,25 +44,16 @@ export class Downloader<W, I, R> {
   private readonly job: DownloadJob<W, I, R>;
   private readonly sink: DownloadSink<I, R, W>;
   private readonly scheduler: SchedulerLike;
-  private readonly window: number;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
-  private readonly baseStall: number;
-  private stallTimeout: number;
+  private readonly stallTimeout: StallTimeout;
   private itemBytes: number;
-  /** Items not yet in the window, oldest first from `backlogHead`. */
-  private backlog: I[] = [];
-  private backlogHead = 0;
+  private readonly items: ItemWindow<W, I, R>;
   private itemsDone = false;
   private workersDone = false;
-  /** Slots of the window, by sequence, from `emitNext` to `nextSeq` − 1. */
-  private readonly slots = new Map<number, Slot<W, I, R>>();
-  private readonly ready = new ReadyQueue<W, I, R>();
   private readonly workers = new Map<W, WorkerState<W, I, R>>();
   private readonly dismissed = new WeakSet();
   private readonly links: LinkMemory<W> | undefined;
-  private emitNext = 0;
-  private nextSeq = 0;
   /** Since when the window is full and its first item is in flight, ms. */
   private blockedSince: number | undefined;
   private advanced = false;
@@ -83,18 +72,17 @@ export class Downloader<W, I, R> {
     this.job = job;
     this.sink = sink;
     this.scheduler = options.scheduler;
-    this.window = options.window ?? DOWNLOAD_WINDOW;
+    this.items = new ItemWindow(options.window ?? DOWNLOAD_WINDOW);
     this.maxBatch = options.maxBatch ?? MAX_BATCH;
     this.maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
-    this.baseStall = options.stallTimeout ?? STALL_TIMEOUT;
-    this.stallTimeout = this.baseStall;
+    this.stallTimeout = new StallTimeout(options.stallTimeout);
     this.itemBytes = options.itemBytes ?? INITIAL_ITEM_BYTES;
     this.links = options.links;
   }
 
   /** An item to fetch, after every one before it (handed out on the scheduler's next turn, with those that come with it). */
   addItem(item: I): void {
-    this.backlog.push(item);
+    this.items.push(item);
     this.soon();
   }
 
@@ -144,7 +132,7 @@ export class Downloader<W, I, R> {
 
   /** Current stall timeout, ms (doubles after each stall, shrinks back as items arrive in order). */
   get currentStallTimeout(): number {
-    return this.stallTimeout;
+    return this.stallTimeout.current;
   }
 
   /** Stopped, or the consumer left (read through a getter: both change behind the compiler's back). */
@@ -179,7 +167,7 @@ export class Downloader<W, I, R> {
         this.again = false;
         this.flush();
         if (this.halted) return;
-        this.fill();
+        this.items.fill();
         this.assign();
         if (!this.rerun()) break;
       }
@@ -191,9 +179,7 @@ export class Downloader<W, I, R> {
 
   /** Emit the results at the front of the window, in order. */
   private flush(): void {
-    for (let s = this.slots.get(this.emitNext); s?.done; s = this.slots.get(this.emitNext)) {
-      this.slots.delete(this.emitNext);
-      this.emitNext++;
+    for (let s = this.items.takeDone(); s; s = this.items.takeDone()) {
       this.advanced = true;
       this.blockedSince = undefined;
       this.sink.next({ item: s.item, value: s.value as R, worker: s.worker as W });
@@ -201,62 +187,37 @@ export class Downloader<W, I, R> {
     }
   }
 
-  /** Move items from the backlog into the window. */
-  private fill(): void {
-    while (this.backlogHead < this.backlog.length && this.nextSeq < this.emitNext + this.window) {
-      const slot = newSlot<W, I, R>(this.nextSeq++, this.backlog[this.backlogHead++]!);
-      this.slots.set(slot.seq, slot);
-      this.ready.put(slot);
-    }
-    if (this.backlogHead > 1024 && this.backlogHead * 2 > this.backlog.length) {
-      this.backlog = this.backlog.slice(this.backlogHead);
-      this.backlogHead = 0;
-    }
-  }
-
   /** Hand waiting slots to the workers that would deliver them soonest, each up to what keeps its link busy. */
   private assign(): void {
     const now = this.scheduler.now();
     const skip = new Set<WorkerState<W, I, R>>();
-    while (this.ready.size > 0) {
+    while (this.items.ready.size > 0) {
       const w = this.pick(now, skip);
       if (!w) return;
       const wanted = (s: Slot<W, I, R>): boolean => !s.refused?.has(w.worker);
-      const first = this.ready.takeFirst(wanted);
+      const first = this.items.ready.takeFirst(wanted);
       if (!first) {
         skip.add(w); // it refused everything waiting: the others may have it
         continue;
       }
       const batch: Slot<W, I, R>[] = [first];
-      const size = this.batchSize(w);
-      for (let next = this.ready.peek(); next && batch.length < size && wanted(next); next = this.ready.peek()) {
+      const size = batchSize(w, this.limits);
+      for (let next = this.items.ready.peek(); next && batch.length < size && wanted(next); next = this.items.ready.peek()) {
         if (this.job.follows && !this.job.follows(batch[batch.length - 1]!.item, next.item)) break;
-        batch.push(this.ready.take()!);
+        batch.push(this.items.ready.take()!);
       }
       this.send(w, batch, now);
       if (this.stopped) return;
     }
   }
 
-  /**
-   * The worker with room that would deliver a new request first. Room means
-   * space for at least half a request (items and bytes), so that a worker
-   * whose items come back one by one is not sent a request per item, and
-   * fewer than {@link MAX_REQUESTS} requests out.
-   */
+  /** The worker with room (see `hasRoom`) that would deliver a new request first. */
   private pick(now: number, skip: ReadonlySet<WorkerState<W, I, R>>): WorkerState<W, I, R> | undefined {
     let best: WorkerState<W, I, R> | undefined;
     let bestAt = Infinity;
     for (const w of this.workers.values()) {
-      if (skip.has(w) || w.restUntil > now || w.requests.size >= MAX_REQUESTS || this.job.available?.(w.worker) === false) continue;
-      const link = w.link;
-      const full = this.fullBatch(w);
-      if (w.items > 0) {
-        // What it holds covers less than a round trip plus one request's worth of transfer, by half a request at least.
-        const target = link.rate * (link.roundTrip + BATCH_DURATION);
-        if (this.maxInFlight - w.items < Math.ceil(full / 2) || w.bytes + (full / 2) * this.itemBytes > target) continue;
-      }
-      const at = link.roundTrip + (w.bytes + full * this.itemBytes) / link.rate;
+      if (skip.has(w) || w.restUntil > now || this.job.available?.(w.worker) === false || !hasRoom(w, this.limits)) continue;
+      const at = expectedFinish(w, this.limits);
       if (at < bestAt) {
         best = w;
         bestAt = at;
@@ -265,15 +226,9 @@ export class Downloader<W, I, R> {
     return best;
   }
 
-  /** Items in a full request to `w`: {@link BATCH_DURATION} of transfer at its rate, at least one. */
-  private fullBatch(w: WorkerState<W, I, R>): number {
-    const fits = Math.floor((w.link.rate * BATCH_DURATION) / this.itemBytes);
-    return Math.max(1, Math.min(fits, this.maxBatch));
-  }
-
-  /** Items in the next request to `w`: a full one, or what its in-flight limit leaves. */
-  private batchSize(w: WorkerState<W, I, R>): number {
-    return Math.max(1, Math.min(this.fullBatch(w), this.maxInFlight - w.items));
+  /** What sizing a request needs: the item size now, the limits. */
+  private get limits(): SizingLimits {
+    return { itemBytes: this.itemBytes, maxBatch: this.maxBatch, maxInFlight: this.maxInFlight };
   }
 
   private send(w: WorkerState<W, I, R>, slots: Slot<W, I, R>[], now: number): void {
@@ -284,7 +239,7 @@ export class Downloader<W, I, R> {
     w.items += slots.length;
     w.bytes += slots.length * req.itemBytes;
     const expected = w.link.roundTrip + w.bytes / w.link.rate;
-    req.deadline = now + REQUEST_TIMEOUT_FACTOR * expected + this.stallTimeout;
+    req.deadline = now + REQUEST_TIMEOUT_FACTOR * expected + this.stallTimeout.current;
     const subscription = this.job
       .fetch(
         w.worker,
@@ -353,7 +308,7 @@ export class Downloader<W, I, R> {
       s.request = undefined;
       req.worker.items--;
       req.worker.bytes = Math.max(0, req.worker.bytes - req.itemBytes);
-      this.ready.put(s);
+      this.items.ready.put(s);
     }
     this.retire(req);
   }
@@ -372,14 +327,14 @@ export class Downloader<W, I, R> {
   /** Complete when every item is emitted; fail when work is left and no worker can ever come. */
   private settle(): void {
     if (this.stopped || this.sink.closed) return;
-    const pending = this.slots.size > 0 || this.backlogHead < this.backlog.length;
+    const pending = this.items.pending;
     if (!pending && this.itemsDone) {
       this.stop();
       this.sink.complete();
     } else if (pending && this.workersDone && this.workers.size === 0) {
       this.stop();
       this.sink.error(new DownloadError(DownloadErrorCode.NoWorkers, 'every worker left with items still to fetch'));
-    } else if (this.workersDone && this.ready.stuck([...this.workers.keys()])) {
+    } else if (this.workersDone && this.items.ready.stuck([...this.workers.keys()])) {
       this.stop();
       this.sink.error(new DownloadError(DownloadErrorCode.NotFound, 'every worker answered without an item (none has it)'));
     }
@@ -399,30 +354,25 @@ export class Downloader<W, I, R> {
     const now = this.scheduler.now();
     if (this.advanced) {
       this.advanced = false;
-      this.stallTimeout = Math.max(this.baseStall, this.stallTimeout * STALL_TIMEOUT_DECAY);
+      this.stallTimeout.advanced();
     }
     for (const w of [...this.workers.values()]) if (w.requests.size > 0) this.checkWorker(w, now);
     this.checkWindow(now);
     this.run();
     // Resting workers are woken by the next check too.
-    const waiting = [...this.workers.values()].some((w) => w.requests.size > 0 || (w.restUntil > now && this.ready.size > 0));
+    const waiting = [...this.workers.values()].some((w) => w.requests.size > 0 || (w.restUntil > now && this.items.ready.size > 0));
     if (waiting) this.arm();
   }
 
-  /** Silence (no byte, or with no byte count no item, for the stall timeout) and request deadlines. */
+  /** Silence for the stall timeout with requests out, and request deadlines. */
   private checkWorker(w: WorkerState<W, I, R>, now: number): void {
-    const got = this.job.received?.(w.worker);
-    if (got !== undefined && got !== w.lastReceived) {
-      w.lastReceived = got;
-      w.lastProgress = Math.max(w.lastProgress, now);
-    }
-    const grace = got === undefined ? this.itemBytes / w.link.rate : 0;
-    if (now - w.lastProgress > this.stallTimeout + grace) {
-      this.stall(w, `nothing received for ${Math.round(now - w.lastProgress)} ms with requests outstanding`);
+    const silent = silence(w, now, this.job.received?.(w.worker), this.stallTimeout.current, this.itemBytes);
+    if (silent !== undefined) {
+      this.stall(w, `nothing received for ${Math.round(silent)} ms with requests outstanding`);
       return;
     }
-    for (const req of [...w.requests]) {
-      if (now < req.deadline || !this.workers.has(w.worker)) continue;
+    for (const req of lateRequests(w, now)) {
+      if (!this.workers.has(w.worker)) return;
       this.drop(req);
       this.strike(w, new DownloadError(DownloadErrorCode.Timeout, `${MAX_TIMEOUTS} requests in a row timed out`));
     }
@@ -430,22 +380,19 @@ export class Downloader<W, I, R> {
 
   /** Core's rule: a worker whose item holds up a full window for the stall timeout is dismissed; the timeout doubles. */
   private checkWindow(now: number): void {
-    const waiting = this.backlogHead < this.backlog.length;
-    const front = this.slots.get(this.emitNext);
-    const holder = front?.request?.worker;
-    if (!waiting || this.ready.size > 0 || !holder) {
+    const holder = windowHolder(this.items);
+    if (!holder) {
       this.blockedSince = undefined;
       return;
     }
     this.blockedSince ??= now;
-    if (now - this.blockedSince > this.stallTimeout)
-      this.stall(holder, `held up the download window for ${Math.round(this.stallTimeout)} ms`);
+    if (now - this.blockedSince > this.stallTimeout.current)
+      this.stall(holder, `held up the download window for ${Math.round(this.stallTimeout.current)} ms`);
   }
 
   private stall(w: WorkerState<W, I, R>, why: string): void {
     this.blockedSince = undefined;
-    const timeout = this.stallTimeout;
-    this.stallTimeout = Math.min(MAX_STALL_TIMEOUT, this.stallTimeout * 2);
+    const timeout = this.stallTimeout.stalled();
     this.dismiss(w, new DownloadError(DownloadErrorCode.Stall, `${why} (stall timeout ${Math.round(timeout)} ms)`));
   }
 }
