@@ -1,0 +1,195 @@
+import {
+  EMPTY,
+  Observable,
+  Subject,
+  Subscription,
+  concatMap,
+  concatWith,
+  defer,
+  finalize,
+  from,
+  ignoreElements,
+  mergeMap,
+  skip,
+  takeUntil,
+  tap,
+  type SchedulerLike,
+} from 'rxjs';
+import type { HeaderChain } from '../chain/header-chain.js';
+import type { LinkEstimate } from '../download/link-estimate.js';
+import type { Peer } from '../peer/peer-api.js';
+import { scanFilters, type ScanStep } from '../spv/filter-scan.js';
+import { FilterHeaderChain } from '../spv/filter-header-chain.js';
+import type { FilterHeaderStore } from '../spv/filter-header-store.js';
+import { syncFilterHeaders } from '../spv/filter-headers.js';
+import { filterClientsOf, servesBlocks, servesFilters } from '../spv/filter-sources.js';
+import { GcsFilter } from '../spv/gcs-filter.js';
+import type { PeerSet } from '../spv/peer-set.js';
+import { peerWorkers } from '../spv/peer-workers.js';
+import { bytesEqual } from '../wire/hex.js';
+import { PassCoverage } from './pass-coverage.js';
+import type { WatcherRegistry } from './watcher-registry.js';
+
+/** What {@link scanForWatchers} works with. */
+export interface Bip158ScanOptions {
+  /** The verified header chain (kept in sync by someone else). */
+  chain: HeaderChain;
+  /** Peers serving filters and blocks: a list or a set. */
+  source: readonly Peer[] | PeerSet;
+  /** The registrations. */
+  registry: WatcherRegistry;
+  /** Where the verified filter headers are kept. @default memory */
+  filterHeaders?: FilterHeaderStore | undefined;
+  /** How long a peer may take to answer a filter-header request, ms. @default 30000 */
+  timeoutMs?: number | undefined;
+  /** Timers of the downloads. @default asyncScheduler */
+  scheduler?: SchedulerLike | undefined;
+  /** Told the last height of every pass that completed (every registration then needs nothing up to it). */
+  onPass?: ((last: number) => void) | undefined;
+}
+
+/**
+ * Check blocks for a notifier's registrations through BIP158 filters, one
+ * pass at a time, every registration in it: a pass runs from the lowest
+ * height any registration still needs to the tip the verified filter
+ * headers reach, matching each filter against every registration's script
+ * as it arrives, and searching each matching block for all of them. A
+ * registration added while a pass runs joins it (the heights it missed are
+ * the next pass's); a new tip starts a pass over the new blocks; a
+ * reorganisation stops the running pass, undoes what the blocks that left
+ * held, and the next pass starts from the fork. Never emits; errors when no
+ * peer is left to serve a list's filters.
+ */
+export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
+  const { chain, registry } = options;
+  return new Observable<never>((subscriber) => {
+    const subs = new Subscription();
+    const state = new FilterHeaderChain(options.filterHeaders);
+    const links = new WeakMap<Peer, LinkEstimate>();
+    const filterPeers = peerWorkers(options.source, servesFilters);
+    const blockPeers = peerWorkers(options.source, servesBlocks);
+    let running: PassCoverage | undefined;
+
+    const hashOf = (entry: { height: number; hash: Uint8Array }): Uint8Array | undefined =>
+      entry.height >= state.rootHeight && entry.height <= state.height && bytesEqual(state.blockHashAt(entry.height), entry.hash)
+        ? state.hashAt(entry.height)
+        : undefined;
+
+    const pass = (first: number, last: number): Observable<never> =>
+      defer(() => {
+        const coverage = new PassCoverage(first, last, registry.watchers);
+        running = coverage;
+        return scanFilters({
+          chain,
+          first,
+          last,
+          hashOf,
+          match: (entry, bytes) => {
+            coverage.matching(entry.height);
+            return GcsFilter.decode(bytes, entry.hash).matchAny(registry.scripts);
+          },
+          filterPeers,
+          blockPeers,
+          links,
+          ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+        }).pipe(
+          tap((step: ScanStep) => {
+            if (step.type === 'scanned') coverage.checked(step.height);
+            else if (chain.isBest(step.entry.hash)) {
+              registry.searchBlock(step.block, { height: step.entry.height, blockHash: step.entry.hashHex }, (index) => ({
+                kind: 'block',
+                index,
+              }));
+            }
+          }),
+          ignoreElements(),
+          concatWith(
+            defer(() => {
+              coverage.checked(last);
+              registry.caughtUp(chain.height);
+              options.onPass?.(last);
+              return EMPTY;
+            }),
+          ),
+          finalize(() => {
+            if (running === coverage) running = undefined;
+          }),
+        );
+      });
+
+    // One filter-header sync at a time: a scan stopped by a reorganisation leaves its sync running, the next one waits for it.
+    let syncing: Promise<unknown> = Promise.resolve();
+    const syncTop = (): Promise<number> => {
+      const run = syncing
+        .catch(() => undefined)
+        .then(async () => {
+          await syncFilterHeaders(await filterClientsOf(options.source, options.timeoutMs), chain, state);
+          return Math.min(chain.height, state.height);
+        });
+      syncing = run;
+      return run;
+    };
+
+    const triggers = new Subject<void>();
+    const aborts = new Subject<void>();
+    let waiting = false;
+    const kick = (): void => {
+      if (waiting || registry.size === 0) return;
+      waiting = true;
+      triggers.next();
+    };
+    const scan = (): Observable<never> =>
+      defer(() => from(syncTop())).pipe(
+        mergeMap((top) => {
+          const first = Math.max(registry.lowestNeed, chain.root.height);
+          if (first > top) {
+            registry.caughtUp(chain.height);
+            return EMPTY;
+          }
+          return pass(first, top).pipe(
+            concatWith(
+              defer(() => {
+                if (registry.lowestNeed <= chain.height) kick(); // joiners' missed heights, or a tip that came meanwhile
+                return EMPTY;
+              }),
+            ),
+          );
+        }),
+      );
+    subs.add(
+      triggers
+        .pipe(
+          concatMap(() => {
+            waiting = false;
+            return registry.size === 0 ? EMPTY : scan().pipe(takeUntil(aborts));
+          }),
+        )
+        .subscribe({ error: (e: unknown) => subscriber.error(e) }),
+    );
+    subs.add(
+      registry.added$.subscribe((w) => {
+        running?.join(w);
+        kick();
+      }),
+    );
+    subs.add(
+      chain.reorg$.subscribe((r) => {
+        aborts.next(); // the running pass stops before what the blocks that left held is undone
+        registry.reorganised(
+          r.forkHeight,
+          r.disconnected.map((d) => d.hashHex),
+        );
+        state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
+        kick();
+      }),
+    );
+    subs.add(
+      chain.tip$.pipe(skip(1)).subscribe((tip) => {
+        registry.tip(tip.height);
+        kick();
+      }),
+    );
+    kick();
+    return subs;
+  });
+}

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { Subscription, type Observable } from 'rxjs';
+import { MruSet, connectTcp, createHeaderChain, createPeer, networks, syncHeaders, type HeaderChain, type Peer } from '../../lib/index.js';
+import { createChainNotifier, type ChainNotifier } from '../../lib/notify/chain-notifier.js';
+import type { ConfirmationEvent, SpendEvent, UtxoAnswer } from '../../lib/notify/notify-events.js';
+import { eventually } from '../helpers/loopback.js';
+import { useRegtestNode } from '../helpers/regtest.js';
+import { fund, newKey, spend } from './bcoin-coins.js';
+import { startFilterMirror, type FilterMirror } from './filter-mirror.js';
+
+/**
+ * The chain notifier over BIP158 against rxbtc's own filter server, which copies a real bcoin regtest node's chain:
+ * bcoin makes the transactions (paying keys no wallet here owns, spending them), mines and reorganises.
+ */
+const network = networks.regtest;
+const within = 20_000;
+
+/** A notifier on the mirror (filters, headers, blocks) and bcoin itself (blocks, announced transactions). */
+interface Setup {
+  notifier: ChainNotifier;
+  chain: HeaderChain;
+  peers: Peer[];
+  close(): void;
+}
+
+async function notifierOn(mirror: FilterMirror, bcoinPort: number): Promise<Setup> {
+  const connect = async (port: number): Promise<Peer> =>
+    createPeer(await connectTcp({ host: '127.0.0.1', port, timeout: within }), { network, sentNonces: new MruSet(50) });
+  const peers = [await connect(mirror.port), await connect(bcoinPort)];
+  const chain = createHeaderChain({ network });
+  // Headers from the mirror only: it never serves a block it has no filter for.
+  const sync = syncHeaders(peers[0]!, chain).subscribe({ error: () => undefined });
+  await eventually(() => chain.height === mirror.height, within);
+  return {
+    notifier: createChainNotifier({ chain, source: peers, syncChain: false }),
+    chain,
+    peers,
+    close: () => {
+      sync.unsubscribe();
+      for (const p of peers) p.disconnect();
+    },
+  };
+}
+
+/** Every event of an Observable, and whether it completed. */
+function record<E>(events$: Observable<E>, subs: Subscription): { events: E[]; done: () => boolean } {
+  const events: E[] = [];
+  let completed = false;
+  subs.add(
+    events$.subscribe({ next: (e) => events.push(e), complete: () => (completed = true), error: (e: unknown) => events.push(e as E) }),
+  );
+  return { events, done: () => completed };
+}
+
+const stranger = (): Uint8Array => Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
+const brief = (e: ConfirmationEvent | SpendEvent): string =>
+  e.type === 'confirmation'
+    ? `conf${e.confirmations}@${e.height}`
+    : e.type === 'spent'
+      ? `spent#${e.inputIndex}@${e.height ?? 'mempool'}`
+      : `reorged@${e.height}`;
+
+describe('chain notifier over BIP158 (rxbtc filter server copying bcoin)', () => {
+  const node = useRegtestNode({ blocks: 110 });
+  let mirror: FilterMirror;
+  let setup: Setup;
+  let subs: Subscription;
+  beforeAll(async () => {
+    mirror = await startFilterMirror(node());
+  });
+  afterAll(async () => {
+    await mirror.close();
+  });
+  beforeEach(async () => {
+    subs = new Subscription();
+    setup = await notifierOn(mirror, node().port);
+  });
+  afterEach(() => {
+    subs.unsubscribe();
+    setup.close();
+  });
+  const mine = async (n: number): Promise<void> => {
+    await node().mine(n);
+    await mirror.synced();
+    await eventually(() => setup.chain.height === node().height, within);
+  };
+
+  it('follows a transaction paying a script no wallet here owns to depth 3: updates 1, 2, 3, then completes', async () => {
+    const script = stranger();
+    const paid = await node().pay([{ script, value: 5_000_000 }]);
+    const { hashToHex } = await import('../../lib/index.js');
+    const txid = hashToHex(paid);
+    const conf = record(setup.notifier.confirmations({ txid, script, depth: 3, heightHint: node().height }), subs);
+    await mine(1);
+    await eventually(() => conf.events.length === 1, within);
+    const height = node().height;
+    await mine(1);
+    await eventually(() => conf.events.length === 2, within);
+    await mine(1);
+    await eventually(() => conf.done(), within);
+    expect(conf.events.map(brief)).toEqual([`conf1@${height}`, `conf2@${height}`, `conf3@${height}`]);
+    expect(conf.events[0]).toMatchObject({ txid, blockHash: hashToHex(await node().blockHash(height)), proof: { kind: 'block' } });
+  });
+
+  it('finds a transaction confirmed before it was registered, from its height hint', async () => {
+    const script = stranger();
+    const { hashToHex } = await import('../../lib/index.js');
+    const txid = hashToHex(await node().pay([{ script, value: 6_000_000 }]));
+    await mine(1);
+    const height = node().height;
+    await mine(2);
+    const conf = record(setup.notifier.confirmations({ txid, script, depth: 2, heightHint: height - 3 }), subs);
+    await eventually(() => conf.done(), within);
+    expect(conf.events.map(brief)).toEqual([`conf1@${height}`, `conf2@${height}`]);
+  });
+
+  it('reports the spend of an outpoint with the right input index, in the mempool first', async () => {
+    const key = newKey();
+    const funding = await fund(node(), key, [3_000_000, 4_000_000]);
+    await mine(1);
+    const spent = record(setup.notifier.spends({ outpoint: `${funding.txid}:0`, script: key.script, heightHint: node().height }), subs);
+    await new Promise((r) => setTimeout(r, 200));
+    const spender = await spend(node(), key, funding, [1, 0]);
+    await eventually(() => spent.events.length === 1, within);
+    await mine(1);
+    await eventually(() => spent.done(), within);
+    expect(spent.events.map(brief)).toEqual(['spent#1@mempool', `spent#1@${node().height}`]);
+    expect(spent.events.map((e) => e.txid)).toEqual([spender.txid, spender.txid]);
+    expect(spent.events[1]).toMatchObject({ outpoint: `${funding.txid}:0`, blockHash: expect.any(String), proof: { kind: 'block' } });
+  });
+
+  it('answers utxo: unspent, then spent once bcoin spends it', async () => {
+    const key = newKey();
+    const funding = await fund(node(), key, [2_000_000]);
+    await mine(1);
+    const created = node().height;
+    const ask = (): Promise<UtxoAnswer> =>
+      new Promise((resolve, reject) =>
+        subs.add(
+          setup.notifier
+            .utxo({ outpoint: `${funding.txid}:0`, script: key.script, heightHint: created - 1 })
+            .subscribe({ next: resolve, error: reject }),
+        ),
+      );
+    expect(await ask()).toMatchObject({ status: 'unspent', value: 2_000_000n, height: created, tip: created });
+    const spender = await spend(node(), key, funding, [0]);
+    await mine(1);
+    expect(await ask()).toMatchObject({ status: 'spent', txid: spender.txid, inputIndex: 0, height: created + 1 });
+    const never = `${'ab'.repeat(32)}:7`;
+    expect(
+      await new Promise((r) => subs.add(setup.notifier.utxo({ outpoint: never, script: stranger(), heightHint: 100 }).subscribe(r))),
+    ).toMatchObject({
+      status: 'missing',
+    });
+  });
+});
