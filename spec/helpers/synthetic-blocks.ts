@@ -1,4 +1,4 @@
-import { blockHash, sha256dKey, txid, type Block, type BlockHeader, type Transaction } from '../../lib/index.js';
+import { blockHash, merkleRoot, sha256dKey, txid, type Block, type BlockHeader, type Transaction } from '../../lib/index.js';
 
 /** Regtest's fixed target. */
 export const REGTEST_BITS = 0x207fffff;
@@ -12,11 +12,19 @@ export interface Payment {
 }
 
 /**
- * A coinbase-only regtest block on `prev` at `height`, its coinbase paying
- * `pays` (or OP_TRUE), mined for real against regtest's target (about two
- * tries). `salt` makes a different block at the same place (another branch).
+ * A regtest block on `prev` at `height`, its coinbase paying `pays` (or
+ * OP_TRUE) and followed by `txs` (none by default), mined for real against
+ * regtest's target (about two tries). `salt` makes a different block at the
+ * same place (another branch).
  */
-export function syntheticBlock(prev: Uint8Array, height: number, time: number, pays: readonly Payment[] = [], salt = 0): Block {
+export function syntheticBlock(
+  prev: Uint8Array,
+  height: number,
+  time: number,
+  pays: readonly Payment[] = [],
+  salt = 0,
+  txs: readonly Transaction[] = [],
+): Block {
   const coinbase: Transaction = {
     version: 1,
     inputs: [
@@ -34,7 +42,7 @@ export function syntheticBlock(prev: Uint8Array, height: number, time: number, p
   const header: BlockHeader = {
     version: 0x20000000,
     prevBlock: prev,
-    merkleRoot: txid(coinbase),
+    merkleRoot: txs.length === 0 ? txid(coinbase) : merkleRoot([coinbase, ...txs].map((t) => txid(t))),
     timestamp: time,
     bits: REGTEST_BITS,
     nonce: 0,
@@ -48,26 +56,28 @@ export function syntheticBlock(prev: Uint8Array, height: number, time: number, p
   view.setUint32(72, REGTEST_BITS, true);
   for (let nonce = 0; ; nonce++) {
     view.setUint32(76, nonce, true);
-    if (sha256dKey(raw).charCodeAt(31) < 0x7f) return { header: { ...header, nonce }, transactions: [coinbase] };
+    if (sha256dKey(raw).charCodeAt(31) < 0x7f) return { header: { ...header, nonce }, transactions: [coinbase, ...txs] };
   }
 }
 
 /**
  * `n` synthetic blocks on `after` (a block, or genesis when undefined), one
- * minute apart; `pays(height)` says what each one's coinbase pays.
+ * minute apart; `pays(height)` says what each one's coinbase pays, `txs(height)`
+ * what each holds after it.
  */
 export function syntheticBlocks(
   after: { block: Block; height: number } | { hash: Uint8Array; height: number; time: number },
   n: number,
   pays: (height: number) => readonly Payment[] = () => [],
   salt = 0,
+  txs: (height: number) => readonly Transaction[] = () => [],
 ): Block[] {
   let prev = 'block' in after ? blockHash(after.block.header) : after.hash;
   let time = 'block' in after ? after.block.header.timestamp : after.time;
   const out: Block[] = [];
   for (let i = 1; i <= n; i++) {
     time += 60;
-    const b = syntheticBlock(prev, after.height + i, time, pays(after.height + i), salt);
+    const b = syntheticBlock(prev, after.height + i, time, pays(after.height + i), salt, txs(after.height + i));
     out.push(b);
     prev = blockHash(b.header);
   }
