@@ -154,3 +154,66 @@ describe('chain notifier over BIP158 (rxbtc filter server copying bcoin)', () =>
     });
   });
 });
+
+describe('chain notifier over BIP158 across a reorganisation between two bcoin nodes', () => {
+  const a = useRegtestNode({ blocks: 110 });
+  const b = useRegtestNode();
+
+  it('undoes a confirmation and a spend when their blocks leave, and tells them again on the new branch', async () => {
+    // b copies a's 110 blocks and is cut off.
+    b().node.startSync();
+    const link = b().dial(a().port);
+    await eventually(() => b().height === 110, within);
+    link.destroy();
+    const mirror = await startFilterMirror(a());
+    const setup = await notifierOn(mirror, a().port);
+    const subs = new Subscription();
+    try {
+      const mine = async (n: number): Promise<void> => {
+        await a().mine(n);
+        await mirror.synced();
+        await eventually(() => setup.chain.height === a().height, within);
+      };
+      const key = newKey();
+      const funding = await fund(a(), key, [9_000_000]);
+      const conf = record(setup.notifier.confirmations({ txid: funding.txid, script: key.script, depth: 3, heightHint: 110 }), subs);
+      const spent = record(setup.notifier.spends({ outpoint: `${funding.txid}:0`, script: key.script, heightHint: 110, depth: 2 }), subs);
+      await mine(1); // 111: the funding
+      await eventually(() => conf.events.length === 1, within);
+      await new Promise((r) => setTimeout(r, 200));
+      const spender = await spend(a(), key, funding, [0]);
+      await eventually(() => spent.events.length === 1, within);
+      await mine(1); // 112: the spend
+      await eventually(() => conf.events.length === 2 && spent.events.length === 2, within);
+      // b's branch (three blocks without either transaction) has more work: a switches to it.
+      await b().mine(3);
+      a().node.startSync();
+      const back = a().dial(b().port);
+      await eventually(() => a().height === 113, within);
+      await mirror.synced();
+      await eventually(() => conf.events.length === 3 && spent.events.length === 3, within);
+      // Both transactions went back to a's mempool: the next block confirms them again.
+      // bcoin 1.0.2 does not put a disconnected block's transactions back in its mempool: they are sent again.
+      await a().node.sendTX(funding.tx);
+      await a().node.sendTX(spender.tx);
+      await mine(1); // 114
+      await eventually(() => conf.events.length === 4 && spent.events.some((e) => e.type === 'spent' && e.height === 114), within);
+      await mine(2);
+      await eventually(() => conf.done() && spent.done(), within);
+      back.destroy();
+      expect(conf.events.map(brief)).toEqual(['conf1@111', 'conf2@111', 'reorged@111', 'conf1@114', 'conf2@114', 'conf3@114']);
+      // Sent again, the spend may be announced again before it confirms: a second mempool notice is right then.
+      const again = spent.events.map(brief).filter((x, i) => i < 3 || x !== 'spent#0@mempool');
+      expect(again).toEqual(['spent#0@mempool', 'spent#0@112', 'reorged@112', 'spent#0@114']);
+      expect(conf.events[2]).toMatchObject({
+        type: 'reorged',
+        txid: funding.txid,
+        blockHash: conf.events[0]!.type === 'confirmation' ? conf.events[0]!.blockHash : '',
+      });
+    } finally {
+      subs.unsubscribe();
+      setup.close();
+      await mirror.close();
+    }
+  });
+});
