@@ -1,15 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { CLI_HEAP_FLAGS, sizeHeap } from '../../lib/cli/heap-policy.js';
+import { CLI_HEAP_FLAGS, YOUNG_GENERATION_CAP, sizeHeap } from '../../lib/cli/heap-policy.js';
 
-/** New space (MB) after allocating short-lived objects in a fresh node, with `flags` set at run time as sizeHeap does. */
-function newSpaceAfterChurn(flags: readonly string[]): number {
+/**
+ * New space (bytes) after allocating short-lived objects in batches of about a megabyte (each batch
+ * a task of its own, as socket reads are) in a fresh node, with `setup` run first.
+ */
+function newSpaceAfterChurn(setup: string): number {
   const code = `
     const v8 = require('node:v8');
-    v8.setFlagsFromString(${JSON.stringify(flags.join(' '))});
+    ${setup}
     let keep = [];
-    for (let i = 0; i < 2e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 5000) keep = []; }
-    const s = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
-    console.log(s.space_size / 1048576);`;
+    const batch = () => { for (let i = 0; i < 2e4; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 20000) keep = []; } };
+    let n = 0;
+    const next = () => { batch(); if (++n < 300) setImmediate(next); else console.log(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size); };
+    next();`;
   const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
   return Number(r.stdout.trim());
 }
@@ -21,8 +25,14 @@ describe('the rxbtc process sizes its V8 heap', () => {
     expect(sizeHeap({ execArgv: [], env: { RXBTC_V8_DEFAULTS: '1' }, oneShot: true })).toEqual([]);
   });
 
-  it('keeps the young generation at its first size when set at run time (V8 reads the growth factor at each collection)', () => {
-    expect(newSpaceAfterChurn([])).toBeGreaterThanOrEqual(8);
-    expect(newSpaceAfterChurn(CLI_HEAP_FLAGS)).toBeLessThanOrEqual(2);
+  it('caps the young generation at run time by its growth factor, read at each collection', () => {
+    const capped = `
+      const { PerformanceObserver } = require('node:perf_hooks');
+      v8.setFlagsFromString(${JSON.stringify(CLI_HEAP_FLAGS.join(' '))});
+      const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+      let f = 2;
+      new PerformanceObserver(() => { const w = size() >= ${YOUNG_GENERATION_CAP} ? 1 : 2; if (w !== f) { v8.setFlagsFromString('--semi-space-growth-factor=' + w); f = w; } }).observe({ entryTypes: ['gc'] });`;
+    expect(newSpaceAfterChurn('')).toBeGreaterThan(YOUNG_GENERATION_CAP);
+    expect(newSpaceAfterChurn(capped)).toBeLessThanOrEqual(YOUNG_GENERATION_CAP);
   });
 });
