@@ -5,6 +5,7 @@ import { command as connect, type ConnectArgs } from './commands/connect.js';
 import { command as follow, type FollowArgs } from './commands/follow.js';
 import { command as headers, type HeadersArgs } from './commands/headers.js';
 import { command as listen, type ListenArgs } from './commands/listen.js';
+import { command as notify, type NotifyArgs } from './commands/notify.js';
 import { command as send, type SendArgs } from './commands/send.js';
 import { command as watch, type WatchArgs } from './commands/watch.js';
 import { explainUsage, wantsHelp } from './unknown-option.js';
@@ -24,10 +25,11 @@ export type CliCommand =
   | WatchArgs
   | AddressArgs
   | SendArgs
-  | FollowArgs;
+  | FollowArgs
+  | NotifyArgs;
 
 /** Every command's module, loaded. */
-const ALL: Readonly<Record<string, Command<CliCommand>>> = { connect, listen, headers, watch, address, send, follow, bridge };
+const ALL: Readonly<Record<string, Command<CliCommand>>> = { connect, listen, headers, watch, address, send, follow, bridge, notify };
 
 /**
  * Parse a whole `rxbtc` command line at once (without `node` and the

@@ -31,6 +31,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "follow a wallet's transactions and balance (BIP158 or BIP37), with proofs",
     load: async () => (await import('./commands/watch.js')).command,
   },
+  notify: {
+    summary: "follow a transaction's confirmations or an output's spend (BIP158 or BIP37)",
+    load: async () => (await import('./commands/notify.js')).command,
+  },
   address: {
     summary: 'print an address of an output descriptor',
     oneShot: true,

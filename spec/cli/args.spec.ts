@@ -46,7 +46,7 @@ describe('parseCli', () => {
     expect(parseCli(['-v'])).toEqual({ kind: 'version' });
     expect(() => parseCli(['--network', 'regtest', 'connect', 'h'])).toThrow(UsageError);
     expect(() => parseCli(['connect', 'h', '--bogus'])).toThrow('unknown option --bogus');
-    expect(() => parseCli(['connect', 'h', '--datadir', 'x'])).toThrow('--datadir is for headers, watch and address, not connect');
+    expect(() => parseCli(['connect', 'h', '--datadir', 'x'])).toThrow('--datadir is for headers, watch, address and notify, not connect');
     for (const bad of [
       ['connect'],
       ['connect', 'h:99999'],
