@@ -67,8 +67,8 @@ export interface FilterNode {
   relay(tx: Transaction): void;
   /** `getcfheaders` start heights asked since it started. */
   readonly cfheadersFrom: number[];
-  /** `getcfilters` start heights asked since it started. */
-  readonly cfiltersFrom: number[];
+  /** `getcfilters` asked since it started: the heights from and to (undefined for a stop block it does not hold). */
+  readonly cfiltersAsked: { from: number; to: number | undefined }[];
   /** Go away as a node that stops does: drop every peer and stop listening (connections to the port are refused). */
   stop(): Promise<void>;
   /** Come back after {@link FilterNode.stop}: listen on the same port again, with the same chain. */
@@ -90,7 +90,7 @@ export async function startFilterNode(options: FilterNodeOptions = {}): Promise<
   let salt = 0;
   const peers = new Set<Peer>();
   const cfheadersFrom: number[] = [];
-  const cfiltersFrom: number[] = [];
+  const cfiltersAsked: { from: number; to: number | undefined }[] = [];
   const mempool = new Map<string, Transaction>();
   const tips$ = new Subject<Block>();
   // Whatever index is current (a reorganisation that keeps its peers replaces it under them).
@@ -114,7 +114,7 @@ export async function startFilterNode(options: FilterNodeOptions = {}): Promise<
     serveCompactFilters(peer, served);
     serveCompactBlocks(peer, served, tips$);
     peer.on('getcfheaders').subscribe((m) => cfheadersFrom.push(m.startHeight));
-    peer.on('getcfilters').subscribe((m) => cfiltersFrom.push(m.startHeight));
+    peer.on('getcfilters').subscribe((m) => cfiltersAsked.push({ from: m.startHeight, to: index.record(m.stopHash)?.height }));
     peer.on('getdata').subscribe((m) => {
       for (const item of m.items) {
         const tx = (item.type & 0xffff) === InvType.Tx ? mempool.get(hashToHex(item.hash)) : undefined;
@@ -152,7 +152,7 @@ export async function startFilterNode(options: FilterNodeOptions = {}): Promise<
     },
     blocks,
     cfheadersFrom,
-    cfiltersFrom,
+    cfiltersAsked,
     mine: (n, pays, more) => extend(syntheticBlocks({ block: blocks.at(-1)!, height: blocks.length - 1 }, n, pays, salt, more?.txs)),
     reorg: async (fork, n, pays, how) => {
       salt++;
