@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { walletScripts } from '../recovery/wallet-chain.js';
@@ -67,6 +67,9 @@ export async function runSoak(cache: ChainCache, plan: SoakPlan = SOAK_PLAN): Pr
     const code = await client.stop();
     const final = marks.at(-1)!;
     const checked = client.lines.find((l) => l.includes('"event":"checked"'));
+    // RXBTC_BENCH_SOAK_LOG=FILE keeps every line the client printed, to see where it spent its time.
+    const log = process.env['RXBTC_BENCH_SOAK_LOG'];
+    if (log) writeFileSync(log, client.lines.join('\n') + '\n');
     const told = checkPayments(client.lines, payments);
     const peaks = quarterPeaks(client.samples, start.at, end);
     const quarters = [0, 1, 2, 3, 4].map((k) => marks.find((m) => m.height >= start.height + (k * plan.blocks) / 4) ?? final);

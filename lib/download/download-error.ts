@@ -29,3 +29,17 @@ export class DownloadError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * What a job's fetch errors with when its request no longer applies (the
+ * job's own state changed under it, as a chain reorganising): its items
+ * wait again and the worker is not blamed for it.
+ */
+export class StaleRequestError extends Error {
+  static override readonly name = 'StaleRequestError';
+  /** @param message - what changed */
+  constructor(message: string) {
+    super(message);
+    this.name = 'StaleRequestError';
+  }
+}

@@ -8,7 +8,7 @@ import {
   MAX_TIMEOUTS,
   REQUEST_TIMEOUT_FACTOR,
 } from './download-constants.js';
-import { DownloadError, DownloadErrorCode } from './download-error.js';
+import { DownloadError, DownloadErrorCode, StaleRequestError } from './download-error.js';
 import type { Delivery, DownloadJob, DownloadOptions, Downloaded, LinkMemory } from './download-job.js';
 import { LinkEstimate } from './link-estimate.js';
 import { ItemWindow } from './item-window.js';
@@ -247,7 +247,7 @@ export class Downloader<W, I, R> {
       )
       .subscribe({
         next: (d) => this.deliver(req, d),
-        error: () => this.failed(req),
+        error: (e: unknown) => this.failed(req, e),
         complete: () => this.finished(req),
       });
     if (w.requests.has(req)) req.subscription = subscription;
@@ -285,12 +285,21 @@ export class Downloader<W, I, R> {
     this.run();
   }
 
-  /** The fetch failed: its items go to others, and the worker rests a moment (a worker failing again and again is dismissed). */
-  private failed(req: Request<W, I, R>): void {
+  /**
+   * The fetch failed: its items go to others, and the worker rests a moment
+   * (a worker failing again and again is dismissed; a stale request is not
+   * its fault and does not count).
+   */
+  private failed(req: Request<W, I, R>, error: unknown): void {
     const w = req.worker;
     if (!w.requests.has(req)) return;
     this.drop(req);
-    this.strike(w, new DownloadError(DownloadErrorCode.Timeout, 'requests failed again and again'));
+    if (error instanceof StaleRequestError) {
+      w.restUntil = this.scheduler.now() + CHECK_INTERVAL;
+      this.arm();
+    } else {
+      this.strike(w, new DownloadError(DownloadErrorCode.Timeout, 'requests failed again and again'));
+    }
     this.run();
   }
 

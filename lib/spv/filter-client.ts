@@ -25,6 +25,12 @@ export const CompactFilterErrorCode = {
   NoPeers: 'no-peers',
   /** Peers disagree about filters further below a chain's checkpoint than rxbtc can check (start from an earlier checkpoint). */
   Unresolved: 'unresolved',
+  /**
+   * The chain reorganised while peers' filter headers were compared: their
+   * answers may belong to different branches, so nobody is blamed and the
+   * check is made again (a watch does so by itself).
+   */
+  Reorganised: 'reorganised',
 } as const;
 
 /** One of {@link CompactFilterErrorCode}. */

@@ -1,5 +1,6 @@
 import { Observable, filter, take } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
+import { StaleRequestError } from '../download/download-error.js';
 import type { Delivery, DownloadJob } from '../download/download-job.js';
 import type { Peer } from '../peer/peer-api.js';
 import { bytesEqual } from '../wire/hex.js';
@@ -45,12 +46,14 @@ export function headerSpans(from: number, to: number): HeaderSpan[] {
  * continue (`previousAt`: the verified one, or the agreed checkpoint) and,
  * when it ends on a checkpoint height, checked to end on the agreed
  * checkpoint (`checkpointAt`). A peer whose headers do not is disconnected
- * with a `bad-cfheaders` {@link CompactFilterError}.
+ * with a `bad-cfheaders` {@link CompactFilterError} — unless `stable` says
+ * the chain reorganised meanwhile (then nobody is blamed).
  */
 export function filterHeaderJob(
   chain: HeaderChain,
   previousAt: (height: number) => Uint8Array,
   checkpointAt: (height: number) => Uint8Array | undefined,
+  stable: () => boolean = () => true,
 ): DownloadJob<Peer, HeaderSpan, HeaderRun> {
   return {
     ...peerJob,
@@ -61,6 +64,11 @@ export function filterHeaderJob(
         const last = spans[spans.length - 1]!;
         const stop = chain.header(last.end)!;
         const refuse = (why: string): void => {
+          // After a reorganisation the peer may have answered for the other branch: not its fault.
+          if (!stable()) {
+            subscriber.error(new StaleRequestError(`the chain reorganised under the request (${why})`));
+            return;
+          }
           const e = new CompactFilterError(CompactFilterErrorCode.BadHeaders, why, peer.stats().address);
           peer.disconnect(e.message, e);
           subscriber.error(e);

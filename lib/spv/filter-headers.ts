@@ -7,7 +7,8 @@ import { CompactFilterError, CompactFilterErrorCode, type FilterClient } from '.
 import type { FilterHeaderChain } from './filter-header-chain.js';
 import { CFCHECKPT_INTERVAL } from './serve-filters.js';
 import { anchorFilterHeaders } from './filter-anchor.js';
-import { ban, judgeFilters } from './judge-filters.js';
+import { judgeFilters } from './judge-filters.js';
+import { ReorgGuard } from './reorg-guard.js';
 import { syncFilterHeadersInParallel, type CheckpointsOf } from './parallel-filter-headers.js';
 
 /** One peer's claim for a range: its filter hashes and the headers they chain to. */
@@ -25,6 +26,7 @@ async function claimOf(
   from: number,
   to: number,
   checkpointsOf: CheckpointsOf,
+  guard: ReorgGuard,
 ): Promise<Claim> {
   const hashes: Uint8Array[] = [];
   const headers: Uint8Array[] = [];
@@ -38,8 +40,7 @@ async function claimOf(
         `cfheaders from ${start} do not continue the verified filter headers`,
         client.address,
       );
-      ban(client, e);
-      throw e;
+      throw guard.blame(client, e);
     }
     for (const h of batch) {
       prev = filterHeaderFromHash(h, prev);
@@ -58,8 +59,7 @@ async function claimOf(
           `cfcheckpt at ${height} contradicts its own cfheaders`,
           client.address,
         );
-        ban(client, e);
-        throw e;
+        throw guard.blame(client, e);
       }
     });
   }
@@ -73,18 +73,22 @@ async function claimOf(
  * that does not match every script the block's outputs create is a lie,
  * and its peers are disconnected. Returns the claims left.
  */
-async function resolve(claims: Claim[], chain: HeaderChain, from: number): Promise<Claim[]> {
+async function resolve(claims: Claim[], chain: HeaderChain, from: number, guard: ReorgGuard): Promise<Claim[]> {
   let first = 0;
   while (claims.every((c) => bytesEqual(c.hashes[first]!, claims[0]!.hashes[first]!))) first++;
   const height = from + first;
   const entry: ChainEntry = chain.header(height)!;
   const sides = claims.map((c) => ({ client: c.client, claimed: c.hashes[first]! }));
-  const honest = await judgeFilters(sides, {
-    hash: entry.hash,
-    height,
-    merkleRoot: entry.header.merkleRoot,
-    prevBlock: entry.header.prevBlock,
-  });
+  const honest = await judgeFilters(
+    sides,
+    {
+      hash: entry.hash,
+      height,
+      merkleRoot: entry.header.merkleRoot,
+      prevBlock: entry.header.prevBlock,
+    },
+    guard,
+  );
   return claims.filter((c) => honest.includes(c.client));
 }
 
@@ -167,11 +171,21 @@ export async function syncFilterHeaders(
     return cached ? cached.then((list) => (list.length >= need ? list : fresh())) : fresh();
   };
   // Peers that agree are downloaded from all at once; a disagreement is settled segment by segment, block by block.
-  if (state.height < chain.height) trusted = (await syncFilterHeadersInParallel(trusted, chain, state, checkpointsOf)) ?? trusted;
-  while (state.height < chain.height) {
-    trusted = await syncSegment(trusted, chain, state, Math.min(chain.height, state.height + FILTER_HEADER_SEGMENT), checkpointsOf);
+  const guard = new ReorgGuard(chain);
+  try {
+    // To the tip as it is now: a chain that grows meanwhile (a block every few seconds on a busy test network) is not
+    // chased here; the next scan takes what came.
+    const target = chain.height;
+    if (state.height < target)
+      trusted = (await syncFilterHeadersInParallel(trusted, chain, state, checkpointsOf, guard, target)) ?? trusted;
+    while (state.height < Math.min(target, chain.height)) {
+      const to = Math.min(target, chain.height, state.height + FILTER_HEADER_SEGMENT);
+      trusted = await syncSegment(trusted, chain, state, to, checkpointsOf, guard);
+    }
+    return trusted;
+  } finally {
+    guard.close();
   }
-  return trusted;
 }
 
 async function syncSegment(
@@ -180,6 +194,7 @@ async function syncSegment(
   state: FilterHeaderChain,
   to: number,
   checkpointsOf: CheckpointsOf,
+  guard: ReorgGuard,
 ): Promise<FilterClient[]> {
   const from = state.height + 1;
   const blocks: Uint8Array[] = [];
@@ -194,9 +209,9 @@ async function syncSegment(
     try {
       const primary = claims[0];
       if (primary && (await agrees(client, chain, state, primary, from, to, checkpointsOf))) agreeing.push(client);
-      else claims.push(await claimOf(client, chain, state, from, to, checkpointsOf));
+      else claims.push(await claimOf(client, chain, state, from, to, checkpointsOf, guard));
     } catch (e) {
-      if (!(e instanceof CompactFilterError)) throw e;
+      if (!(e instanceof CompactFilterError) || e.code === CompactFilterErrorCode.Reorganised) throw e;
       refused.push(e);
     }
   }
@@ -207,14 +222,18 @@ async function syncSegment(
     claims.length > 1 &&
     !claims.every((c) => bytesEqual(c.headers[c.headers.length - 1]!, claims[0]!.headers[claims[0]!.headers.length - 1]!))
   ) {
-    const left = await resolve(claims, chain, from);
+    const left = await resolve(claims, chain, from, guard);
     if (left.length === claims.length) break; // every side passed the output check: keep the first, as neutrino keeps its own
     claims = left;
   }
   // Peers that agreed with a claim found lying (others survived it) served the very same headers: they go with it.
   if (primary && claims.length > 0 && !claims.includes(primary)) {
     for (const c of agreeing.splice(0)) {
-      ban(c, new CompactFilterError(CompactFilterErrorCode.LyingFilter, 'its filter headers equal a peer found lying', c.address));
+      const e = guard.blame(
+        c,
+        new CompactFilterError(CompactFilterErrorCode.LyingFilter, 'its filter headers equal a peer found lying', c.address),
+      );
+      if (e.code === CompactFilterErrorCode.Reorganised) throw e;
     }
   }
   const winner = claims[0];

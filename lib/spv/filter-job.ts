@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { ChainEntry } from '../chain/chain-entry.js';
+import { StaleRequestError } from '../download/download-error.js';
 import type { Delivery, DownloadJob } from '../download/download-job.js';
 import type { Peer } from '../peer/peer-api.js';
 import { bytesEqual } from '../wire/hex.js';
@@ -51,7 +52,7 @@ export function filterJob<R>(options: FilterJobOptions<R>): DownloadJob<Peer, Ch
             if (!entry || m.filterType !== FilterType.Basic || !bytesEqual(m.blockHash, entry.hash)) return;
             const expected = options.hashOf(entry);
             if (!expected) {
-              subscriber.error(new Error(`the verified filter headers no longer hold block ${entry.hashHex}`));
+              subscriber.error(new StaleRequestError(`the verified filter headers no longer hold block ${entry.hashHex}`));
               return;
             }
             if (!bytesEqual(filterHash(m.filter), expected)) {

@@ -4,6 +4,7 @@ import { txid } from '../wire/transaction.js';
 import { filterHash } from './basic-filter.js';
 import { CompactFilterError, CompactFilterErrorCode, type FilterClient } from './filter-client.js';
 import { GcsFilter } from './gcs-filter.js';
+import type { ReorgGuard } from './reorg-guard.js';
 
 const OP_RETURN = 0x6a;
 
@@ -29,11 +30,14 @@ export interface DisputedBlock {
  * peers in turn (one whose block does not match the merkle root is
  * disconnected), then each peer's filter for it; a filter that is not the
  * one the peer's headers claim, or leaves out a script the block's outputs
- * create, is a lie and its peer is disconnected. Returns the peers left.
+ * create, is a lie and its peer is disconnected (with a `guard`, only while
+ * the chain did not reorganise: else a `reorganised` error, nobody blamed).
+ * Returns the peers left.
  */
 export async function judgeFilters(
   sides: readonly { client: FilterClient; claimed: Uint8Array }[],
   at: DisputedBlock,
+  guard?: ReorgGuard,
 ): Promise<FilterClient[]> {
   let block;
   for (const { client } of sides) {
@@ -58,8 +62,13 @@ export async function judgeFilters(
       const gcs = GcsFilter.decode(bytes, at.hash);
       if (!outputs.every((s) => gcs.match(s))) lie = `its filter at ${at.height} leaves out scripts block ${hashToHex(at.hash)} creates`;
     }
-    if (lie) ban(client, new CompactFilterError(CompactFilterErrorCode.LyingFilter, lie, client.address));
-    else honest.push(client);
+    if (!lie) honest.push(client);
+    else if (!guard) ban(client, new CompactFilterError(CompactFilterErrorCode.LyingFilter, lie, client.address));
+    else {
+      // The claim may belong to a branch the chain left meanwhile: blamed only while it stayed put.
+      const e = guard.blame(client, new CompactFilterError(CompactFilterErrorCode.LyingFilter, lie, client.address));
+      if (e.code === CompactFilterErrorCode.Reorganised) throw e;
+    }
   }
   return honest;
 }

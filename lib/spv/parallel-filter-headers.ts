@@ -1,13 +1,14 @@
-import { from, lastValueFrom, mergeMap, type SchedulerLike } from 'rxjs';
+import { from, lastValueFrom, mergeMap, takeUntil, type SchedulerLike } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
 import { download } from '../download/download.js';
 import { peerWorkers } from './peer-workers.js';
 import { bytesEqual } from '../wire/hex.js';
 import { filterHeaderFromHash } from './basic-filter.js';
-import type { FilterClient } from './filter-client.js';
+import { CompactFilterError, CompactFilterErrorCode, type FilterClient } from './filter-client.js';
 import type { FilterHeaderChain } from './filter-header-chain.js';
 import { filterHeaderJob, headerSpans } from './filter-header-job.js';
 import { gatherAnswers } from './gather-answers.js';
+import type { ReorgGuard } from './reorg-guard.js';
 import { CFCHECKPT_INTERVAL } from './serve-filters.js';
 
 /** Spans handed out at most ahead of the first not yet stored (each holds up to 1,000 headers and hashes). */
@@ -20,7 +21,7 @@ const sameList = (a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean =
   a.length === b.length && a.every((x, i) => bytesEqual(x, b[i]!));
 
 /**
- * Extend the verified filter headers to the chain's tip from every peer at
+ * Extend the verified filter headers to `target` (the chain's tip) from every peer at
  * once, when the peers agree: each one's `cfcheckpt` is asked at once (a
  * peer that does not answer in time is left out, see `gatherAnswers`); if
  * every answer is the same and agrees with the headers already verified,
@@ -36,9 +37,11 @@ export async function syncFilterHeadersInParallel(
   chain: HeaderChain,
   state: FilterHeaderChain,
   checkpointsOf: CheckpointsOf,
+  guard: ReorgGuard,
+  target = chain.height,
   scheduler?: SchedulerLike,
 ): Promise<FilterClient[] | undefined> {
-  const to = chain.height;
+  const to = Math.min(target, chain.height);
   const start = state.height + 1;
   if (start > to) return [...clients];
   const need = Math.floor(to / CFCHECKPT_INTERVAL);
@@ -68,12 +71,17 @@ export async function syncFilterHeadersInParallel(
   );
   await lastValueFrom(
     from(headerSpans(start, to)).pipe(
-      download(filterHeaderJob(chain, previousAt, checkpointAt), workers, {
-        window: SPAN_WINDOW,
-        maxBatch: 2,
-        itemBytes: CFCHECKPT_INTERVAL * 32,
-        ...(scheduler ? { scheduler } : {}),
-      }),
+      download(
+        filterHeaderJob(chain, previousAt, checkpointAt, () => guard.stable),
+        workers,
+        {
+          window: SPAN_WINDOW,
+          maxBatch: 2,
+          itemBytes: CFCHECKPT_INTERVAL * 32,
+          ...(scheduler ? { scheduler } : {}),
+        },
+      ),
+      takeUntil(chain.reorg$), // what is asked for belongs to a branch the chain may have left: start again
       mergeMap(({ item, value }) => {
         const blocks = [];
         for (let h = item.start; h <= item.end; h++) blocks.push(chain.header(h)!.hash);
@@ -83,6 +91,8 @@ export async function syncFilterHeadersInParallel(
     { defaultValue: undefined },
   );
   // One peer (or a run ending on a checkpoint): nothing left to compare.
+  if (!guard.stable)
+    throw new CompactFilterError(CompactFilterErrorCode.Reorganised, 'the chain reorganised while the filter headers were fetched');
   if (to % CFCHECKPT_INTERVAL === 0 || peers.length === 1) return peers;
   // The last run ends on no checkpoint: every peer's header at the tip must be the one stored.
   const tip = state.headerAt(to);

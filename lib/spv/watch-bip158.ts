@@ -1,6 +1,7 @@
 import {
   EMPTY,
   Observable,
+  catchError,
   Subject,
   Subscription,
   concatMap,
@@ -12,6 +13,7 @@ import {
   skip,
   takeUntil,
   tap,
+  throwError,
   type SchedulerLike,
 } from 'rxjs';
 import type { Peer } from '../peer/peer-api.js';
@@ -170,6 +172,10 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
       });
     const scan = (): Observable<never> =>
       defer(() => from(Promise.all([syncHeaders(), lookahead.prepare()]).then(([top]) => top))).pipe(
+        // The chain reorganised while the filter headers were checked: this scan ends, the one the reorganisation kicked goes on.
+        catchError((e: unknown) =>
+          e instanceof CompactFilterError && e.code === CompactFilterErrorCode.Reorganised ? EMPTY : throwError(() => e),
+        ),
         mergeMap((top) => (scanned < top ? pass(scanned + 1, top, match) : EMPTY)),
         concatWith(secondPasses()),
         concatWith(
