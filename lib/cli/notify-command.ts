@@ -5,6 +5,8 @@ import { ChainError } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Checkpoint } from '../chain/params.js';
 import { createChainNotifier } from '../notify/chain-notifier.js';
+import { fileNotifierStore } from '../notify/file-notifier-store.js';
+import type { NotifierStore } from '../notify/notifier-store.js';
 import type { ConfirmationEvent, SpendEvent } from '../notify/notify-events.js';
 import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
 import type { FilterHeaderStore } from '../spv/filter-header-store.js';
@@ -47,10 +49,22 @@ export interface NotifyCommand {
   checkpoint?: Checkpoint | undefined;
 }
 
-/** `DIR/NETWORK-filter-headers.dat`, beside the header chain. */
-function openFilterHeaders(dir: string, network: Network): FilterHeaderStore {
+/** The stores of `notify --datadir`. */
+interface NotifyStores {
+  filterHeaders: FilterHeaderStore;
+  notifier: NotifierStore;
+}
+
+/** `DIR/NETWORK-filter-headers.dat` and `DIR/NETWORK-notifier/`, beside the header chain. */
+function openStores(dir: string, network: Network): NotifyStores {
   mkdirSync(dir, { recursive: true });
-  return fileFilterHeaderStore(join(dir, `${network.name}-filter-headers.dat`));
+  const filterHeaders = fileFilterHeaderStore(join(dir, `${network.name}-filter-headers.dat`));
+  try {
+    return { filterHeaders, notifier: fileNotifierStore(join(dir, `${network.name}-notifier`)) };
+  } catch (e) {
+    void filterHeaders.close();
+    throw e;
+  }
 }
 
 /**
@@ -62,7 +76,7 @@ function openFilterHeaders(dir: string, network: Network): FilterHeaderStore {
  */
 export async function runNotify(cmd: NotifyCommand, io: CliIO): Promise<number> {
   const out = eventWriter(io, cmd.json);
-  const filterHeaders = cmd.datadir === undefined ? undefined : openFilterHeaders(cmd.datadir, cmd.network);
+  const stores = cmd.datadir === undefined ? undefined : openStores(cmd.datadir, cmd.network);
   const pool = cliPool(cmd);
   const told = tellPeers(pool, cmd, out);
   const ending = commandEnd(io, pool, cmd, (why) => out('error', `notify stopped: no peer can serve it: ${why}`, { error: why }));
@@ -85,7 +99,7 @@ export async function runNotify(cmd: NotifyCommand, io: CliIO): Promise<number> 
       chain,
       source: pool,
       ...(cmd.method === 'auto' ? {} : { method: cmd.method }),
-      ...(filterHeaders ? { filterHeaders } : {}),
+      ...(stores ? { filterHeaders: stores.filterHeaders, store: stores.notifier } : {}),
     });
     const script = fromHex(cmd.script);
     const heightHint = Math.max(cmd.heightHint, chain.root.height);
@@ -109,12 +123,14 @@ export async function runNotify(cmd: NotifyCommand, io: CliIO): Promise<number> 
       return await ending.code;
     } finally {
       sub.unsubscribe();
+      await notifier.flush();
     }
   } finally {
     ending.dispose();
     told.unsubscribe();
     await pool.close();
     await chain?.close();
-    await filterHeaders?.close();
+    await stores?.filterHeaders.close();
+    await stores?.notifier.close();
   }
 }

@@ -44,8 +44,8 @@ export interface Bip158ScanOptions {
   timeoutMs?: number | undefined;
   /** Timers of the downloads. @default asyncScheduler */
   scheduler?: SchedulerLike | undefined;
-  /** Told the last height of every pass that completed (every registration then needs nothing up to it). */
-  onPass?: ((last: number) => void) | undefined;
+  /** Told each height up to which the running pass has checked every block (the registrations' needs are updated). */
+  onChecked?: ((height: number) => void) | undefined;
 }
 
 /**
@@ -94,8 +94,10 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
           ...(options.scheduler ? { scheduler: options.scheduler } : {}),
         }).pipe(
           tap((step: ScanStep) => {
-            if (step.type === 'scanned') coverage.checked(step.height);
-            else if (chain.isBest(step.entry.hash)) {
+            if (step.type === 'scanned') {
+              coverage.checked(step.height);
+              options.onChecked?.(step.height);
+            } else if (chain.isBest(step.entry.hash)) {
               registry.searchBlock(step.block, { height: step.entry.height, blockHash: step.entry.hashHex }, (index) => ({
                 kind: 'block',
                 index,
@@ -106,8 +108,8 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
           concatWith(
             defer(() => {
               coverage.checked(last);
+              options.onChecked?.(last);
               registry.caughtUp(chain.height);
-              options.onPass?.(last);
               return EMPTY;
             }),
           ),

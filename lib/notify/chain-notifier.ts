@@ -1,4 +1,4 @@
-import { EMPTY, Observable, ignoreElements, merge, share, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, Subject, ignoreElements, merge, share, type SchedulerLike } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer-api.js';
 import type { FilterHeaderStore } from '../spv/filter-header-store.js';
@@ -8,6 +8,11 @@ import { syncHeaders } from '../spv/sync-headers.js';
 import { blockEpochs } from './block-epochs.js';
 import { ConfirmationWatcher } from './confirmation-watcher.js';
 import { notifierEngine } from './notifier-engine.js';
+import { NotifierJournal } from './notifier-journal.js';
+import type { StoredRequest } from './notifier-records.js';
+import type { NotifierStore } from './notifier-store.js';
+import { runRegistration, type RegistrationDeps } from './run-registration.js';
+import { fromHex, toHex } from '../wire/hex.js';
 import type { BlockEpoch, ConfirmationEvent, SpendEvent, UtxoAnswer } from './notify-events.js';
 import type { ConfirmationRequest, SpendRequest, UtxoRequest } from './notify-requests.js';
 import { parseOutpoint, parseTxid } from './outpoint.js';
@@ -15,7 +20,6 @@ import { checkDepth, checkHint, checkScript } from './request-checks.js';
 import { SpendWatcher } from './spend-watcher.js';
 import { UtxoWatcher } from './utxo-watcher.js';
 import type { Watcher } from './watcher.js';
-import type { WatcherContext } from './watcher-context.js';
 import { WatcherRegistry } from './watcher-registry.js';
 
 /** How a notifier checks blocks: BIP158 compact filters (private) or BIP37 bloom filters (the peer learns the scripts). */
@@ -31,6 +35,17 @@ export interface ChainNotifierOptions {
   method?: NotifyMethod;
   /** Keep `chain` in sync from the source (`syncHeaders`) while anything is subscribed. @default true */
   syncChain?: boolean;
+  /**
+   * Where registrations are kept across restarts (`fileNotifierStore`,
+   * `memoryNotifierStore`): each one made, every event delivered, how far
+   * each was checked. A registration made again (same kind, id or outpoint,
+   * and script) goes on where it stopped: it delivers no event twice, misses
+   * nothing that happened meanwhile, and tells `reorged` for a block it told
+   * of that left the best chain while the notifier was down. Events are
+   * recorded once delivered: a process killed between the two delivers that
+   * one again. `utxo` questions are not kept.
+   */
+  store?: NotifierStore;
   /** BIP158: where the verified filter headers are kept. @default memory */
   filterHeaders?: FilterHeaderStore;
   /** How long a peer may take to answer a BIP157 request, ms. @default 30000 */
@@ -68,7 +83,29 @@ export interface ChainNotifier {
   utxo(request: UtxoRequest): Observable<UtxoAnswer>;
   /** Every block joining the best chain (the tip first), and the blocks that leave it on a reorganisation. */
   readonly blocks$: Observable<BlockEpoch>;
+  /**
+   * With a store: the registrations it holds that have not completed, to
+   * subscribe to again after a restart (each goes on where it stopped).
+   */
+  registrations(): StoredRegistration[];
+  /** With a store: resolves once everything recorded so far is durable. */
+  flush(): Promise<void>;
 }
+
+/** A registration a store holds (see {@link ChainNotifier.registrations}). */
+export type StoredRegistration =
+  | {
+      /** Made with `confirmations`. */
+      kind: 'confirmations';
+      /** What was asked. */
+      request: ConfirmationRequest;
+    }
+  | {
+      /** Made with `spends`. */
+      kind: 'spends';
+      /** What was asked. */
+      request: SpendRequest;
+    };
 
 /**
  * A chain notifier for Lightning and contract backends, after LND's
@@ -99,44 +136,56 @@ export function createChainNotifier(options: ChainNotifierOptions): ChainNotifie
     options.syncChain === false
       ? EMPTY
       : (isPeerSet(source) ? syncHeaders(source, chain) : merge(...source.map((p) => syncHeaders(p, chain)))).pipe(ignoreElements());
-  const engine$ = merge(sync$, notifierEngine({ ...options, source, registry })).pipe(share());
+  const failure = new Subject<never>();
+  const journal = options.store ? new NotifierJournal(options.store, (e) => failure.error(e)) : undefined;
+  const running = new Map<Watcher, number>();
+  let checkedTo = chain.height;
+  const onChecked = (height: number): void => {
+    checkedTo = height;
+    journal?.checked(chain, height, running);
+  };
+  const engine$ = merge(sync$, notifierEngine({ ...options, source, registry, onChecked }), failure).pipe(share());
+  const deps: RegistrationDeps = { chain, registry, engine$, journal, running, checkedTo: () => checkedTo };
   const checkHintOnChain = (hint: number): void => {
     checkHint(hint);
     if (hint < chain.root.height)
       throw new RangeError(`cannot scan from ${hint}: the header chain starts at ${chain.root.height} (start it at or below the hint)`);
   };
-  const register = <E>(make: (context: WatcherContext<E>) => Watcher<E>): Observable<E> =>
-    new Observable<E>((subscriber) => {
-      const w = make({ height: () => chain.height, emit: (e) => subscriber.next(e), finish: () => subscriber.complete() });
-      const engine = engine$.subscribe({ error: (e: unknown) => subscriber.error(e) });
-      registry.add(w);
-      w.tip(chain.height);
-      return () => {
-        registry.remove(w);
-        engine.unsubscribe();
-      };
-    });
+  const stored = (kind: StoredRequest['kind'], r: ConfirmationRequest | SpendRequest, what: { txid: string } | { outpoint: string }) => ({
+    kind,
+    ...what,
+    script: toHex(r.script),
+    depth: checkDepth(r.depth),
+    heightHint: r.heightHint,
+  });
   return {
     confirmations: (request) => {
-      parseTxid(request.txid);
       checkScript(request.script);
       checkDepth(request.depth);
       checkHintOnChain(request.heightHint);
-      return register((context) => new ConfirmationWatcher(request, context));
+      const txid = parseTxid(request.txid);
+      return runRegistration(deps, (context) => new ConfirmationWatcher(request, context), stored('confirmations', request, { txid }));
     },
     spends: (request) => {
-      parseOutpoint(request.outpoint);
       checkScript(request.script);
       checkDepth(request.depth);
       checkHintOnChain(request.heightHint);
-      return register((context) => new SpendWatcher(request, context));
+      const outpoint = parseOutpoint(request.outpoint).text;
+      return runRegistration(deps, (context) => new SpendWatcher(request, context), stored('spends', request, { outpoint }));
     },
     utxo: (request) => {
       parseOutpoint(request.outpoint);
       checkScript(request.script);
       checkHintOnChain(request.heightHint);
-      return register((context) => new UtxoWatcher(request, context));
+      return runRegistration(deps, (context) => new UtxoWatcher(request, context));
     },
     blocks$: merge(blockEpochs(chain), engine$),
+    registrations: () =>
+      (journal?.pending ?? []).map((r): StoredRegistration =>
+        r.kind === 'confirmations'
+          ? { kind: r.kind, request: { txid: r.txid!, script: fromHex(r.script), depth: r.depth, heightHint: r.heightHint } }
+          : { kind: r.kind, request: { outpoint: r.outpoint!, script: fromHex(r.script), depth: r.depth, heightHint: r.heightHint } },
+      ),
+    flush: () => journal?.flush() ?? Promise.resolve(),
   };
 }

@@ -24,8 +24,8 @@ export interface EngineOptions {
   timeoutMs?: number | undefined;
   /** Download timers. */
   scheduler?: SchedulerLike | undefined;
-  /** Told the last height of every completed pass. */
-  onPass?: ((last: number) => void) | undefined;
+  /** Told each height up to which every block was checked for the running registrations. */
+  onChecked?: ((height: number) => void) | undefined;
 }
 
 /**

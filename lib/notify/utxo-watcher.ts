@@ -46,6 +46,10 @@ export class UtxoWatcher implements Watcher<UtxoAnswer> {
     this.context = context;
   }
 
+  get confirmedIn(): undefined {
+    return undefined;
+  }
+
   get done(): boolean {
     return this.answered;
   }

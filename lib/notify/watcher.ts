@@ -35,6 +35,8 @@ export interface Watcher<E = unknown> {
   readonly heightHint: number;
   /** Heights still to be checked for it. */
   readonly needs: HeightRanges;
+  /** The block that holds what it last told (a confirmation, a spend), when it is in one. */
+  readonly confirmedIn: { height: number; blockHash: string } | undefined;
   /** Whether it has nothing more to say (its Observable completes). */
   readonly done: boolean;
   /** A transaction that has one of its txids or spends one of its outpoints: in a block, or unconfirmed (no place). */
