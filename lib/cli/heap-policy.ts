@@ -1,4 +1,3 @@
-import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
@@ -61,6 +60,8 @@ function newSpaceSize(): number {
  * observer.
  */
 export function capYoungGeneration(cap: number = YOUNG_GENERATION_CAP): () => void {
+  // Loaded here, not at the top: a one-shot command never needs it.
+  const { PerformanceObserver } = process.getBuiltinModule('node:perf_hooks');
   let factor = 2;
   const check = (): void => {
     const want = newSpaceSize() >= cap ? 1 : 2;
@@ -75,9 +76,9 @@ export function capYoungGeneration(cap: number = YOUNG_GENERATION_CAP): () => vo
 }
 
 /**
- * Size V8's heap for a small footprint: {@link CLI_HEAP_FLAGS}, the young
- * generation capped ({@link capYoungGeneration}), and for a one-shot
- * command {@link CLI_ONE_SHOT_FLAGS} — unless the user sized the heap
+ * Size V8's heap for a small footprint: {@link CLI_HEAP_FLAGS} and the
+ * young generation capped ({@link capYoungGeneration}); for a one-shot
+ * command {@link CLI_HEAP_FLAGS} and {@link CLI_ONE_SHOT_FLAGS} — unless the user sized the heap
  * themselves (one of those flags on node's command line or in
  * `NODE_OPTIONS`) or asked for V8's defaults (`RXBTC_V8_DEFAULTS=1`). For
  * the rxbtc process only: it changes V8 for everything else in the process.
@@ -87,8 +88,12 @@ export function sizeHeap(options: SizeHeapOptions = {}): readonly string[] {
   const { execArgv = process.execArgv, env = process.env } = options;
   if (env['RXBTC_V8_DEFAULTS'] === '1') return [];
   if ([...execArgv, env['NODE_OPTIONS'] ?? ''].some((a) => USER_HEAP_FLAGS.test(a))) return [];
-  const flags = options.oneShot === true ? [...CLI_HEAP_FLAGS, ...CLI_ONE_SHOT_FLAGS] : CLI_HEAP_FLAGS;
-  setFlagsFromString(flags.join(' '));
+  if (options.oneShot === true) {
+    // Over in some milliseconds: its young generation never grows far, and the optimizing compiler is what costs.
+    setFlagsFromString([...CLI_HEAP_FLAGS, ...CLI_ONE_SHOT_FLAGS].join(' '));
+    return [...CLI_HEAP_FLAGS, ...CLI_ONE_SHOT_FLAGS];
+  }
+  setFlagsFromString(CLI_HEAP_FLAGS.join(' '));
   capYoungGeneration();
-  return flags;
+  return CLI_HEAP_FLAGS;
 }

@@ -12,11 +12,13 @@ const STALLED = 'rxbtc: internal error: the command was waiting for something th
  * command's code. A command always waits on a socket or a timer (a pool
  * redials with a timer); should the event loop ever run dry before it
  * ends, that is reported and the exit code is 1, never Node's 13 for an
- * unsettled top-level await, nor a silent 0. First of all it sizes V8's
- * heap for a small footprint (see `sizeHeap`), unless the user did.
+ * unsettled top-level await, nor a silent 0. First of all, for a command,
+ * it sizes V8's heap for a small footprint (see `sizeHeap`), unless the
+ * user did.
  */
 export async function runCliProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  sizeHeap({ oneShot: findCommand(argv[0] ?? '')?.oneShot === true });
+  const command = findCommand(argv[0] ?? '');
+  if (command) sizeHeap({ oneShot: command.oneShot === true }); // --help and --version have no heap to size
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   const stalled = (): void => {
