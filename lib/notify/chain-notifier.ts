@@ -8,6 +8,7 @@ import { syncHeaders } from '../spv/sync-headers.js';
 import { blockEpochs } from './block-epochs.js';
 import { ConfirmationWatcher } from './confirmation-watcher.js';
 import { notifierEngine } from './notifier-engine.js';
+import type { NotifyMethod } from './notify-method.js';
 import { NotifierJournal } from './notifier-journal.js';
 import type { StoredRequest } from './notifier-records.js';
 import type { NotifierStore } from './notifier-store.js';
@@ -22,16 +23,13 @@ import { UtxoWatcher } from './utxo-watcher.js';
 import type { Watcher } from './watcher.js';
 import { WatcherRegistry } from './watcher-registry.js';
 
-/** How a notifier checks blocks: BIP158 compact filters (private) or BIP37 bloom filters (the peer learns the scripts). */
-export type NotifyMethod = 'bip158' | 'bip37';
-
 /** Options of {@link createChainNotifier}. */
 export interface ChainNotifierOptions {
   /** The verified header chain. */
   chain: HeaderChain;
   /** One peer, several, or a pool (as for `watch`). */
   source: Peer | readonly Peer[] | PeerSet;
-  /** `bip158` or `bip37`. @default bip158 */
+  /** `bip158` or `bip37`. Default: BIP158 when the peer (a pool's first) serves compact filters, else BIP37 when it serves bloom filters. */
   method?: NotifyMethod;
   /** Keep `chain` in sync from the source (`syncHeaders`) while anything is subscribed. @default true */
   syncChain?: boolean;

@@ -1,4 +1,4 @@
-import { Observable, merge, type SchedulerLike } from 'rxjs';
+import { Observable, merge, switchMap, type SchedulerLike } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer-api.js';
 import { followAnnouncements } from '../spv/announced-transactions.js';
@@ -7,7 +7,9 @@ import type { PeerSet } from '../spv/peer-set.js';
 import { WANTED_FILTER_PEERS } from '../spv/watch.js';
 import { WalletTracker } from '../wallet/wallet-tracker.js';
 import { ServiceFlag } from '../wire/services.js';
+import { scanWithBloom } from './bip37-scanner.js';
 import { scanForWatchers } from './bip158-scanner.js';
+import { notifyMethodOf, type NotifyMethod } from './notify-method.js';
 import type { WatcherRegistry } from './watcher-registry.js';
 
 /** What {@link notifierEngine} runs on. */
@@ -22,6 +24,8 @@ export interface EngineOptions {
   filterHeaders?: FilterHeaderStore | undefined;
   /** BIP157 request timeout, ms. */
   timeoutMs?: number | undefined;
+  /** BIP158 or BIP37; undefined: by the peers' services. */
+  method?: NotifyMethod | undefined;
   /** Download timers. */
   scheduler?: SchedulerLike | undefined;
   /** Told each height up to which every block was checked for the running registrations. */
@@ -30,8 +34,9 @@ export interface EngineOptions {
 
 /**
  * The network work of a notifier, while subscribed: the scan for its
- * registrations, and the peers' transaction announcements handed to them
- * (mempool spends); a pool is asked to keep peers serving compact filters.
+ * registrations (BIP158 or BIP37), and the peers' transaction announcements
+ * handed to them (mempool spends); a pool is asked to keep peers serving the
+ * method's filters.
  */
 export function notifierEngine(options: EngineOptions): Observable<never> {
   const { registry, source } = options;
@@ -39,13 +44,24 @@ export function notifierEngine(options: EngineOptions): Observable<never> {
     // Every announced transaction is fetched once (nothing is "known" to an empty tracker) and searched for spends.
     followAnnouncements(source, new WalletTracker([]), (tx) => registry.searchTx(tx)),
   );
-  const engine$ = merge(scanForWatchers(options), mempool$);
-  const set = Array.isArray(source) ? undefined : (source as PeerSet);
+  const scan$ = notifyMethodOf(source, options.method).pipe(
+    switchMap((method) =>
+      method === 'bip37'
+        ? withPeers(options, ServiceFlag.Bloom, 1, scanWithBloom(options))
+        : withPeers(options, ServiceFlag.CompactFilters, WANTED_FILTER_PEERS, scanForWatchers(options)),
+    ),
+  );
+  return merge(scan$, mempool$);
+}
+
+/** While `work$` runs, a pool is asked to keep `count` peers with `services`. */
+function withPeers(options: EngineOptions, services: bigint, count: number, work$: Observable<never>): Observable<never> {
+  const set = Array.isArray(options.source) ? undefined : (options.source as PeerSet);
   const want = set?.want?.bind(set);
-  if (!want) return engine$;
+  if (!want) return work$;
   return new Observable<never>((subscriber) => {
-    const hold = want({ services: ServiceFlag.CompactFilters, count: WANTED_FILTER_PEERS });
-    const sub = engine$.subscribe(subscriber);
+    const hold = want({ services, count });
+    const sub = work$.subscribe(subscriber);
     return () => {
       sub.unsubscribe();
       hold.release();

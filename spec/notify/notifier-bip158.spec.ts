@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Subscription, type Observable } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { MruSet, connectTcp, createHeaderChain, createPeer, networks, syncHeaders, type HeaderChain, type Peer } from '../../lib/index.js';
 import { createChainNotifier, type ChainNotifier } from '../../lib/notify/chain-notifier.js';
-import type { ConfirmationEvent, SpendEvent, UtxoAnswer } from '../../lib/notify/notify-events.js';
+import type { UtxoAnswer } from '../../lib/notify/notify-events.js';
 import { eventually } from '../helpers/loopback.js';
 import { useRegtestNode } from '../helpers/regtest.js';
 import { fund, newKey, spend } from './bcoin-coins.js';
 import { startFilterMirror, type FilterMirror } from './filter-mirror.js';
+import { brief, record } from './recorded.js';
 
 /**
  * The chain notifier over BIP158 against rxbtc's own filter server, which copies a real bcoin regtest node's chain:
@@ -42,24 +43,7 @@ async function notifierOn(mirror: FilterMirror, bcoinPort: number): Promise<Setu
   };
 }
 
-/** Every event of an Observable, and whether it completed. */
-function record<E>(events$: Observable<E>, subs: Subscription): { events: E[]; done: () => boolean } {
-  const events: E[] = [];
-  let completed = false;
-  subs.add(
-    events$.subscribe({ next: (e) => events.push(e), complete: () => (completed = true), error: (e: unknown) => events.push(e as E) }),
-  );
-  return { events, done: () => completed };
-}
-
 const stranger = (): Uint8Array => Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
-const brief = (e: ConfirmationEvent | SpendEvent): string =>
-  e.type === 'confirmation'
-    ? `conf${e.confirmations}@${e.height}`
-    : e.type === 'spent'
-      ? `spent#${e.inputIndex}@${e.height ?? 'mempool'}`
-      : `reorged@${e.height}`;
-
 describe('chain notifier over BIP158 (rxbtc filter server copying bcoin)', () => {
   const node = useRegtestNode({ blocks: 110 });
   let mirror: FilterMirror;

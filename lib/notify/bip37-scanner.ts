@@ -1,0 +1,187 @@
+import {
+  EMPTY,
+  Observable,
+  Subject,
+  Subscription,
+  catchError,
+  concatMap,
+  concatWith,
+  defer,
+  finalize,
+  from,
+  ignoreElements,
+  mergeMap,
+  skip,
+  takeUntil,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import type { HeaderChain } from '../chain/header-chain.js';
+import type { Peer } from '../peer/peer-api.js';
+import type { PeerSet } from '../spv/peer-set.js';
+import { bloomFor } from './bloom-for.js';
+import { MerkleProofError } from '../spv/merkle-proof.js';
+import { bloomPeer, servesBloom } from './bloom-peer.js';
+import { FilteredBlockError, filteredBlocks } from './filtered-blocks.js';
+import { PassCoverage } from './pass-coverage.js';
+import type { WatcherRegistry } from './watcher-registry.js';
+
+/** Filtered blocks asked for in one `getdata` (a registration made meanwhile is matched from the next batch on). */
+export const FILTERED_BATCH = 500;
+
+/** Pause before asking another peer when the one asked left or lied, ms. */
+const RETRY_MS = 1000;
+
+/** What {@link scanWithBloom} works with. */
+export interface Bip37ScanOptions {
+  /** The verified header chain (kept in sync by someone else). */
+  chain: HeaderChain;
+  /** The peers: one serving BIP37 is asked. */
+  source: readonly Peer[] | PeerSet;
+  /** The registrations. */
+  registry: WatcherRegistry;
+  /** Told each height up to which every block was checked for the running registrations. */
+  onChecked?: ((height: number) => void) | undefined;
+}
+
+/**
+ * Check blocks for a notifier's registrations through BIP37 (the peer
+ * learns what is watched): one peer serving bloom filters is loaded with
+ * every registration's script, transaction ids and outpoints (again when a
+ * registration is added, with `mempool` so unconfirmed spends are
+ * announced), and asked for the filtered blocks of a pass, in batches; each
+ * `merkleblock` is verified against the chain and its matched transactions
+ * handed to the registrations. Passes, joins and reorganisations work as
+ * BIP158's do. Errors when a list of peers has none serving BIP37 or the
+ * peer asked leaves (a pool's next one is used instead).
+ */
+export function scanWithBloom(options: Bip37ScanOptions): Observable<never> {
+  const { chain, registry } = options;
+  return new Observable<never>((subscriber) => {
+    const subs = new Subscription();
+    let running: PassCoverage | undefined;
+    let version = 0;
+    const loaded = new WeakMap<Peer, number>();
+    let current: Peer | undefined;
+    /** Load the registrations into the peer's filter unless it has them already; BIP35 `mempool` for what is unconfirmed. */
+    const refresh = (peer: Peer): void => {
+      if (loaded.get(peer) === version || !peer.connected) return;
+      loaded.set(peer, version);
+      peer.queue(bloomFor(registry.watchers));
+      peer.queue({ command: 'mempool' });
+    };
+    const batch = (peer: Peer, coverage: PassCoverage, from: number): Observable<never> =>
+      defer(() => {
+        const to = Math.min(coverage.last, from + FILTERED_BATCH - 1);
+        refresh(peer);
+        coverage.matching(to); // a registration added from now on is loaded for the next batch
+        const entries = [];
+        for (let h = from; h <= to; h++) entries.push(chain.header(h)!);
+        return filteredBlocks(peer, chain, entries).pipe(
+          tap((b) => {
+            if (!chain.isBest(b.entry.hash)) return;
+            for (const { tx, index } of b.matched) {
+              registry.searchTx(tx, {
+                height: b.entry.height,
+                blockHash: b.entry.hashHex,
+                proof: { kind: 'merkleblock', index, totalTransactions: b.total },
+              });
+            }
+          }),
+          ignoreElements(),
+          concatWith(
+            defer(() => {
+              coverage.checked(to);
+              options.onChecked?.(to);
+              return to < coverage.last ? batch(peer, coverage, to + 1) : EMPTY;
+            }),
+          ),
+        );
+      });
+    const pass = (peer: Peer, first: number, last: number): Observable<never> =>
+      defer(() => {
+        const coverage = new PassCoverage(first, last, registry.watchers);
+        running = coverage;
+        return batch(peer, coverage, first).pipe(
+          concatWith(
+            defer(() => {
+              registry.caughtUp(chain.height);
+              if (registry.lowestNeed <= chain.height) kick();
+              return EMPTY;
+            }),
+          ),
+          finalize(() => {
+            if (running === coverage) running = undefined;
+          }),
+        );
+      });
+
+    const triggers = new Subject<void>();
+    const aborts = new Subject<void>();
+    let waiting = false;
+    const kick = (): void => {
+      if (waiting || registry.size === 0) return;
+      waiting = true;
+      triggers.next();
+    };
+    /** A peer that left or lied: the scan starts again (with the next bloom peer) while there is one to ask. */
+    const retry = (e: unknown): Observable<never> => {
+      const more = !Array.isArray(options.source) || (options.source as readonly Peer[]).some(servesBloom);
+      if (!more || !(e instanceof FilteredBlockError || e instanceof MerkleProofError)) return throwError(() => e);
+      return timer(RETRY_MS).pipe(
+        tap(() => kick()),
+        ignoreElements(),
+      );
+    };
+    const scan = (): Observable<never> =>
+      defer(() => from(bloomPeer(options.source))).pipe(
+        mergeMap((peer) => {
+          current = peer;
+          refresh(peer);
+          const first = Math.max(registry.lowestNeed, chain.root.height);
+          if (first > chain.height) {
+            registry.caughtUp(chain.height);
+            return EMPTY;
+          }
+          return pass(peer, first, chain.height);
+        }),
+      );
+    subs.add(
+      triggers
+        .pipe(
+          concatMap(() => {
+            waiting = false;
+            return registry.size === 0 ? EMPTY : scan().pipe(takeUntil(aborts), catchError(retry));
+          }),
+        )
+        .subscribe({ error: (e: unknown) => subscriber.error(e) }),
+    );
+    subs.add(
+      registry.added$.subscribe((w) => {
+        version++;
+        running?.join(w);
+        if (current) refresh(current);
+        kick();
+      }),
+    );
+    subs.add(
+      chain.reorg$.subscribe((r) => {
+        aborts.next();
+        registry.reorganised(
+          r.forkHeight,
+          r.disconnected.map((d) => d.hashHex),
+        );
+        kick();
+      }),
+    );
+    subs.add(
+      chain.tip$.pipe(skip(1)).subscribe((tip) => {
+        registry.tip(tip.height);
+        kick();
+      }),
+    );
+    kick();
+    return subs;
+  });
+}
