@@ -96,6 +96,48 @@ describe('rxbtc notify', () => {
     ]);
   });
 
+  it('--outpoint against bcoin itself (BIP37, chosen from its services): spent from the mempool first, then in its block', async () => {
+    const key = newKey();
+    const funding = await fund(node(), key, [1_500_000]);
+    await mine(1);
+    const io = capture();
+    const done = runCli(
+      [
+        'notify',
+        `127.0.0.1:${node().port}`,
+        '--network',
+        'regtest',
+        '--outpoint',
+        `${funding.txid}:0`,
+        '--script',
+        toHex(key.script),
+        '--height-hint',
+        String(node().height),
+        '--json',
+      ],
+      io,
+    );
+    await io.until(/"event":"connected"/);
+    await new Promise((r) => setTimeout(r, 500)); // the filter loaded
+    const spender = await spend(node(), key, funding, [0]);
+    await io.until(/"event":"spent"/);
+    await mine(1);
+    expect(await done).toBe(0);
+    expect(json(io.lines)).toEqual([
+      { time: expect.any(String), event: 'spent', outpoint: `${funding.txid}:0`, txid: spender.txid, inputIndex: 0 },
+      {
+        time: expect.any(String),
+        event: 'spent',
+        outpoint: `${funding.txid}:0`,
+        txid: spender.txid,
+        inputIndex: 0,
+        height: node().height,
+        blockHash: hashToHex(await node().blockHash(node().height)),
+      },
+      { time: expect.any(String), event: 'done' },
+    ]);
+  });
+
   it.each([
     [['--tx', 'ab'.repeat(32)], /--script/],
     [['--tx', 'ab'.repeat(32), '--outpoint', `${'ab'.repeat(32)}:0`, '--script', '00'], /one of --tx/],
