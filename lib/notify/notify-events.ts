@@ -1,5 +1,6 @@
 import type { BlockHeader } from '../wire/block-header.js';
 import type { Transaction } from '../wire/transaction.js';
+import type { BlockRef } from '../wallet/wallet-records.js';
 import type { WalletProof } from '../wallet/wallet-tracker.js';
 
 /** One more confirmation of a watched transaction (see {@link ChainNotifier.confirmations}). */
@@ -55,8 +56,14 @@ export interface SpendNotice {
   proof?: WalletProof;
 }
 
+/** The block that held a told spend left the best chain: the output is unspent there until the spend is found again. */
+export interface SpendReorged extends ReorgedNotice {
+  /** The output whose spend no longer counts, `txid:vout`. */
+  outpoint: string;
+}
+
 /** What {@link ChainNotifier.spends} emits (a `reorged` notice names the spending transaction). */
-export type SpendEvent = SpendNotice | (ReorgedNotice & { outpoint: string });
+export type SpendEvent = SpendNotice | SpendReorged;
 
 /** What {@link ChainNotifier.utxo} answers. */
 export type UtxoAnswer =
@@ -121,5 +128,5 @@ export type BlockEpoch =
       /** Height of the last block both branches share. */
       forkHeight: number;
       /** The blocks that left, lowest first. */
-      disconnected: { height: number; hash: string }[];
+      disconnected: BlockRef[];
     };

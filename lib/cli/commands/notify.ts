@@ -32,7 +32,7 @@ spending transaction and input: first from the mempool when a peer announces
 it, then with its block), "reorged" when a block that held it leaves the
 best chain (it is then counted again), and "done" once it is deep enough:
 the exit status is then 0. Blocks from --height-hint on are searched
-(BIP158 compact filters by default, else BIP37), so a transaction confirmed
+(BIP158 compact filters when the peers offer them, else BIP37), so a transaction confirmed
 before the command started is found.
 
 With --datadir it keeps the chain, the filter headers and the registration
