@@ -91,6 +91,16 @@ export class FilterHeaderChain {
     return this.record(height).subarray(32, 64);
   }
 
+  /**
+   * The verified filter hash of the block `hash` at `height`, or undefined
+   * when the chain holds no record there or one of another block (a
+   * reorganisation changed it).
+   */
+  hashOfBlock(height: number, hash: Uint8Array): Uint8Array | undefined {
+    if (height < this.root || height > this.height || !bytesEqual(this.blockHashAt(height), hash)) return undefined;
+    return this.hashAt(height);
+  }
+
   /** Filter hashes of heights `from`..`from + n - 1` (one store read). */
   hashesFrom(from: number, n: number): Uint8Array[] {
     const bytes = this.store.read(from - this.root, n);

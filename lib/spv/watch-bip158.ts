@@ -17,7 +17,6 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { Peer } from '../peer/peer-api.js';
-import { bytesEqual } from '../wire/hex.js';
 import { DownloadError, DownloadErrorCode } from '../download/download-error.js';
 import type { LinkEstimate } from '../download/link-estimate.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
@@ -33,6 +32,8 @@ import type { PeerSet } from './peer-set.js';
 import { peerWorkers } from './peer-workers.js';
 import { ScanProgress } from './scan-progress.js';
 import { ScriptLookahead } from './script-lookahead.js';
+import { SecondPasses } from './second-passes.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { scannedBefore, trackerFor, type WatchSourceOptions } from './watch-bip37.js';
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { Block } from '../wire/messages/block.js';
@@ -58,13 +59,6 @@ export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
   lookahead?: number;
   /** Timers of the downloads. @default asyncScheduler */
   scheduler?: SchedulerLike;
-}
-
-/** A second pass over filters: scripts derived after the blocks `from`…`to` were scanned. */
-interface Rescan {
-  scripts: Uint8Array[];
-  from: number;
-  to: number;
 }
 
 /**
@@ -97,7 +91,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     const progress = new ScanProgress(scanned, options.onScanned);
     const lookahead = new ScriptLookahead(tracker.keychains, options.lookahead);
     const match = walletMatcher(tracker, lookahead);
-    const rescans: Rescan[] = [];
+    const owed = new SecondPasses(lookahead, Math.max(rescanFrom, chain.root.height + 1), sessionFirst);
     /** Scripts were derived whose earlier blocks are not all checked yet: progress holds. */
     let holding = false;
     const advanceTo = (height: number): void => {
@@ -119,12 +113,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
       const fresh = tracker.takeFresh();
       if (!fresh) return;
       holding = true;
-      const { heights, uncovered } = lookahead.take(fresh.scripts);
-      const covered = fresh.scripts.filter((s) => !uncovered.includes(s));
-      const first = Math.max(rescanFrom, chain.root.height + 1);
-      if (uncovered.length > 0) rescans.push({ scripts: uncovered, from: first, to: Infinity });
-      if (covered.length > 0 && first < sessionFirst) rescans.push({ scripts: covered, from: first, to: sessionFirst - 1 });
-      for (const h of heights) again.next(h);
+      for (const h of owed.derived(fresh.scripts)) again.next(h);
     };
     // What the scans learn of each peer's link: a later scan (a new tip) starts from it, not from a guess.
     const links = new WeakMap<Peer, LinkEstimate>();
@@ -137,10 +126,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
           chain,
           first,
           last,
-          hashOf: (entry) =>
-            entry.height >= state.rootHeight && entry.height <= state.height && bytesEqual(state.blockHashAt(entry.height), entry.hash)
-              ? state.hashAt(entry.height)
-              : undefined,
+          hashOf: (entry) => state.hashOfBlock(entry.height, entry.hash),
           match: matcher,
           filterPeers,
           blockPeers,
@@ -163,12 +149,8 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     /** Second passes, merged into one range at a time, until no script is left unchecked. */
     const secondPasses = (): Observable<never> =>
       defer(() => {
-        if (rescans.length === 0) return EMPTY;
-        const scripts = rescans.flatMap((r) => r.scripts);
-        const from = Math.min(...rescans.map((r) => r.from));
-        const to = Math.min(scanned, Math.max(...rescans.map((r) => r.to)));
-        rescans.length = 0;
-        return pass(from, to, scriptsMatcher(scripts)).pipe(concatWith(secondPasses()));
+        const next = owed.take(scanned);
+        return next ? pass(next.from, next.to, scriptsMatcher(next.scripts)).pipe(concatWith(secondPasses())) : EMPTY;
       });
     const scan = (): Observable<never> =>
       defer(() => from(Promise.all([syncHeaders(), lookahead.prepare()]).then(([top]) => top))).pipe(
@@ -192,19 +174,12 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
      * One sync at a time: a scan stopped by a reorganisation leaves its sync running, and the next one waits for it
      * (then drops what it stored for blocks that left the chain) rather than writing beside it.
      */
-    let syncing: Promise<unknown> = Promise.resolve();
-    const syncHeaders = (): Promise<number> => {
-      const run = syncing
-        .catch(() => undefined)
-        .then(async () => {
-          const clients = await filterClientsOf(options.source, options.timeoutMs);
-          await syncFilterHeaders(clients, chain, state);
-          // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
-          return Math.min(chain.height, state.height);
-        });
-      syncing = run;
-      return run;
-    };
+    const syncHeaders = oneAtATime(async () => {
+      const clients = await filterClientsOf(options.source, options.timeoutMs);
+      await syncFilterHeaders(clients, chain, state);
+      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
+      return Math.min(chain.height, state.height);
+    });
 
     const triggers = new Subject<void>();
     const aborts = new Subject<void>();
