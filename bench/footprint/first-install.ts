@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './startup.js';
@@ -16,11 +16,13 @@ export interface FirstInstall {
   bytes: number;
 }
 
-/** Bytes a tree takes on disk (allocated blocks, as du counts). */
-function diskBytes(path: string): number {
-  const s = statSync(path, { bigint: false });
+/** Bytes a tree takes on disk (allocated blocks, as du counts: links not followed, each file once). */
+function diskBytes(path: string, seen = new Set<number>()): number {
+  const s = lstatSync(path);
+  if (seen.has(s.ino)) return 0;
+  seen.add(s.ino);
   if (!s.isDirectory()) return s.blocks * 512;
-  return readdirSync(path).reduce((sum, f) => sum + diskBytes(join(path, f)), s.blocks * 512);
+  return readdirSync(path).reduce((sum, f) => sum + diskBytes(join(path, f), seen), s.blocks * 512);
 }
 
 /** Run a command in `cwd`, returning its wall time in seconds; throws on failure. */
