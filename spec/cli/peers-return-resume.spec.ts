@@ -13,8 +13,8 @@ import { startCli, within, type CliChild, type Line } from './fixtures/cli-child
  * What spec/cli/peers-return.spec.ts leaves open: its recovery test tells every payment once, but a watch that
  * started its recovery over after the node came back would too (the wallet drops what it told already). Here the
  * long-running form (`--datadir`, no `--once`) loses its only node in the middle of a BIP158 recovery, and the node's
- * own record of what it was asked shows the watch went on from where it was: no filter it had checked, and no filter
- * header it had verified, is asked for again.
+ * own record of what it was asked shows the watch went on from where it was: no filter, and no filter header, of a
+ * block it had checked is asked for again.
  */
 const network = networks.regtest;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +38,7 @@ afterAll(async () => {
 const isEvent = (event: string) => (l: Line) => l['event'] === event;
 
 describe('rxbtc watch --datadir when its only node restarts in the middle of a BIP158 recovery', () => {
-  it('goes on from the first block not checked: no checked filter and no verified filter header asked again, each payment told once', async () => {
+  it('goes on from the first block not checked: no filter or filter header of a block it checked asked again, each payment told once', async () => {
     const script = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
     const address = scriptToAddress(script, network)!;
     const pays = (h: number): Payment[] => (h % 97 === 7 ? [{ script, value: BigInt(h) }] : []);
@@ -54,7 +54,6 @@ describe('rxbtc watch --datadir when its only node restarts in the middle of a B
     expect(told.length).toBeLessThan(expected.length); // really in the middle
     const filtersBefore = node.cfiltersAsked.length;
     const headersBefore = node.cfheadersFrom.length;
-    const headersVerified = Math.max(...node.cfheadersFrom) + 1; // every run asked was answered before the stop (see below)
     await w.next(isEvent('waiting'), 'waiting');
     await sleep(2500);
     expect(w.child.exitCode).toBeNull();
@@ -71,10 +70,9 @@ describe('rxbtc watch --datadir when its only node restarts in the middle of a B
     const filtersAfter = node.cfiltersAsked.slice(filtersBefore);
     expect(filtersAfter.length).toBeGreaterThan(0);
     expect(Math.min(...filtersAfter.map((r) => r.from))).toBeGreaterThan(reached);
-    // The filter headers were all verified before the first filter was scanned; after the restart none below the last
-    // run verified is asked again (a check of the tip would be fine).
-    expect(headersVerified).toBeGreaterThan(BLOCKS - 2000);
-    expect(node.cfheadersFrom.slice(headersBefore).filter((h) => h < headersVerified)).toEqual([]);
+    // A block's filter is scanned only once its filter header is verified: after the restart no filter header of a
+    // block it had scanned is asked again (those above may be: a run in flight at the stop, or not asked yet).
+    expect(node.cfheadersFrom.slice(headersBefore).filter((h) => h <= reached)).toEqual([]);
     expect(w.stderr()).toBe('');
   }, 120_000);
 });
