@@ -36,7 +36,7 @@ export class LinkEstimate {
   }
 
   /**
-   * Bytes per ms: from the samples of at least {@link MIN_SAMPLE} ms of
+   * Bytes per ms: from the samples of at least 100 ms of
    * busy transfer; before the first is complete, what arrived over the time
    * it took, round trips included (too low, so a slow link is not handed a
    * large request before it was measured); before anything arrived,

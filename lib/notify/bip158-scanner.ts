@@ -16,17 +16,14 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { LinkEstimate } from '../download/link-estimate.js';
+import type { LinkMemory } from '../download/download-job.js';
 import type { Peer } from '../peer/peer-api.js';
+import type { FilterHeaderSync } from '../spv/filter-header-sync.js';
 import { scanFilters, type ScanStep } from '../spv/filter-scan.js';
-import { FilterHeaderChain } from '../spv/filter-header-chain.js';
-import type { FilterHeaderStore } from '../spv/filter-header-store.js';
-import { syncFilterHeaders } from '../spv/filter-headers.js';
-import { filterClientsOf, servesBlocks, servesFilters } from '../spv/filter-sources.js';
+import { servesBlocks, servesFilters } from '../spv/filter-sources.js';
 import { GcsFilter } from '../spv/gcs-filter.js';
 import type { PeerSet } from '../spv/peer-set.js';
 import { peerWorkers } from '../spv/peer-workers.js';
-import { bytesEqual } from '../wire/hex.js';
 import { PassCoverage } from './pass-coverage.js';
 import type { WatcherRegistry } from './watcher-registry.js';
 
@@ -38,8 +35,10 @@ export interface Bip158ScanOptions {
   source: readonly Peer[] | PeerSet;
   /** The registrations. */
   registry: WatcherRegistry;
-  /** Where the verified filter headers are kept. @default memory */
-  filterHeaders?: FilterHeaderStore | undefined;
+  /** The verified filter headers (the notifier's: a scan started again does not sync them again). */
+  filterHeaders: FilterHeaderSync;
+  /** What is known of each peer's link, kept between scans. */
+  links: LinkMemory<Peer>;
   /** How long a peer may take to answer a filter-header request, ms. @default 30000 */
   timeoutMs?: number | undefined;
   /** Timers of the downloads. @default asyncScheduler */
@@ -64,16 +63,11 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
   const { chain, registry } = options;
   return new Observable<never>((subscriber) => {
     const subs = new Subscription();
-    const state = new FilterHeaderChain(options.filterHeaders);
-    const links = new WeakMap<Peer, LinkEstimate>();
+    const headers = options.filterHeaders;
+    const links = options.links;
     const filterPeers = peerWorkers(options.source, servesFilters);
     const blockPeers = peerWorkers(options.source, servesBlocks);
     let running: PassCoverage | undefined;
-
-    const hashOf = (entry: { height: number; hash: Uint8Array }): Uint8Array | undefined =>
-      entry.height >= state.rootHeight && entry.height <= state.height && bytesEqual(state.blockHashAt(entry.height), entry.hash)
-        ? state.hashAt(entry.height)
-        : undefined;
 
     const pass = (first: number, last: number): Observable<never> =>
       defer(() => {
@@ -83,7 +77,7 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
           chain,
           first,
           last,
-          hashOf,
+          hashOf: (entry) => headers.state.hashOfBlock(entry.height, entry.hash),
           match: (entry, bytes) => {
             coverage.matching(entry.height);
             return GcsFilter.decode(bytes, entry.hash).matchAny(registry.scripts);
@@ -119,19 +113,6 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
         );
       });
 
-    // One filter-header sync at a time: a scan stopped by a reorganisation leaves its sync running, the next one waits for it.
-    let syncing: Promise<unknown> = Promise.resolve();
-    const syncTop = (): Promise<number> => {
-      const run = syncing
-        .catch(() => undefined)
-        .then(async () => {
-          await syncFilterHeaders(await filterClientsOf(options.source, options.timeoutMs), chain, state);
-          return Math.min(chain.height, state.height);
-        });
-      syncing = run;
-      return run;
-    };
-
     const triggers = new Subject<void>();
     const aborts = new Subject<void>();
     let waiting = false;
@@ -141,7 +122,7 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
       triggers.next();
     };
     const scan = (): Observable<never> =>
-      defer(() => from(syncTop())).pipe(
+      defer(() => from(headers.sync())).pipe(
         mergeMap((top) => {
           const first = Math.max(registry.lowestNeed, chain.root.height);
           if (first > top) {
@@ -181,7 +162,7 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
           r.forkHeight,
           r.disconnected.map((d) => d.hashHex),
         );
-        state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
+        headers.state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
         kick();
       }),
     );

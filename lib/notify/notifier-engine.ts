@@ -1,7 +1,9 @@
 import { Observable, merge, switchMap, type SchedulerLike } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer-api.js';
+import type { LinkEstimate } from '../download/link-estimate.js';
 import { followAnnouncements } from '../spv/announced-transactions.js';
+import { FilterHeaderSync } from '../spv/filter-header-sync.js';
 import type { FilterHeaderStore } from '../spv/filter-header-store.js';
 import type { PeerSet } from '../spv/peer-set.js';
 import { WANTED_FILTER_PEERS } from '../spv/watch.js';
@@ -44,11 +46,14 @@ export function notifierEngine(options: EngineOptions): Observable<never> {
     // Every announced transaction is fetched once (nothing is "known" to an empty tracker) and searched for spends.
     followAnnouncements(source, new WalletTracker([]), (tx) => registry.searchTx(tx)),
   );
+  // Kept while the notifier lives: a scan started again (after every registration left) goes on from them.
+  const filterHeaders = new FilterHeaderSync(source, options.chain, options.filterHeaders, options.timeoutMs);
+  const links = new WeakMap<Peer, LinkEstimate>();
   const scan$ = notifyMethodOf(source, options.method).pipe(
     switchMap((method) =>
       method === 'bip37'
         ? withPeers(options, ServiceFlag.Bloom, 1, scanWithBloom(options))
-        : withPeers(options, ServiceFlag.CompactFilters, WANTED_FILTER_PEERS, scanForWatchers(options)),
+        : withPeers(options, ServiceFlag.CompactFilters, WANTED_FILTER_PEERS, scanForWatchers({ ...options, filterHeaders, links })),
     ),
   );
   return merge(scan$, mempool$);

@@ -22,18 +22,16 @@ import type { LinkEstimate } from '../download/link-estimate.js';
 import type { WalletEvent } from '../wallet/wallet-tracker.js';
 import { followAnnouncements } from './announced-transactions.js';
 import { CompactFilterError, CompactFilterErrorCode } from './filter-client.js';
-import { FilterHeaderChain } from './filter-header-chain.js';
+import { FilterHeaderSync } from './filter-header-sync.js';
 import type { FilterHeaderStore } from './filter-header-store.js';
 import { scriptsMatcher, walletMatcher } from './filter-matcher.js';
 import { scanFilters, type ScanStep } from './filter-scan.js';
-import { filterClientsOf, servesBlocks, servesFilters, sourceList } from './filter-sources.js';
-import { syncFilterHeaders } from './filter-headers.js';
+import { servesBlocks, servesFilters, sourceList } from './filter-sources.js';
 import type { PeerSet } from './peer-set.js';
 import { peerWorkers } from './peer-workers.js';
 import { ScanProgress } from './scan-progress.js';
 import { ScriptLookahead } from './script-lookahead.js';
 import { SecondPasses } from './second-passes.js';
-import { oneAtATime } from './one-at-a-time.js';
 import { scannedBefore, trackerFor, type WatchSourceOptions } from './watch-bip37.js';
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { Block } from '../wire/messages/block.js';
@@ -87,7 +85,8 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
     let scanned = scannedBefore(options);
     const sessionFirst = scanned + 1;
     const rescanFrom = options.birthday ?? sessionFirst;
-    const state = new FilterHeaderChain(options.filterHeaders);
+    const headers = new FilterHeaderSync(source, chain, options.filterHeaders, options.timeoutMs);
+    const state = headers.state;
     const progress = new ScanProgress(scanned, options.onScanned);
     const lookahead = new ScriptLookahead(tracker.keychains, options.lookahead);
     const match = walletMatcher(tracker, lookahead);
@@ -153,7 +152,7 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
         return next ? pass(next.from, next.to, scriptsMatcher(next.scripts)).pipe(concatWith(secondPasses())) : EMPTY;
       });
     const scan = (): Observable<never> =>
-      defer(() => from(Promise.all([syncHeaders(), lookahead.prepare()]).then(([top]) => top))).pipe(
+      defer(() => from(Promise.all([headers.sync(), lookahead.prepare()]).then(([top]) => top))).pipe(
         // The chain reorganised while the filter headers were checked: this scan ends, the one the reorganisation kicked goes on.
         catchError((e: unknown) =>
           e instanceof CompactFilterError && e.code === CompactFilterErrorCode.Reorganised ? EMPTY : throwError(() => e),
@@ -169,17 +168,6 @@ export function watchBip158(options: WatchBip158Options): Observable<WalletEvent
           }),
         ),
       );
-    /**
-     * Sync the filter headers with the peers serving filters now (waiting for one); the height the scan may go to.
-     * One sync at a time: a scan stopped by a reorganisation leaves its sync running, and the next one waits for it
-     * (then drops what it stored for blocks that left the chain) rather than writing beside it.
-     */
-    const syncHeaders = oneAtATime(async () => {
-      const clients = await filterClientsOf(options.source, options.timeoutMs);
-      await syncFilterHeaders(clients, chain, state);
-      // The chain may have grown while the filter headers were asked for: scan what they cover; a later tip scans the rest.
-      return Math.min(chain.height, state.height);
-    });
 
     const triggers = new Subject<void>();
     const aborts = new Subject<void>();
