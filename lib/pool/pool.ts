@@ -20,7 +20,7 @@ import { seedQueryName } from './seed-filters.js';
 import { WantKeeper } from './want-keeper.js';
 import { endpointKey, parseEndpoint, remoteEndpoint, type Endpoint } from './endpoint.js';
 import { PoolError, PoolErrorCode } from './errors.js';
-import { floodGuard } from './flood-guard.js';
+import { floodGuard, sentUnasked } from './flood-guard.js';
 import { misbehaviour } from './misbehaviour.js';
 import { NamedPeers } from './named-peers.js';
 import { netgroup } from './netgroup.js';
@@ -326,7 +326,7 @@ export function createPool(options: PoolOptions): Pool {
     live.add(peer);
     void peer.closed.then(() => live.delete(peer));
     subs.add(
-      peer.messages$.pipe(floodGuard<Message>(options.flood, scheduler)).subscribe({
+      peer.messages$.pipe(floodGuard<Message>(options.flood, scheduler, sentUnasked)).subscribe({
         next: (message) => {
           if (discover && (message.command === 'addr' || message.command === 'addrv2')) {
             const learned: KnownAddress[] =

@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { PoolError, floodGuard } from '../../lib/index.js';
+import { PoolError, floodGuard, sentUnasked, type Message } from '../../lib/index.js';
 
 describe('floodGuard', () => {
   const scheduler = (): TestScheduler => new TestScheduler((a, b) => expect(a).toEqual(b));
@@ -18,6 +18,21 @@ describe('floodGuard', () => {
       expectObservable(source.pipe(floodGuard({ burst: 2, perSecond: 1 }))).toBe(
         '(ab) 996ms c 999ms d 99ms #',
         undefined,
+        expect.any(PoolError),
+      );
+    });
+  });
+
+  it("the pool's guard counts what a peer sends unasked, not the answers it was asked for", () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const inv: Message = { command: 'inv', items: [] };
+      const pong: Message = { command: 'pong', nonce: 1n };
+      const values = { i: inv, p: pong };
+      // burst 2: five answers and two announcements pass; the third announcement is a flood
+      const source = cold('(ppippipi)', values);
+      expectObservable(source.pipe(floodGuard<Message>({ burst: 2, perSecond: 1 }, undefined, sentUnasked))).toBe(
+        '(ppippip#)',
+        values,
         expect.any(PoolError),
       );
     });
