@@ -14,6 +14,8 @@ const CFILTER_OVERHEAD = 24 + 1 + 32 + 3;
 
 /** Options of {@link filterJob}. */
 export interface FilterJobOptions<R> {
+  /** The chain's entry at a height, or undefined when the chain no longer reaches it (looked up when a request is made). */
+  entryAt(height: number): ChainEntry | undefined;
   /**
    * The verified filter hash of a block (what its filter must hash to), or
    * undefined when the verified filter headers no longer hold that block (a
@@ -29,17 +31,27 @@ export interface FilterJobOptions<R> {
 }
 
 /**
- * Basic filters as a download job: `getcfilters` for a run of consecutive
- * blocks, each `cfilter` checked against its verified filter hash (a peer
+ * Basic filters as a download job over heights (an item costs a number
+ * while it waits, its chain entry is read only while it is asked for):
+ * `getcfilters` for a run of consecutive blocks, each `cfilter` checked against its verified filter hash (a peer
  * whose filter is not the one its header commits to is disconnected with a
  * `bad-filter` {@link CompactFilterError}) and turned into `match`'s result.
  */
-export function filterJob<R>(options: FilterJobOptions<R>): DownloadJob<Peer, ChainEntry, R> {
+export function filterJob<R>(options: FilterJobOptions<R>): DownloadJob<Peer, number, R> {
   return {
     ...peerJob,
-    follows: (prev, next) => next.height === prev.height + 1,
-    fetch: (peer, entries) =>
+    follows: (prev, next) => next === prev + 1,
+    fetch: (peer, heights) =>
       new Observable<Delivery<R>>((subscriber) => {
+        const entries: ChainEntry[] = [];
+        for (const height of heights) {
+          const entry = options.entryAt(height);
+          if (!entry) {
+            subscriber.error(new StaleRequestError(`the chain no longer reaches height ${height}`));
+            return;
+          }
+          entries.push(entry);
+        }
         let next = 0;
         const refuse = (error: Error): void => {
           peer.disconnect(error.message, error);

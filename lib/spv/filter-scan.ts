@@ -1,4 +1,4 @@
-import { Observable, Subject, Subscription, map, range, type SchedulerLike } from 'rxjs';
+import { Observable, Subject, Subscription, range, type SchedulerLike } from 'rxjs';
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import { download } from '../download/download.js';
@@ -141,8 +141,7 @@ export function scanFilters(options: ScanOptions): Observable<ScanStep> {
     subs.add(
       range(first, Math.max(0, last - first + 1))
         .pipe(
-          map((h) => chain.header(h)!),
-          download(filterJob({ hashOf: options.hashOf, match: options.match }), options.filterPeers, {
+          download(filterJob({ entryAt: (h) => chain.header(h), hashOf: options.hashOf, match: options.match }), options.filterPeers, {
             window: FILTER_WINDOW,
             maxBatch: MAX_GETCFILTERS,
             ...(options.scheduler ? { scheduler: options.scheduler } : {}),
@@ -150,9 +149,9 @@ export function scanFilters(options: ScanOptions): Observable<ScanStep> {
           }),
         )
         .subscribe({
-          next: ({ item, value: matched }) => {
-            filteredTo = item.height;
-            if (matched || later.delete(item.height)) want(item);
+          next: ({ item: height, value: matched }) => {
+            filteredTo = height;
+            if (matched || later.delete(height)) want(chain.header(height)!);
             else if (waiting.length === 0) tell();
           },
           error: (e: unknown) => subscriber.error(e),
