@@ -86,7 +86,7 @@ describe('rxbtc watch', () => {
     expect(code).toBe(1);
     expect(io.lines.join('\n')).toMatch(/cannot scan from 100: the header chain starts at 104/);
     expect(() => parseCli(['watch', '127.0.0.1', '--address', address, '--checkpoint', '104:abc'])).toThrow('HEIGHT:HASH');
-    expect(() => parseCli(['connect', '127.0.0.1', '--checkpoint', `1:${hash}`])).toThrow('--checkpoint is for headers and watch');
+    expect(() => parseCli(['connect', '127.0.0.1', '--checkpoint', `1:${hash}`])).toThrow('--checkpoint is for headers, watch and notify');
     expect(parseCli(['headers', '127.0.0.1', '--checkpoint', `104:${hash.toUpperCase()}`])).toMatchObject({
       checkpoint: { height: 104, hash },
     });
