@@ -61,7 +61,7 @@ describe('rxbtc watch --datadir killed during a parallel recovery (four simulate
       bandwidth: { down: kBps * 1000, up: 100_000 },
     });
     const peers: SimPeer[] = [];
-    for (const ms of [20, 40, 60, 80]) peers.push(await net.addPeer(link(ms, 50)));
+    for (const ms of [20, 40, 60, 80]) peers.push(await net.addPeer(link(ms, 40)));
     const hosts = peers.map((p) => `${p.host}:${p.port}`);
     const run = (dir: string, first: boolean): CliChild => {
       const c = startCli(bundle, [
@@ -83,14 +83,15 @@ describe('rxbtc watch --datadir killed during a parallel recovery (four simulate
 
     const lives: CliChild[] = [];
     let kills = 0;
-    // Each life is killed 0–600 ms after it printed its first payment: in the middle of the recovery, results in flight.
+    // Each life is killed 0–300 ms after it printed its first payment: in the middle of the recovery, results in flight
+    // (a life that lived longer could take so much of the chain that the recovery ends before the eighth kill).
     while (kills < KILLS) {
       const life = run(dir, lives.length === 0);
       lives.push(life);
       const resumed = await life.next(isEvent('resumed'), 'the resumed line', 20_000);
       if (Number(resumed['from']) > lastPaid) break; // nothing left to find: the recovery is over
       await life.next(isEvent('tx'), `life ${lives.length}: a payment`, 30_000);
-      await sleep(Math.random() * 600);
+      await sleep(Math.random() * 300);
       life.child.kill('SIGKILL');
       await within(life.exited, 10_000, 'exit after SIGKILL');
       kills++;
