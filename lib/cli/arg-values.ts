@@ -45,3 +45,38 @@ export function parseCheckpoint(text: string): Checkpoint {
 export function noMore(rest: readonly string[]): void {
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
 }
+
+/** What `headers`, `watch` and `notify` read alike: the peers named and the pool's options, the network, the folder, the output. */
+export interface ChainPeerValues {
+  'dns-seed': boolean;
+  peers?: string | undefined;
+  network: string;
+  datadir?: string | undefined;
+  json: boolean;
+  checkpoint?: string | undefined;
+}
+
+/**
+ * Parse the options `headers`, `watch` and `notify` share.
+ * @param kind - the command, for its usage errors
+ * @throws UsageError
+ */
+export function parseChainPeers(kind: string, values: ChainPeerValues, positionals: readonly string[]) {
+  if (positionals.length === 0 && !values['dns-seed']) throw new UsageError(`${kind} needs at least one HOST[:PORT], or --dns-seed`);
+  const network = networkNamed(values.network);
+  return {
+    peers: positionals.map((t) => parseHostPort(t, network.port)),
+    outbound: parsePeers(values.peers),
+    dnsSeed: values['dns-seed'],
+    network,
+    datadir: values.datadir,
+    json: values.json,
+    checkpoint: values.checkpoint === undefined ? undefined : parseCheckpoint(values.checkpoint),
+  };
+}
+
+/** `--method` of `watch` and `notify`. @throws UsageError */
+export function parseMethod(text: string): 'bip158' | 'bip37' | 'auto' {
+  if (text !== 'bip158' && text !== 'bip37' && text !== 'auto') throw new UsageError(`--method is bip158, bip37 or auto, not ${text}`);
+  return text;
+}

@@ -1,3 +1,4 @@
+import { memoryRecords } from '../storage/memory-records.js';
 import type { NotifierRecord } from './notifier-records.js';
 
 /**
@@ -21,18 +22,5 @@ export interface NotifierStore {
 
 /** A notifier store in memory: nothing survives the process (a notifier made again in it goes on). */
 export function memoryNotifierStore(): NotifierStore {
-  let records: NotifierRecord[] = [];
-  return {
-    location: 'memory',
-    load: () => [...records],
-    append: (more) => {
-      records.push(...more);
-      return Promise.resolve();
-    },
-    compact: (all) => {
-      records = [...all];
-      return Promise.resolve();
-    },
-    close: () => Promise.resolve(),
-  };
+  return memoryRecords<NotifierRecord>();
 }

@@ -1,3 +1,4 @@
+import { memoryRecords } from '../storage/memory-records.js';
 import type { WalletRecord } from './wallet-records.js';
 
 /**
@@ -24,18 +25,5 @@ export interface WalletStore {
 
 /** A wallet store in memory: nothing survives the process (one process can still stop and resume a watch). */
 export function memoryWalletStore(): WalletStore {
-  let records: WalletRecord[] = [];
-  return {
-    location: 'memory',
-    load: () => [...records],
-    append: (more) => {
-      records.push(...more);
-      return Promise.resolve();
-    },
-    compact: (all) => {
-      records = [...all];
-      return Promise.resolve();
-    },
-    close: () => Promise.resolve(),
-  };
+  return memoryRecords<WalletRecord>();
 }

@@ -1,10 +1,9 @@
-import { networkNamed, parseCheckpoint, parseHostPort, parsePeers } from '../arg-values.js';
+import { parseChainPeers } from '../arg-values.js';
 import { defineCommand, type UsageText } from '../command.js';
 import { CHECKPOINT_OPTION, DATADIR_OPTION, JSON_OPTION, NETWORK_OPTION, POOL_ABOUT, POOL_OPTIONS } from '../common-options.js';
 import type { HeadersCommand } from '../headers-command.js';
 import { readArgs } from '../option-table.js';
 import { withStoreErrors } from '../store-failure.js';
-import { UsageError } from '../usage-error.js';
 
 const OPTIONS = { ...NETWORK_OPTION, ...DATADIR_OPTION, ...CHECKPOINT_OPTION, ...POOL_OPTIONS, ...JSON_OPTION } as const;
 
@@ -25,17 +24,10 @@ export type HeadersArgs = { kind: 'headers' } & HeadersCommand;
 
 function parse(argv: readonly string[]): HeadersArgs {
   const { values, positionals } = readArgs(OPTIONS, argv);
-  if (positionals.length === 0 && !values['dns-seed']) throw new UsageError('headers needs at least one HOST[:PORT], or --dns-seed');
-  const network = networkNamed(values.network);
+  const common = parseChainPeers('headers', values, positionals);
   return {
     kind: 'headers',
-    peers: positionals.map((t) => parseHostPort(t, network.port)),
-    outbound: parsePeers(values.peers),
-    dnsSeed: values['dns-seed'],
-    network,
-    datadir: values.datadir,
-    json: values.json,
-    checkpoint: values.checkpoint === undefined ? undefined : parseCheckpoint(values.checkpoint),
+    ...common,
   };
 }
 

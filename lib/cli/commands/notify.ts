@@ -1,4 +1,4 @@
-import { networkNamed, parseCheckpoint, parseHostPort, parsePeers } from '../arg-values.js';
+import { parseChainPeers, parseMethod } from '../arg-values.js';
 import { defineCommand, type UsageText } from '../command.js';
 import { CHECKPOINT_OPTION, DATADIR_OPTION, JSON_OPTION, NETWORK_OPTION, POOL_ABOUT, POOL_OPTIONS } from '../common-options.js';
 import type { NotifyCommand } from '../notify-command.js';
@@ -55,15 +55,8 @@ function count(text: string | undefined, option: string, min: number): number | 
   return n;
 }
 
-/** `--method`. */
-function method(text: string): NotifyCommand['method'] {
-  if (text !== 'bip158' && text !== 'bip37' && text !== 'auto') throw new UsageError(`--method is bip158, bip37 or auto, not ${text}`);
-  return text;
-}
-
 function parse(argv: readonly string[]): NotifyArgs {
   const { values, positionals } = readArgs(OPTIONS, argv);
-  if (positionals.length === 0 && !values['dns-seed']) throw new UsageError('notify needs at least one HOST[:PORT], or --dns-seed');
   if ((values.tx === undefined) === (values.outpoint === undefined))
     throw new UsageError('notify needs one of --tx TXID or --outpoint TXID:VOUT');
   if (values.tx !== undefined && !/^[0-9a-fA-F]{64}$/.test(values.tx))
@@ -72,21 +65,15 @@ function parse(argv: readonly string[]): NotifyArgs {
     throw new UsageError(`--outpoint takes TXID:VOUT: ${values.outpoint}`);
   if (values.script === undefined) throw new UsageError('notify needs --script HEX (what the filters are matched against)');
   if (!/^([0-9a-f]{2})+$/i.test(values.script)) throw new UsageError(`--script takes hex: ${values.script}`);
-  const network = networkNamed(values.network);
+  const common = parseChainPeers('notify', values, positionals);
   return {
     kind: 'notify',
-    peers: positionals.map((t) => parseHostPort(t, network.port)),
-    outbound: parsePeers(values.peers),
-    dnsSeed: values['dns-seed'],
-    network,
-    datadir: values.datadir,
-    json: values.json,
+    ...common,
     watch: values.tx !== undefined ? { tx: values.tx.toLowerCase() } : { outpoint: values.outpoint!.toLowerCase() },
     script: values.script.toLowerCase(),
     depth: count(values.depth, '--depth', 1) ?? 1,
     heightHint: count(values['height-hint'], '--height-hint', 0) ?? 0,
-    method: method(values.method),
-    checkpoint: values.checkpoint === undefined ? undefined : parseCheckpoint(values.checkpoint),
+    method: parseMethod(values.method),
   };
 }
 

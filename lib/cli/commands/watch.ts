@@ -1,4 +1,4 @@
-import { networkNamed, parseCheckpoint, parseHostPort, parsePeers } from '../arg-values.js';
+import { parseChainPeers, parseMethod } from '../arg-values.js';
 import { defineCommand, type UsageText } from '../command.js';
 import { CHECKPOINT_OPTION, DATADIR_OPTION, JSON_OPTION, NETWORK_OPTION, POOL_ABOUT, POOL_OPTIONS } from '../common-options.js';
 import { readArgs } from '../option-table.js';
@@ -77,32 +77,19 @@ function fromHeight(text: string | undefined): number | undefined {
   return n;
 }
 
-/** `--method`. */
-function method(text: string): WatchCommand['method'] {
-  if (text !== 'bip158' && text !== 'bip37' && text !== 'auto') throw new UsageError(`--method is bip158, bip37 or auto, not ${text}`);
-  return text;
-}
-
 function parse(argv: readonly string[]): WatchArgs {
   const { values, positionals } = readArgs(OPTIONS, argv);
-  if (positionals.length === 0 && !values['dns-seed']) throw new UsageError('watch needs at least one HOST[:PORT], or --dns-seed');
   if (values.address.length + values.script.length + values.descriptor.length === 0 && values.datadir === undefined)
     throw new UsageError('watch needs --address, --script or --descriptor (or a --datadir that holds a wallet)');
   for (const s of values.script) if (!/^([0-9a-f]{2})+$/i.test(s)) throw new UsageError(`--script takes hex: ${s}`);
-  const network = networkNamed(values.network);
+  const common = parseChainPeers('watch', values, positionals);
   return {
     kind: 'watch',
-    peers: positionals.map((t) => parseHostPort(t, network.port)),
-    outbound: parsePeers(values.peers),
-    dnsSeed: values['dns-seed'],
-    network,
-    datadir: values.datadir,
-    json: values.json,
+    ...common,
     addresses: values.address,
     scripts: values.script,
-    method: method(values.method),
+    method: parseMethod(values.method),
     from: fromHeight(values.from),
-    checkpoint: values.checkpoint === undefined ? undefined : parseCheckpoint(values.checkpoint),
     once: values.once,
     descriptors: values.descriptor,
     gapLimit: gapLimit(values['gap-limit']),
