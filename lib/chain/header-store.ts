@@ -51,41 +51,74 @@ export interface HeaderStore {
   close(): Promise<void>;
 }
 
-/** A growable copy of `words` with room for `capacity` records. */
-function grown(words: Uint32Array, capacity: number): Uint32Array {
-  const out = new Uint32Array(capacity * INDEX_WORDS);
-  out.set(words);
-  return out;
+/** Headers a memory store keeps in one buffer: it grows a chunk at a time, never by copying all it holds. */
+const MEMORY_CHUNK = 4096;
+
+/** Fixed-size records in chunks of {@link MEMORY_CHUNK}: appends copy nothing, and no buffer is bigger than a chunk. */
+class ChunkedRecords<A extends Uint8Array | Uint32Array> {
+  private readonly chunks: A[] = [];
+  private readonly width: number;
+  private readonly make: (length: number) => A;
+
+  /**
+   * @param width - items a record takes
+   * @param make - a new array of that many items
+   */
+  constructor(width: number, make: (length: number) => A) {
+    this.width = width;
+    this.make = make;
+  }
+
+  /** Put `record` (`width` items) at position `p`. */
+  put(p: number, record: ArrayLike<number>): void {
+    const c = Math.floor(p / MEMORY_CHUNK);
+    while (this.chunks.length <= c) this.chunks.push(this.make(MEMORY_CHUNK * this.width));
+    this.chunks[c]!.set(record, (p % MEMORY_CHUNK) * this.width);
+  }
+
+  /** Positions `from`..`from + n - 1`, copied into one array. */
+  read(from: number, n: number): A {
+    const out = this.make(n * this.width);
+    for (let done = 0; done < n;) {
+      const p = from + done;
+      const at = p % MEMORY_CHUNK;
+      const take = Math.min(n - done, MEMORY_CHUNK - at);
+      out.set(this.chunks[Math.floor(p / MEMORY_CHUNK)]!.subarray(at * this.width, (at + take) * this.width), done * this.width);
+      done += take;
+    }
+    return out;
+  }
+
+  /** Drop the chunks past the first `count` positions. */
+  keep(count: number): void {
+    this.chunks.length = Math.min(this.chunks.length, Math.ceil(count / MEMORY_CHUNK));
+  }
 }
 
 /** A store in memory: nothing survives the process, as for a chain synced afresh each time. */
 export function memoryHeaderStore(): HeaderStore {
   let rootHeight = 0;
   let count = 0;
-  let records: Uint8Array = new Uint8Array(0);
-  let index: Uint32Array = new Uint32Array(0);
+  const records = new ChunkedRecords(80, (n) => new Uint8Array(n));
+  const index = new ChunkedRecords(INDEX_WORDS, (n) => new Uint32Array(n));
   return {
     location: 'memory',
-    load: () => (count === 0 ? undefined : { rootHeight, count, index: index.slice(0, count * INDEX_WORDS) }),
-    root: () => (count === 0 ? undefined : { height: rootHeight, header: records.slice(0, 80) }),
+    load: () => (count === 0 ? undefined : { rootHeight, count, index: index.read(0, count) }),
+    root: () => (count === 0 ? undefined : { height: rootHeight, header: records.read(0, 1) }),
     read: (at, n) => {
       if (at < 0 || at + n > count) throw new RangeError(`no headers ${at}..${at + n - 1} in a store of ${count}`);
-      return records.slice(at * 80, (at + n) * 80);
+      return records.read(at, n);
     },
     write: (root, keep, headers, words) => {
       rootHeight = root;
       count = Math.min(count, keep);
-      const need = count + headers.length;
-      if (need * 80 > records.length) {
-        const cap = Math.max(need, count * 2, 64);
-        const r = new Uint8Array(cap * 80);
-        r.set(records.subarray(0, count * 80));
-        records = r;
-        index = grown(index.subarray(0, count * INDEX_WORDS), cap);
-      }
-      headers.forEach((h, i) => records.set(h, (count + i) * 80));
-      index.set(words.subarray(0, headers.length * INDEX_WORDS), count * INDEX_WORDS);
-      count = need;
+      records.keep(count);
+      index.keep(count);
+      headers.forEach((h, i) => {
+        records.put(count + i, h);
+        index.put(count + i, words.subarray(i * INDEX_WORDS, (i + 1) * INDEX_WORDS));
+      });
+      count += headers.length;
       return Promise.resolve();
     },
     close: () => Promise.resolve(),
