@@ -1,4 +1,5 @@
 import { Subscription } from 'rxjs';
+import { banOn } from '../pool/ban-list.js';
 import { endpointKey } from '../pool/endpoint.js';
 import type { Pool } from '../pool/pool.js';
 import type { PoolEvent } from '../pool/pool-events.js';
@@ -34,8 +35,8 @@ export function tellPeers(pool: Pool, args: PoolArguments, out: EventWriter, opt
   const waiting = (): void => {
     if (alone || pool.peers().length > 0) return;
     alone = true;
-    const banned = new Set(pool.bans().map((b) => b.host));
-    const peers = args.peers.filter((p) => !banned.has(p.host.toLowerCase())).map(endpointKey);
+    const bans = pool.bans();
+    const peers = args.peers.filter((p) => banOn(bans, p) === undefined).map(endpointKey);
     const whom = [...peers, ...(args.dnsSeed ? ['peers from the DNS seeds'] : [])].join(', ') || 'a peer';
     out('waiting', `no peer connected: waiting for ${whom} (redialled with backoff, at most every 10 s)`, { peers });
   };

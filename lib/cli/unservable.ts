@@ -1,5 +1,6 @@
 import { NEVER, Observable } from 'rxjs';
 import { ChainError } from '../chain/errors.js';
+import { banOn } from '../pool/ban-list.js';
 import { endpointKey } from '../pool/endpoint.js';
 import { PoolError, PoolErrorCode } from '../pool/errors.js';
 import { misbehaviour } from '../pool/misbehaviour.js';
@@ -36,11 +37,11 @@ export function unservable(pool: Pool, args: PoolArguments): Observable<string> 
     const why = new Map<string, string>();
     const check = (): void => {
       if (pool.peers().length > 0) return;
-      const banned = new Map(pool.bans().map((b) => [b.host, b.reason] as const));
+      const bans = pool.bans();
       const reasons = args.peers.map((p) => {
         const key = endpointKey(p);
-        const ban = banned.get(p.host.toLowerCase());
-        return why.has(key) ? `${key}: ${why.get(key)}` : ban === undefined ? undefined : `${key}: banned (${ban})`;
+        const ban = banOn(bans, p);
+        return why.has(key) ? `${key}: ${why.get(key)}` : ban === undefined ? undefined : `${key}: banned (${ban.reason})`;
       });
       if (reasons.every((r) => r !== undefined)) subscriber.next(reasons.join('; '));
     };

@@ -19,6 +19,12 @@ export interface Ban {
 /** Default ban duration: 24 h (Bitcoin Core's `-bantime`). */
 export const DEFAULT_BAN_DURATION = 24 * 3600 * 1000;
 
+/** The ban among `bans` that keeps `endpoint` away: one on its host (every port) or on that endpoint. */
+export function banOn(bans: readonly Ban[], endpoint: { host: string; port: number }): Ban | undefined {
+  const host = endpoint.host.toLowerCase();
+  return bans.find((b) => b.host === host && (b.port === undefined || b.port === endpoint.port));
+}
+
 /** The key of a host ban (`port` undefined) or of an endpoint ban. */
 const banKey = (host: string, port?: number): string =>
   port === undefined ? host.toLowerCase() : endpointKey({ host: host.toLowerCase(), port });
