@@ -36,7 +36,7 @@ export function tellPeers(pool: Pool, args: PoolArguments, out: EventWriter, opt
     if (alone || pool.peers().length > 0) return;
     alone = true;
     const bans = pool.bans();
-    const peers = args.peers.filter((p) => banOn(bans, p) === undefined).map(endpointKey);
+    const peers = args.peers.filter((p) => banOn(bans, p, true) === undefined).map(endpointKey);
     const whom = [...peers, ...(args.dnsSeed ? ['peers from the DNS seeds'] : [])].join(', ') || 'a peer';
     out('waiting', `no peer connected: waiting for ${whom} (redialled with backoff, at most every 10 s)`, { peers });
   };

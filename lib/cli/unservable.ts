@@ -40,7 +40,7 @@ export function unservable(pool: Pool, args: PoolArguments): Observable<string> 
       const bans = pool.bans();
       const reasons = args.peers.map((p) => {
         const key = endpointKey(p);
-        const ban = banOn(bans, p);
+        const ban = banOn(bans, p, true);
         return why.has(key) ? `${key}: ${why.get(key)}` : ban === undefined ? undefined : `${key}: banned (${ban.reason})`;
       });
       if (reasons.every((r) => r !== undefined)) subscriber.next(reasons.join('; '));

@@ -19,10 +19,14 @@ export interface Ban {
 /** Default ban duration: 24 h (Bitcoin Core's `-bantime`). */
 export const DEFAULT_BAN_DURATION = 24 * 3600 * 1000;
 
-/** The ban among `bans` that keeps `endpoint` away: one on its host (every port) or on that endpoint. */
-export function banOn(bans: readonly Ban[], endpoint: { host: string; port: number }): Ban | undefined {
+/**
+ * The ban among `bans` that keeps `endpoint` away: one on that endpoint, or
+ * on its host (every port) unless the endpoint is a pool's named peer, which
+ * only its endpoint ban keeps away.
+ */
+export function banOn(bans: readonly Ban[], endpoint: { host: string; port: number }, named = false): Ban | undefined {
   const host = endpoint.host.toLowerCase();
-  return bans.find((b) => b.host === host && (b.port === undefined || b.port === endpoint.port));
+  return bans.find((b) => b.host === host && (b.port === undefined ? !named : b.port === endpoint.port));
 }
 
 /** The key of a host ban (`port` undefined) or of an endpoint ban. */

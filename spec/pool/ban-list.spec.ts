@@ -11,7 +11,7 @@ describe('BanList', () => {
     expect(list.active(1_500).map((b) => b.host)).toEqual(['127.2.0.1']);
   });
 
-  it('banOn: a host ban keeps every port away, an endpoint ban only its own', () => {
+  it('banOn: a host ban keeps every port away but named peers, an endpoint ban only its own', () => {
     const list = new BanList();
     list.ban('127.1.0.1', 1_000, 'lied', 18444);
     list.ban('127.2.0.1', 1_000, 'flood');
@@ -20,5 +20,8 @@ describe('BanList', () => {
     expect(banOn(bans, { host: '127.1.0.1', port: 18445 })).toBeUndefined();
     expect(banOn(bans, { host: '127.2.0.1', port: 1 })?.reason).toBe('flood');
     expect(banOn(bans, { host: '127.3.0.1', port: 18444 })).toBeUndefined();
+    // A pool's named peer is kept away by its endpoint ban alone.
+    expect(banOn(bans, { host: '127.2.0.1', port: 1 }, true)).toBeUndefined();
+    expect(banOn(bans, { host: '127.1.0.1', port: 18444 }, true)?.reason).toBe('lied');
   });
 });
