@@ -2,7 +2,8 @@ import { Observable, Subscription } from 'rxjs';
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer-api.js';
-import { MerkleProofError, verifyMerkleBlock } from '../spv/merkle-proof.js';
+import { MerkleProofError } from '../spv/merkle-proof.js';
+import { peerMerkleBlock } from '../spv/peer-merkle-block.js';
 import { hashToHex } from '../wire/hex.js';
 import { InvType } from '../wire/messages/inv.js';
 import { txid as txidOf, type Transaction } from '../wire/transaction.js';
@@ -54,13 +55,9 @@ export function filteredBlocks(peer: Peer, chain: HeaderChain, entries: readonly
     subs.add(
       peer.on('merkleblock').subscribe((m) => {
         flush();
-        let proof;
-        try {
-          proof = verifyMerkleBlock(m, (h) => chain.isBest(h));
-        } catch (e) {
-          const error = e instanceof MerkleProofError ? e : new MerkleProofError('bad-root', String(e));
-          peer.disconnect(`invalid merkleblock: ${error.message}`, error);
-          subscriber.error(error);
+        const proof = peerMerkleBlock(peer, m, chain);
+        if (proof instanceof MerkleProofError) {
+          subscriber.error(proof);
           return;
         }
         const entry = chain.header(proof.blockHash);

@@ -6,7 +6,8 @@ import { BloomFlag } from '../wire/messages/bloom.js';
 import { InvType, type InvVector } from '../wire/messages/inv.js';
 import { txid, type Transaction } from '../wire/transaction.js';
 import { BloomFilter } from './bloom-filter.js';
-import { MerkleProofError, verifyMerkleBlock } from './merkle-proof.js';
+import { MerkleProofError } from './merkle-proof.js';
+import { peerMerkleBlock } from './peer-merkle-block.js';
 import { ScanProgress } from './scan-progress.js';
 import { scriptPushes } from './script-pushes.js';
 import type { Descriptor } from '../wallet/descriptor.js';
@@ -166,13 +167,9 @@ export function watchBip37(options: WatchSourceOptions): Observable<WalletEvent>
     subs.add(
       peer.on('merkleblock').subscribe((m) => {
         while (pending.length > 0) finish(pending.shift()!);
-        let proof;
-        try {
-          proof = verifyMerkleBlock(m, (h) => chain.isBest(h));
-        } catch (e) {
-          const error = e instanceof MerkleProofError ? e : new MerkleProofError('bad-root', String(e));
-          peer.disconnect(`invalid merkleblock: ${error.message}`, error);
-          subscriber.error(error);
+        const proof = peerMerkleBlock(peer, m, chain);
+        if (proof instanceof MerkleProofError) {
+          subscriber.error(proof);
           return;
         }
         const blockHash = hashToHex(proof.blockHash);
