@@ -1,17 +1,13 @@
 import {
   EMPTY,
   Observable,
-  Subject,
   Subscription,
-  concatMap,
   concatWith,
   defer,
   finalize,
   from,
   ignoreElements,
   mergeMap,
-  skip,
-  takeUntil,
   tap,
   type SchedulerLike,
 } from 'rxjs';
@@ -25,6 +21,7 @@ import { GcsFilter } from '../spv/gcs-filter.js';
 import type { PeerSet } from '../spv/peer-set.js';
 import { peerWorkers } from '../spv/peer-workers.js';
 import { PassCoverage } from './pass-coverage.js';
+import { scanLoop } from './scan-loop.js';
 import type { WatcherRegistry } from './watcher-registry.js';
 
 /** What {@link scanForWatchers} works with. */
@@ -113,15 +110,7 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
         );
       });
 
-    const triggers = new Subject<void>();
-    const aborts = new Subject<void>();
-    let waiting = false;
-    const kick = (): void => {
-      if (waiting || registry.size === 0) return;
-      waiting = true;
-      triggers.next();
-    };
-    const scan = (): Observable<never> =>
+    const scan = (kick: () => void): Observable<never> =>
       defer(() => from(headers.sync())).pipe(
         mergeMap((top) => {
           const first = Math.max(registry.lowestNeed, chain.root.height);
@@ -140,39 +129,16 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
         }),
       );
     subs.add(
-      triggers
-        .pipe(
-          concatMap(() => {
-            waiting = false;
-            return registry.size === 0 ? EMPTY : scan().pipe(takeUntil(aborts));
-          }),
-        )
-        .subscribe({ error: (e: unknown) => subscriber.error(e) }),
+      scanLoop({
+        chain,
+        registry,
+        scan,
+        added: (w) => running?.join(w),
+        reorganised: (forkHeight) => {
+          headers.state.truncate(forkHeight).catch((e: unknown) => subscriber.error(e));
+        },
+      }).subscribe({ error: (e: unknown) => subscriber.error(e) }),
     );
-    subs.add(
-      registry.added$.subscribe((w) => {
-        running?.join(w);
-        kick();
-      }),
-    );
-    subs.add(
-      chain.reorg$.subscribe((r) => {
-        aborts.next(); // the running pass stops before what the blocks that left held is undone
-        registry.reorganised(
-          r.forkHeight,
-          r.disconnected.map((d) => d.hashHex),
-        );
-        headers.state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
-        kick();
-      }),
-    );
-    subs.add(
-      chain.tip$.pipe(skip(1)).subscribe((tip) => {
-        registry.tip(tip.height);
-        kick();
-      }),
-    );
-    kick();
     return subs;
   });
 }

@@ -1,22 +1,4 @@
-import {
-  EMPTY,
-  Observable,
-  Subject,
-  Subscription,
-  catchError,
-  concatMap,
-  concatWith,
-  defer,
-  finalize,
-  from,
-  ignoreElements,
-  mergeMap,
-  skip,
-  takeUntil,
-  tap,
-  throwError,
-  timer,
-} from 'rxjs';
+import { EMPTY, Observable, Subscription, concatWith, defer, finalize, from, ignoreElements, mergeMap, tap, throwError, timer } from 'rxjs';
 import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer-api.js';
 import type { PeerSet } from '../spv/peer-set.js';
@@ -25,6 +7,7 @@ import { MerkleProofError } from '../spv/merkle-proof.js';
 import { bloomPeer, servesBloom } from './bloom-peer.js';
 import { FilteredBlockError, filteredBlocks } from './filtered-blocks.js';
 import { PassCoverage } from './pass-coverage.js';
+import { scanLoop } from './scan-loop.js';
 import type { WatcherRegistry } from './watcher-registry.js';
 
 /** Filtered blocks asked for in one `getdata` (a registration made meanwhile is matched from the next batch on). */
@@ -99,7 +82,7 @@ export function scanWithBloom(options: Bip37ScanOptions): Observable<never> {
           ),
         );
       });
-    const pass = (peer: Peer, first: number, last: number): Observable<never> =>
+    const pass = (peer: Peer, first: number, last: number, kick: () => void): Observable<never> =>
       defer(() => {
         const coverage = new PassCoverage(first, last, registry.watchers);
         running = coverage;
@@ -117,16 +100,8 @@ export function scanWithBloom(options: Bip37ScanOptions): Observable<never> {
         );
       });
 
-    const triggers = new Subject<void>();
-    const aborts = new Subject<void>();
-    let waiting = false;
-    const kick = (): void => {
-      if (waiting || registry.size === 0) return;
-      waiting = true;
-      triggers.next();
-    };
     /** A peer that left or lied: the scan starts again (with the next bloom peer) while there is one to ask. */
-    const retry = (e: unknown): Observable<never> => {
+    const retry = (e: unknown, kick: () => void): Observable<never> => {
       const more = !Array.isArray(options.source) || (options.source as readonly Peer[]).some(servesBloom);
       if (!more || !(e instanceof FilteredBlockError || e instanceof MerkleProofError)) return throwError(() => e);
       return timer(RETRY_MS).pipe(
@@ -134,7 +109,7 @@ export function scanWithBloom(options: Bip37ScanOptions): Observable<never> {
         ignoreElements(),
       );
     };
-    const scan = (): Observable<never> =>
+    const scan = (kick: () => void): Observable<never> =>
       defer(() => from(bloomPeer(options.source))).pipe(
         mergeMap((peer) => {
           current = peer;
@@ -144,44 +119,22 @@ export function scanWithBloom(options: Bip37ScanOptions): Observable<never> {
             registry.caughtUp(chain.height);
             return EMPTY;
           }
-          return pass(peer, first, chain.height);
+          return pass(peer, first, chain.height, kick);
         }),
       );
     subs.add(
-      triggers
-        .pipe(
-          concatMap(() => {
-            waiting = false;
-            return registry.size === 0 ? EMPTY : scan().pipe(takeUntil(aborts), catchError(retry));
-          }),
-        )
-        .subscribe({ error: (e: unknown) => subscriber.error(e) }),
+      scanLoop({
+        chain,
+        registry,
+        scan,
+        retry,
+        added: (w) => {
+          version++;
+          running?.join(w);
+          if (current) refresh(current);
+        },
+      }).subscribe({ error: (e: unknown) => subscriber.error(e) }),
     );
-    subs.add(
-      registry.added$.subscribe((w) => {
-        version++;
-        running?.join(w);
-        if (current) refresh(current);
-        kick();
-      }),
-    );
-    subs.add(
-      chain.reorg$.subscribe((r) => {
-        aborts.next();
-        registry.reorganised(
-          r.forkHeight,
-          r.disconnected.map((d) => d.hashHex),
-        );
-        kick();
-      }),
-    );
-    subs.add(
-      chain.tip$.pipe(skip(1)).subscribe((tip) => {
-        registry.tip(tip.height);
-        kick();
-      }),
-    );
-    kick();
     return subs;
   });
 }
