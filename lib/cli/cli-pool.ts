@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../chain/params.js';
 import type { Endpoint } from '../pool/endpoint.js';
 import { endpointKey } from '../pool/endpoint.js';
 import { DEFAULT_OUTBOUND } from '../pool/pool-options.js';
@@ -14,6 +15,16 @@ export interface PoolArguments {
   dnsSeed: boolean;
   /** Network. */
   network: Network;
+}
+
+/** What `headers`, `watch` and `notify` are given alike: their pool, where they keep the chain, how they print. */
+export interface ChainPeerArguments extends PoolArguments {
+  /** Folder of the chain's files, or undefined for memory only. */
+  datadir: string | undefined;
+  /** JSON lines. */
+  json: boolean;
+  /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
+  checkpoint?: Checkpoint | undefined;
 }
 
 /** How soon a peer that went away is dialled again: 1 s after the first failure, doubling, at most 10 s (with jitter). */

@@ -1,11 +1,9 @@
 import { switchMap, takeWhile } from 'rxjs';
 import { ChainError } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { Checkpoint } from '../chain/params.js';
 import type { Pool } from '../pool/pool.js';
 import { syncHeaders, type SyncProgress } from '../spv/sync-headers.js';
-import type { Network } from '../wire/networks.js';
-import { cliPool } from './cli-pool.js';
+import { cliPool, type ChainPeerArguments } from './cli-pool.js';
 import { announceStart, openPoolChain } from './command-chain.js';
 import { commandEnd } from './command-end.js';
 import { explainError } from './explain-error.js';
@@ -19,22 +17,7 @@ import { ProgressBar, type ProgressOutput } from './progress-bar.js';
 export { openChain, type ChainSpec } from './command-chain.js';
 
 /** Options of {@link runHeaders}. */
-export interface HeadersCommand {
-  /** Peers to start from (may be empty with `dnsSeed`). */
-  peers: { host: string; port: number }[];
-  /** Peers to keep connected (`--peers`). @default 8 with DNS seeds, else one per named peer up to 8 */
-  outbound?: number | undefined;
-  /** Also find peers through the network's DNS seeds and their addr messages (`--dns-seed`). */
-  dnsSeed: boolean;
-  /** Network. */
-  network: Network;
-  /** Folder of the header file, or undefined for memory only. */
-  datadir: string | undefined;
-  /** JSON lines. */
-  json: boolean;
-  /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
-  checkpoint?: Checkpoint | undefined;
-}
+export type HeadersCommand = ChainPeerArguments;
 
 /** Chain work as Core prints it: 64 hex digits. */
 const workHex = (w: bigint): string => w.toString(16).padStart(64, '0');

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { ChainError } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { Checkpoint } from '../chain/params.js';
 import { createChainNotifier } from '../notify/chain-notifier.js';
 import { fileNotifierStore } from '../notify/file-notifier-store.js';
 import type { NotifierStore } from '../notify/notifier-store.js';
@@ -12,7 +11,7 @@ import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
 import type { FilterHeaderStore } from '../spv/filter-header-store.js';
 import { fromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
-import { cliPool } from './cli-pool.js';
+import { cliPool, type ChainPeerArguments } from './cli-pool.js';
 import { announceStart, openPoolChain } from './command-chain.js';
 import { commandEnd } from './command-end.js';
 import { explainError } from './explain-error.js';
@@ -22,19 +21,7 @@ import { eventWriter } from './output.js';
 import { tellPeers } from './peer-lines.js';
 
 /** Options of {@link runNotify}. */
-export interface NotifyCommand {
-  /** Named peers, kept through a pool. */
-  peers: { host: string; port: number }[];
-  /** Peers the pool keeps (`--peers`). */
-  outbound?: number | undefined;
-  /** Also find peers with the network's DNS seeds (`--dns-seed`). */
-  dnsSeed: boolean;
-  /** Network. */
-  network: Network;
-  /** Folder of the chain, filter headers and registration, or undefined for memory only. */
-  datadir: string | undefined;
-  /** JSON lines. */
-  json: boolean;
+export interface NotifyCommand extends ChainPeerArguments {
   /** The one registration: a transaction's confirmations, or an output's spend. */
   watch: { tx: string } | { outpoint: string };
   /** The output script, hex. */
@@ -45,8 +32,6 @@ export interface NotifyCommand {
   heightHint: number;
   /** How. */
   method: 'bip158' | 'bip37' | 'auto';
-  /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
-  checkpoint?: Checkpoint | undefined;
 }
 
 /** The stores of `notify --datadir`. */

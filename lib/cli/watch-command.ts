@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChainError } from '../chain/errors.js';
 import type { HeaderChain } from '../chain/header-chain.js';
-import type { Checkpoint } from '../chain/params.js';
 import type { Pool } from '../pool/pool.js';
 import { fileFilterHeaderStore } from '../spv/file-filter-header-store.js';
 import type { FilterHeaderStore } from '../spv/filter-header-store.js';
@@ -14,7 +13,7 @@ import type { WalletStore } from '../wallet/wallet-store.js';
 import { WalletView, sameBalance, type WalletBalance } from '../wallet/wallet-view.js';
 import { fromHex } from '../wire/hex.js';
 import type { Network } from '../wire/networks.js';
-import { cliPool } from './cli-pool.js';
+import { cliPool, type ChainPeerArguments } from './cli-pool.js';
 import { announceStart, openPoolChain } from './command-chain.js';
 import { commandEnd, type CommandEnd } from './command-end.js';
 import { explainError } from './explain-error.js';
@@ -24,15 +23,7 @@ import { tellPeers } from './peer-lines.js';
 import { tellBalance, tellResume, tellTx } from './wallet-lines.js';
 
 /** Options of {@link runWatch}. */
-export interface WatchCommand {
-  /** Named peers, kept through a pool (each redialled when it goes away): BIP158 cross-checks between them; BIP37 asks one. */
-  peers: { host: string; port: number }[];
-  /** Network. */
-  network: Network;
-  /** Folder of the header, filter-header and wallet files, or undefined for memory only. */
-  datadir: string | undefined;
-  /** JSON lines. */
-  json: boolean;
+export interface WatchCommand extends ChainPeerArguments {
   /** Addresses watched. */
   addresses: string[];
   /** Raw output scripts watched, hex. */
@@ -41,12 +32,6 @@ export interface WatchCommand {
   method: 'bip158' | 'bip37' | 'auto';
   /** Rescan from (default 0; with a datadir, only for a new wallet or new scripts). */
   from: number | undefined;
-  /** Peers the pool keeps (`--peers`). @default one per named peer up to 8, 8 with `dnsSeed` */
-  outbound?: number | undefined;
-  /** Also find peers with the network's DNS seeds (`--dns-seed`). */
-  dnsSeed: boolean;
-  /** Start a new chain at this block (`--checkpoint HEIGHT:HASH`). */
-  checkpoint?: Checkpoint | undefined;
   /** Exit once every block up to the highest height the peers announced is checked (`--once`), waiting for peers that went away. */
   once?: boolean | undefined;
   /** Output descriptors watched (`--descriptor`). */
