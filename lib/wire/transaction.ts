@@ -114,16 +114,16 @@ export function readTransaction(r: ByteReader): Transaction {
   for (let i = 0; i < nOut; i++) outputs[i] = new Output(r.i64le(), r.script());
   if (flags & 1) {
     flags ^= 1;
-    let any = false;
+    let witnessed = false;
     for (let i = 0; i < nIn; i++) {
       const n = r.count(Number.MAX_SAFE_INTEGER, 1, 'witness item');
       if (n === 0) continue;
-      any = true;
+      witnessed = true;
       const stack = new Array<Uint8Array>(n);
       for (let j = 0; j < n; j++) stack[j] = r.script();
       inputs[i]!.witness = stack;
     }
-    if (!any) r.fail('superfluous witness record');
+    if (!witnessed) r.fail('superfluous witness record');
   }
   if (flags !== 0) r.fail(`unknown transaction optional data (flags ${flags})`);
   return new Tx(version, inputs, outputs, r.u32le());
