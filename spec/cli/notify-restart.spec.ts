@@ -101,10 +101,17 @@ it('killed with SIGKILL between confirmations and started again: each confirmati
   await extend(3);
   lives.push(start());
   expect(await lives[2]!.exited).toBe(0);
-  const all = lives
-    .flatMap(told)
-    .map((l) => (l['event'] === 'confirmation' ? `${String(l['confirmations'])}@${String(l['height'])}` : l['event']));
-  expect(all).toEqual([...Array.from({ length: 8 }, (_, i) => `${i + 1}@${PAID}`), 'done']);
+  const all = lives.map((life) =>
+    told(life).map((l) => (l['event'] === 'confirmation' ? `${String(l['confirmations'])}@${String(l['height'])}` : String(l['event']))),
+  );
+  // A kill in the instant between printing a line and recording it tells that line again, first, in the next life
+  // (the documented window of one write); nothing else may repeat and nothing may be missing.
+  const joined = all.reduce<string[]>(
+    (seen, life) => [...seen, ...(life[0] !== undefined && life[0] === seen.at(-1) ? life.slice(1) : life)],
+    [],
+  );
+  expect(joined).toEqual([...Array.from({ length: 8 }, (_, i) => `${i + 1}@${PAID}`), 'done']);
+  expect(all.flat().length - joined.length).toBeLessThanOrEqual(1);
 });
 
 it('killed at once, before it printed anything, and started again: nothing missed', async () => {
