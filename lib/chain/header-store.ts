@@ -1,3 +1,5 @@
+import { ChunkedRecords } from './chunked-records.js';
+
 /** 32-bit words per header in a chain's index: hash bytes 0–3 and 4–7 (little-endian), then `bits`. */
 export const INDEX_WORDS = 3;
 
@@ -49,50 +51,6 @@ export interface HeaderStore {
   write(rootHeight: number, keep: number, headers: readonly Uint8Array[], index: Uint32Array): Promise<void>;
   /** Release the store (files are closed). */
   close(): Promise<void>;
-}
-
-/** Headers a memory store keeps in one buffer: it grows a chunk at a time, never by copying all it holds. */
-const MEMORY_CHUNK = 4096;
-
-/** Fixed-size records in chunks of {@link MEMORY_CHUNK}: appends copy nothing, and no buffer is bigger than a chunk. */
-class ChunkedRecords<A extends Uint8Array | Uint32Array> {
-  private readonly chunks: A[] = [];
-  private readonly width: number;
-  private readonly make: (length: number) => A;
-
-  /**
-   * @param width - items a record takes
-   * @param make - a new array of that many items
-   */
-  constructor(width: number, make: (length: number) => A) {
-    this.width = width;
-    this.make = make;
-  }
-
-  /** Put `record` (`width` items) at position `p`. */
-  put(p: number, record: ArrayLike<number>): void {
-    const c = Math.floor(p / MEMORY_CHUNK);
-    while (this.chunks.length <= c) this.chunks.push(this.make(MEMORY_CHUNK * this.width));
-    this.chunks[c]!.set(record, (p % MEMORY_CHUNK) * this.width);
-  }
-
-  /** Positions `from`..`from + n - 1`, copied into one array. */
-  read(from: number, n: number): A {
-    const out = this.make(n * this.width);
-    for (let done = 0; done < n;) {
-      const p = from + done;
-      const at = p % MEMORY_CHUNK;
-      const take = Math.min(n - done, MEMORY_CHUNK - at);
-      out.set(this.chunks[Math.floor(p / MEMORY_CHUNK)]!.subarray(at * this.width, (at + take) * this.width), done * this.width);
-      done += take;
-    }
-    return out;
-  }
-
-  /** Drop the chunks past the first `count` positions. */
-  keep(count: number): void {
-    this.chunks.length = Math.min(this.chunks.length, Math.ceil(count / MEMORY_CHUNK));
-  }
 }
 
 /** A store in memory: nothing survives the process, as for a chain synced afresh each time. */

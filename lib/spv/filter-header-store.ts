@@ -1,3 +1,5 @@
+import { ChunkedRecords } from '../chain/chunked-records.js';
+
 /** Bytes per stored filter header: the block hash, the filter hash and the filter header (32 each, wire order). */
 export const FILTER_HEADER_RECORD = 96;
 
@@ -29,29 +31,24 @@ export interface FilterHeaderStore {
   close(): Promise<void>;
 }
 
-/** Filter headers in memory: nothing survives the process. */
+/** Filter headers in memory, in chunks of records (never one buffer copied as it grows): nothing survives the process. */
 export function memoryFilterHeaderStore(): FilterHeaderStore {
   let root = 0;
   let count = 0;
-  let bytes = new Uint8Array(0);
+  const records = new ChunkedRecords(FILTER_HEADER_RECORD, (n) => new Uint8Array(n));
   return {
     location: 'memory',
     load: () => (count === 0 ? undefined : { rootHeight: root, count }),
     read: (at, n) => {
       if (at < 0 || at + n > count) throw new RangeError(`no filter headers ${at}..${at + n - 1} in a store of ${count}`);
-      return bytes.slice(at * FILTER_HEADER_RECORD, (at + n) * FILTER_HEADER_RECORD);
+      return records.read(at, n);
     },
-    write: (rootHeight, keep, records) => {
+    write: (rootHeight, keep, written) => {
       root = rootHeight;
       count = Math.min(count, keep);
-      const end = count * FILTER_HEADER_RECORD + records.length;
-      if (end > bytes.length) {
-        const grown = new Uint8Array(Math.max(end, bytes.length * 2, 64 * FILTER_HEADER_RECORD));
-        grown.set(bytes.subarray(0, count * FILTER_HEADER_RECORD));
-        bytes = grown;
-      }
-      bytes.set(records, count * FILTER_HEADER_RECORD);
-      count = end / FILTER_HEADER_RECORD;
+      records.keep(count);
+      records.put(count, written);
+      count += written.length / FILTER_HEADER_RECORD;
       return Promise.resolve();
     },
     close: () => Promise.resolve(),
