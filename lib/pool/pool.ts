@@ -4,25 +4,25 @@ import { connectPeer } from '../peer/connect-peer.js';
 import { MruSet } from '../peer/mru-set.js';
 import type { Peer } from '../peer/peer-api.js';
 import { createPeer } from '../peer/peer.js';
-import type { Message } from '../wire/message.js';
-import { MAX_ADDR_PER_MESSAGE } from '../wire/messages/addr.js';
 import { ServiceFlag, hasService } from '../wire/services.js';
 import type { Transaction } from '../wire/transaction.js';
-import { AddressBook, type AddressEntry, type KnownAddress } from './address-book.js';
+import { AddressBook, type AddressEntry } from './address-book.js';
 import { loadAddressBook, saveAddressBook } from './address-book-file.js';
-import { addrEntries, addrV2Entries, addressesFromAddr, addressesFromAddrV2 } from './address-messages.js';
 import { backoffDelay } from './backoff.js';
 import { BanList, DEFAULT_BAN_DURATION, type Ban } from './ban-list.js';
 import { Broadcaster, type Broadcast } from './broadcast.js';
-import { querySeeds, systemResolver } from './dns-seeds.js';
+import { systemResolver } from './dns-seeds.js';
 import { WANT_EXTRA_OUTBOUND, checkWant, type PeerWant, type PeerWantOptions } from './peer-want.js';
-import { seedQueryName } from './seed-filters.js';
 import { WantKeeper } from './want-keeper.js';
 import { endpointKey, parseEndpoint, remoteEndpoint, type Endpoint } from './endpoint.js';
 import { PoolError, PoolErrorCode } from './errors.js';
-import { floodGuard, sentUnasked } from './flood-guard.js';
 import { misbehaviour } from './misbehaviour.js';
+import { bestPeer } from './best-peer.js';
+import { InboundSlots } from './inbound-slots.js';
 import { NamedPeers } from './named-peers.js';
+import { OutboundSlots } from './outbound-slots.js';
+import { servePeer, type PeerServiceDeps } from './peer-service.js';
+import { Seeding } from './seeding.js';
 import { netgroup } from './netgroup.js';
 import type { PoolEvent, PoolMessage, PoolPeer, PoolPeerEvent } from './pool-events.js';
 import {
@@ -31,7 +31,6 @@ import {
   DEFAULT_OUTBOUND,
   DEFAULT_SAVE_INTERVAL,
   DEFAULT_SEED_BELOW,
-  SEED_INTERVAL,
   type Dialer,
   type PoolOptions,
 } from './pool-options.js';
@@ -92,8 +91,6 @@ export interface Pool {
   close(): Promise<void>;
 }
 
-const isOverlay = (host: string): boolean => /\.(onion|i2p)$/i.test(host);
-
 /**
  * Keep a set of peers: every endpoint named in `connect` (Core's manual
  * connections, whatever their netgroup), plus connections up to `outbound`
@@ -120,13 +117,7 @@ export function createPool(options: PoolOptions): Pool {
   // Named peers count toward the target, and every one is kept: the target is never below their number.
   const target = Math.max(options.outbound ?? DEFAULT_OUTBOUND, named.size);
   const maxOutbound = Math.max(target, options.maxOutbound ?? target + WANT_EXTRA_OUTBOUND);
-  const maxInbound = options.maxInbound ?? DEFAULT_MAX_INBOUND;
-  const maxPerGroup = options.maxInboundPerNetgroup ?? DEFAULT_MAX_INBOUND_PER_NETGROUP;
   const banDuration = options.banDuration ?? DEFAULT_BAN_DURATION;
-  const useSeeds = options.dnsSeeds ?? connectList.length === 0;
-  const resolver = options.resolver ?? systemResolver;
-  const seedBelow = options.seedBelow ?? DEFAULT_SEED_BELOW;
-  const discover = options.discover ?? true;
   const sentNonces = new MruSet<bigint>(50); // the pool's own: a version carrying one of them is a connection to ourselves
   const peerConfig = { ...options.peer, network, scheduler, sentNonces };
   const dial: Dialer =
@@ -152,52 +143,29 @@ export function createPool(options: PoolOptions): Pool {
   const live = new Set<Peer>();
   /** Handshaken peers. */
   const members = new Map<Peer, PoolPeer>();
-  /** Outbound dials in progress: endpoint key → netgroup and the services the address claims. */
-  const dialing = new Map<string, { group: string; services: bigint }>();
-  let inboundCount = 0;
-  const inboundGroups = new Map<string, number>();
   let closed = false;
   let wake: Subscription | undefined;
   let wakeAt = Infinity;
-  let lastSeed = -Infinity;
-  let seeding = false;
-
   const now = (): number => scheduler.now();
-  const count = (m: Map<string, number>, key: string, delta: number): void => {
-    const n = (m.get(key) ?? 0) + delta;
-    if (n > 0) m.set(key, n);
-    else m.delete(key);
-  };
-  const outboundCount = (): number => [...members.values()].filter((m) => !m.inbound).length;
-
-  /** Endpoints and netgroups taken by outbound peers and dials in progress (derived, a few dozen at most). */
-  const busy = (): { keys: Set<string>; groups: Set<string> } => {
-    const keys = new Set(dialing.keys());
-    const groups = new Set([...dialing.values()].map((d) => d.group));
-    for (const m of members.values()) {
-      if (m.inbound) continue;
-      keys.add(endpointKey(m.address));
-      groups.add(m.netgroup);
-    }
-    return { keys, groups };
-  };
-  /** Not banned (a named endpoint: by its endpoint ban alone) and reachable (overlays need the proxy). */
-  const allowed = (e: Endpoint): boolean =>
-    (options.proxy !== undefined || !isOverlay(e.host)) &&
-    (named.has(e) ? bans.get(e.host, now(), e.port) : bans.get(e.host, now())) === undefined;
-  /** An address the pool may pick by itself now: not named, endpoint and netgroup free, backoff over, allowed. */
-  const eligible = (e: AddressEntry, taken: { keys: Set<string>; groups: Set<string> }): boolean =>
-    !named.has(e) && !taken.keys.has(endpointKey(e)) && !taken.groups.has(netgroup(e.host)) && e.nextAttempt <= now() && allowed(e);
-  /** A named endpoint to dial now: not connected or being dialled, backoff over, allowed (its netgroup does not matter). */
-  const namedDue = (e: AddressEntry, taken: { keys: Set<string> }): boolean =>
-    !taken.keys.has(endpointKey(e)) && e.nextAttempt <= now() && allowed(e);
-  /** Named endpoints neither connected nor being dialled that will be dialled (not banned): their slots are held for them. */
-  const namedPending = (): number => {
-    const { keys } = busy();
-    return named.endpoints.filter((e) => !keys.has(endpointKey(e)) && allowed(e)).length;
-  };
-  /** Outbound slots taken: connected, being dialled, or held for a named endpoint. */
-  const slotsTaken = (): number => outboundCount() + dialing.size + namedPending();
+  const slots = new OutboundSlots({ named, members, bans: () => bans, proxy: options.proxy !== undefined, now });
+  const inboundSlots = new InboundSlots(
+    options.maxInbound ?? DEFAULT_MAX_INBOUND,
+    options.maxInboundPerNetgroup ?? DEFAULT_MAX_INBOUND_PER_NETGROUP,
+  );
+  const seeding = new Seeding({
+    use: options.dnsSeeds ?? connectList.length === 0,
+    seeds: network.dnsSeeds,
+    port: network.port,
+    resolver: options.resolver ?? systemResolver,
+    below: options.seedBelow ?? DEFAULT_SEED_BELOW,
+    book: () => book,
+    now,
+    closed: () => closed,
+    seeded: (e) => {
+      events.next(e);
+      fill();
+    },
+  });
 
   const scheduleWake = (at: number): void => {
     if (closed || at >= wakeAt) return;
@@ -214,47 +182,24 @@ export function createPool(options: PoolOptions): Pool {
     subs.add(wake);
   };
 
-  const seed = (): void => {
-    if (!useSeeds || seeding || network.dnsSeeds.length === 0 || book.size >= seedBelow || now() - lastSeed < SEED_INTERVAL) return;
-    seeding = true;
-    lastSeed = now();
-    void querySeeds(network.dnsSeeds, network.port, resolver, Math.floor(now() / 1000)).then(({ addresses, failed }) => {
-      seeding = false;
-      if (closed) return;
-      book.add(addresses, 'dns');
-      events.next({ type: 'seeded', addresses: addresses.length, failed: failed.map((f) => f.seed) });
-      fill();
-    });
-  };
-
-  /** Ask the seeds' `x<hex>.` names (those that may answer them) for addresses with `bits`, credited with them. */
-  const askSeeds = async (bits: bigint): Promise<void> => {
-    const names = network.dnsSeeds.flatMap((s) => seedQueryName(s, bits) ?? []);
-    if (!useSeeds || names.length === 0) return;
-    const { addresses, failed } = await querySeeds(names, network.port, resolver, Math.floor(now() / 1000), bits);
-    if (closed) return;
-    book.add(addresses, 'dns');
-    events.next({ type: 'seeded', addresses: addresses.length, failed: failed.map((f) => f.seed), services: bits });
-    fill();
-  };
   const wants = new WantKeeper({
     get target() {
-      return target - namedPending();
+      return target - slots.namedPending();
     },
     get max() {
-      return maxOutbound - namedPending();
+      return maxOutbound - slots.namedPending();
     },
     book: () => book,
     now,
-    outbound: () => [...members.values()].filter((m) => !m.inbound),
-    dialing: () => [...dialing.values()],
+    outbound: () => slots.outbound(),
+    dialing: () => [...slots.dialing.values()],
     dialable: (anyGroup) => {
-      const taken = busy();
-      return (e) => eligible(e, anyGroup ? { keys: taken.keys, groups: new Set() } : taken);
+      const taken = slots.taken();
+      return (e) => slots.eligible(e, anyGroup ? { keys: taken.keys, groups: new Set() } : taken);
     },
     dial: (e) => startDial(e),
     wakeAt: (at) => scheduleWake(at),
-    askSeeds,
+    askSeeds: (bits) => seeding.forServices(bits),
   });
 
   /**
@@ -264,23 +209,23 @@ export function createPool(options: PoolOptions): Pool {
    */
   const fill = (): void => {
     if (closed) return;
-    const due = busy();
+    const due = slots.taken();
     for (const e of named.endpoints) {
       const entry = book.get(e);
-      if (entry && namedDue(entry, due)) startDial(entry);
+      if (entry && slots.namedDue(entry, due)) startDial(entry);
     }
     if (wants.active) wants.keep();
-    while (slotsTaken() < target) {
-      const taken = busy();
-      const entry = book.select((e) => eligible(e, taken), now());
+    while (slots.count() < target) {
+      const taken = slots.taken();
+      const entry = book.select((e) => slots.eligible(e, taken), now());
       if (!entry) break;
       startDial(entry);
     }
-    const short = slotsTaken() < target;
-    if (short || namedPending() > 0) {
-      if (short) seed();
-      const taken = busy();
-      const next = book.nextRetry((e) => (named.has(e) ? namedDue(e, taken) : eligible(e, taken)), now());
+    const short = slots.count() < target;
+    if (short || slots.namedPending() > 0) {
+      if (short) seeding.whenShort();
+      const taken = slots.taken();
+      const next = book.nextRetry((e) => (named.has(e) ? slots.namedDue(e, taken) : slots.eligible(e, taken)), now());
       scheduleWake(next ?? now() + IDLE_RECHECK);
     }
   };
@@ -289,14 +234,14 @@ export function createPool(options: PoolOptions): Pool {
     const address: Endpoint = { host: entry.host, port: entry.port };
     const key = endpointKey(address);
     const group = netgroup(address.host);
-    dialing.set(key, { group, services: entry.services });
+    slots.dialing.set(key, { group, services: entry.services });
     book.attempt(address, now());
     // As Core: v2 first only when the address is not known to lack NODE_P2P_V2 (a v1 node scores our 64 bytes as garbage).
     const knownV1 = entry.lastSuccess > 0 && !hasService(entry.services, ServiceFlag.P2PV2);
     const transport = options.transport === 'auto' || options.transport === undefined ? (knownV1 ? 'v1' : 'auto') : options.transport;
     dial(address, (peer) => watchPeer(peer, address), transport).then(
       (peer) => {
-        dialing.delete(key);
+        slots.dialing.delete(key);
         if (closed || !peer.connected) {
           peer.disconnect(closed ? 'pool closed' : 'disconnected during the handshake');
           if (!closed) fill();
@@ -308,7 +253,7 @@ export function createPool(options: PoolOptions): Pool {
         if (wants.active) fill(); // a claim may have been wrong
       },
       (error: unknown) => {
-        dialing.delete(key);
+        slots.dialing.delete(key);
         if (closed) return;
         const bad = misbehaviour(error instanceof Error ? error : undefined);
         if (bad) banAddress(address, false, bad);
@@ -320,33 +265,23 @@ export function createPool(options: PoolOptions): Pool {
     );
   };
 
-  /** Subscribe to a peer's messages from its creation on: flood guard, address learning, getaddr and getdata service, messages$. */
+  /** Serve a peer from its creation on (see {@link servePeer}); a new address may fill a slot, one a want needs is dialled. */
   const watchPeer = (peer: Peer, address: Endpoint): void => {
-    let answeredGetaddr = false;
     live.add(peer);
     void peer.closed.then(() => live.delete(peer));
-    subs.add(
-      peer.messages$.pipe(floodGuard<Message>(options.flood, scheduler, sentUnasked)).subscribe({
-        next: (message) => {
-          if (discover && (message.command === 'addr' || message.command === 'addrv2')) {
-            const learned: KnownAddress[] =
-              message.command === 'addr' ? addressesFromAddr(message.addresses) : addressesFromAddrV2(message.addresses);
-            const added = book.add(learned, address.host);
-            const wanted = learned.some((a) => wants.wanted(a.services));
-            if ((added > 0 && slotsTaken() < target) || wanted) fill();
-          } else if (message.command === 'getaddr' && peer.stats().inbound && !answeredGetaddr) {
-            answeredGetaddr = true; // Core answers one getaddr per connection, and only inbound ones
-            const sample = book.all().filter((e) => e.lastSuccess > 0 || e.attempts === 0);
-            const some = sample.sort(() => random() - 0.5).slice(0, MAX_ADDR_PER_MESSAGE);
-            (peer.stats().wantsAddrV2 ? peer.pushAddrV2(addrV2Entries(some)) : peer.pushAddr(addrEntries(some))).catch(() => undefined);
-          } else if (message.command === 'getdata') {
-            broadcaster.serve(peer, message.items);
-          }
-          messages.next({ peer, message });
-        },
-        error: (e: unknown) => peer.disconnect(e instanceof Error ? e.message : String(e), e instanceof Error ? e : undefined),
-      }),
-    );
+    subs.add(servePeer(peer, address, service));
+  };
+  const service: PeerServiceDeps = {
+    book: () => book,
+    discover: options.discover ?? true,
+    flood: options.flood,
+    scheduler,
+    random,
+    broadcaster,
+    messages,
+    learned: (added, learned) => {
+      if ((added > 0 && slots.count() < target) || learned.some((a) => wants.wanted(a.services))) fill();
+    },
   };
 
   const join = (peer: Peer, address: Endpoint, inbound: boolean, group: string): void => {
@@ -357,10 +292,8 @@ export function createPool(options: PoolOptions): Pool {
     void peer.closed.then(({ reason, error }) => {
       members.delete(peer);
       wants.gone(peer);
-      if (inbound) {
-        inboundCount--;
-        count(inboundGroups, group, -1);
-      } else {
+      if (inbound) inboundSlots.release(group);
+      else {
         // Try another address first: this one only after the first backoff step.
         book.defer(address, now(), backoffDelay(1, options.backoff, random));
       }
@@ -398,28 +331,18 @@ export function createPool(options: PoolOptions): Pool {
       events.next({ type: 'refused', address: connection.remoteAddress, reason });
       connection.close();
     };
-    const refusal = closed
-      ? 'pool closed'
-      : bans.get(address.host, now())
-        ? 'banned'
-        : inboundCount >= maxInbound
-          ? `inbound limit (${maxInbound}) reached`
-          : (inboundGroups.get(group) ?? 0) >= maxPerGroup
-            ? `inbound limit per netgroup (${maxPerGroup}) reached`
-            : undefined;
+    const refusal = closed ? 'pool closed' : bans.get(address.host, now()) ? 'banned' : inboundSlots.refusal(group);
     if (refusal !== undefined) {
       refuse(refusal);
       return;
     }
-    inboundCount++;
-    count(inboundGroups, group, 1);
+    inboundSlots.take(group);
     const peer = createPeer(connection, { ...peerConfig, inbound: true });
     watchPeer(peer, address);
     peer.handshake.then(
       () => (closed ? peer.disconnect('pool closed') : join(peer, address, true, group)),
       () => {
-        inboundCount--;
-        count(inboundGroups, group, -1);
+        inboundSlots.release(group);
         void peer.closed.then(({ error }) => {
           const bad = misbehaviour(error);
           if (bad) banAddress(address, true, bad);
@@ -481,22 +404,7 @@ export function createPool(options: PoolOptions): Pool {
       return book;
     },
     peers: () => [...members.values()].filter((m) => m.peer.connected),
-    bestPeer() {
-      let best: PoolPeer | undefined;
-      const height = (p: PoolPeer): number => Math.max(p.peer.stats().startHeight, p.peer.stats().lastBlock);
-      for (const m of members.values()) {
-        if (!m.peer.connected) continue;
-        if (
-          !best ||
-          height(m) > height(best) ||
-          (height(m) === height(best) &&
-            (Number(best.inbound) - Number(m.inbound) > 0 ||
-              (m.inbound === best.inbound && m.peer.stats().lastPingMicros < best.peer.stats().lastPingMicros)))
-        )
-          best = m;
-      }
-      return best?.peer;
-    },
+    bestPeer: () => bestPeer(members.values()),
     want(wantOptions): PeerWant {
       const wanted = checkWant(wantOptions);
       const hold = wants.add(wanted);
