@@ -12,8 +12,6 @@ const HEADERS: RecordFileKind = { name: 'header store', magic: 'RXBTCHDR', forma
 const INDEX: RecordFileKind = { name: 'header index', magic: 'RXBTCIDX', format: 1, recordSize: INDEX_WORDS * 4, bodyCrc: true };
 /** Headers hashed per read when the index is rebuilt or caught up. */
 const CHUNK = 8192;
-/** Spare room in the index array handed to the chain, so it does not grow at once. */
-const SLACK = 1.25;
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('rxbtc file stores need a little-endian host');
 
@@ -92,7 +90,8 @@ function load(headers: RecordFile, index: RecordFile): StoredChain | undefined {
   const h = headers.opened;
   if (h.count === 0) return undefined;
   const i = index.opened;
-  const words = new Uint32Array(Math.ceil(Math.max(h.count, i.count) * SLACK) * INDEX_WORDS);
+  // Exactly what is stored: the chain's index appends in chunks of its own, never copying this.
+  const words = new Uint32Array(Math.max(h.count, i.count) * INDEX_WORDS);
   let trusted = 0;
   if (i.root === h.root && !i.dropped && i.count > 0) {
     const body = asBytes(words, i.count);

@@ -4,19 +4,27 @@ import { INDEX_WORDS } from './header-store.js';
 const MAX_LOAD = 0.7;
 /** Fewest slots a table has. */
 const MIN_SLOTS = 1024;
+/** Positions per chunk appended past the words the index was opened with (2^16: 768 KiB of words). */
+const CHUNK_BITS = 16;
+const CHUNK_POSITIONS = 1 << CHUNK_BITS;
 
 /**
- * The best chain's per-header data, as one growable array of
- * {@link INDEX_WORDS} words per position (the first 8 bytes of the hash,
- * then `bits`: a struct of arrays, 12 bytes a header), and a hash table
- * over it: open addressing with linear probing, keyed by the hash's first
- * 4 bytes, each slot holding a position + 1 (0 when empty), so about 6
- * bytes a header at the table's usual load. A lookup compares 8 bytes of
- * hash; the caller confirms a hit against the full hash (false hits are
- * 1 in 2^64 per entry probed).
+ * The best chain's per-header data, {@link INDEX_WORDS} words per position
+ * (the first 8 bytes of the hash, then `bits`: a struct of arrays, 12 bytes
+ * a header), and a hash table over it: open addressing with linear
+ * probing, keyed by the hash's first 4 bytes, each slot holding a position
+ * + 1 (0 when empty), so about 6 bytes a header at the table's usual load.
+ * The words are the array the index was opened with, then chunks of
+ * 65,536 positions: growing never copies what is held nor holds it twice.
+ * A lookup compares 8 bytes of hash; the caller confirms a hit against the
+ * full hash (false hits are 1 in 2^64 per entry probed).
  */
 export class HeaderIndex {
-  private words: Uint32Array;
+  /** The words it was opened with (taken over), and its capacity in positions. */
+  private readonly base: Uint32Array;
+  private readonly baseCap: number;
+  /** Positions from `baseCap` on, {@link CHUNK_POSITIONS} a chunk. */
+  private readonly chunks: Uint32Array[] = [];
   private slots: Uint32Array;
   private mask: number;
   private size: number;
@@ -26,7 +34,8 @@ export class HeaderIndex {
    * @param count - positions in use
    */
   constructor(words: Uint32Array, count: number) {
-    this.words = words;
+    this.base = words;
+    this.baseCap = Math.floor(words.length / INDEX_WORDS);
     this.size = count;
     let cap = MIN_SLOTS;
     while (count > cap * MAX_LOAD) cap *= 2;
@@ -40,52 +49,66 @@ export class HeaderIndex {
     return this.size;
   }
 
-  /** Bytes held (the words array and the table), for memory reports. */
+  /** Bytes held (the words and the table), for memory reports. */
   get bytes(): number {
-    return this.words.byteLength + this.slots.byteLength;
+    return this.base.byteLength + this.chunks.reduce((n, c) => n + c.byteLength, 0) + this.slots.byteLength;
+  }
+
+  /** Word `k` of position `p`. */
+  private word(p: number, k: number): number {
+    if (p < this.baseCap) return this.base[p * INDEX_WORDS + k]!;
+    const q = p - this.baseCap;
+    return this.chunks[q >>> CHUNK_BITS]![(q & (CHUNK_POSITIONS - 1)) * INDEX_WORDS + k]!;
   }
 
   /** `bits` at a position. */
   bits(p: number): number {
-    return this.words[p * INDEX_WORDS + 2]!;
+    return this.word(p, 2);
   }
 
   /** Whether the hash at position `p` starts with the 8 bytes `w0`, `w1`. */
   matches(p: number, w0: number, w1: number): boolean {
-    const o = p * INDEX_WORDS;
-    return this.words[o] === w0 && this.words[o + 1] === w1;
+    return this.word(p, 0) === w0 && this.word(p, 1) === w1;
   }
 
   /** A copy of the words of positions `from`..`from + n - 1`. */
   slice(from: number, n: number): Uint32Array {
-    return this.words.slice(from * INDEX_WORDS, (from + n) * INDEX_WORDS);
+    const out = new Uint32Array(n * INDEX_WORDS);
+    for (let i = 0; i < n; i++) for (let k = 0; k < INDEX_WORDS; k++) out[i * INDEX_WORDS + k] = this.word(from + i, k);
+    return out;
   }
 
   /** Append a position with these words (see `indexWords`). */
   push(w: Uint32Array): void {
-    const o = this.size * INDEX_WORDS;
-    if (o + INDEX_WORDS > this.words.length) {
-      const bigger = new Uint32Array(Math.max(this.words.length * 2, 1024 * INDEX_WORDS));
-      bigger.set(this.words.subarray(0, o));
-      this.words = bigger;
+    const p = this.size;
+    let array = this.base;
+    let o = p * INDEX_WORDS;
+    if (p >= this.baseCap) {
+      const q = p - this.baseCap;
+      const c = q >>> CHUNK_BITS;
+      if (c === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK_POSITIONS * INDEX_WORDS));
+      array = this.chunks[c]!;
+      o = (q & (CHUNK_POSITIONS - 1)) * INDEX_WORDS;
     }
-    this.words[o] = w[0]!;
-    this.words[o + 1] = w[1]!;
-    this.words[o + 2] = w[2]!;
+    array[o] = w[0]!;
+    array[o + 1] = w[1]!;
+    array[o + 2] = w[2]!;
     this.size++;
     if (this.size > (this.mask + 1) * MAX_LOAD) this.rehash((this.mask + 1) * 2);
-    else this.place(this.size - 1);
+    else this.place(p);
   }
 
-  /** Forget positions `keep` and above. */
+  /** Forget positions `keep` and above (chunks wholly past them are let go). */
   truncate(keep: number): void {
     if (keep >= this.size) return;
     if (this.size - keep > this.size / 4) {
       this.size = keep;
       this.rehash(this.mask + 1);
-      return;
+    } else {
+      while (this.size > keep) this.remove(--this.size);
     }
-    while (this.size > keep) this.remove(--this.size);
+    const past = this.size - this.baseCap;
+    this.chunks.length = past > 0 ? Math.min(this.chunks.length, Math.ceil(past / CHUNK_POSITIONS)) : 0;
   }
 
   /**
@@ -102,7 +125,7 @@ export class HeaderIndex {
   }
 
   private place(p: number): void {
-    let s = this.words[p * INDEX_WORDS]! & this.mask;
+    let s = this.word(p, 0) & this.mask;
     while (this.slots[s] !== 0) s = (s + 1) & this.mask;
     this.slots[s] = p + 1;
   }
@@ -115,10 +138,10 @@ export class HeaderIndex {
 
   /** Linear probing's deletion by backward shift (no tombstones): later entries of the run move up to fill the gap. */
   private remove(p: number): void {
-    let i = this.words[p * INDEX_WORDS]! & this.mask;
+    let i = this.word(p, 0) & this.mask;
     while (this.slots[i] !== p + 1) i = (i + 1) & this.mask;
     for (let j = (i + 1) & this.mask; this.slots[j] !== 0; j = (j + 1) & this.mask) {
-      const home = this.words[(this.slots[j]! - 1) * INDEX_WORDS]! & this.mask;
+      const home = this.word(this.slots[j]! - 1, 0) & this.mask;
       // Move slot j into the gap at i unless its home lies cyclically in (i, j].
       const between = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!between) {
