@@ -2,17 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { CLI_HEAP_FLAGS, YOUNG_GENERATION_CAP, sizeHeap } from '../../lib/cli/heap-policy.js';
 
 /**
- * New space (bytes) after allocating short-lived objects in batches of about a megabyte (each batch
- * a task of its own, as socket reads are) in a fresh node, with `setup` run first.
+ * New space (bytes) after allocating short-lived objects in batches of about 250 kB (each batch a task of
+ * its own, as socket reads and decoded messages are) in a fresh node, with `setup` run first.
  */
 function newSpaceAfterChurn(setup: string): number {
   const code = `
     const v8 = require('node:v8');
     ${setup}
     let keep = [];
-    const batch = () => { for (let i = 0; i < 2e4; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 20000) keep = []; } };
+    const batch = () => { for (let i = 0; i < 5e3; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 20000) keep = []; } };
     let n = 0;
-    const next = () => { batch(); if (++n < 300) setImmediate(next); else console.log(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size); };
+    const next = () => { batch(); if (++n < 1200) setImmediate(next); else console.log(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size); };
     next();`;
   const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
   return Number(r.stdout.trim());
