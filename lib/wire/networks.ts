@@ -55,6 +55,7 @@ export const testnet3: Network = {
     'seed.tbtc.petertodd.net',
     'seed.testnet.bitcoin.sprovoost.nl',
     'testnet-seed.bluematt.me',
+    'seed.testnet.achownodes.xyz',
   ],
 };
 

@@ -16,4 +16,12 @@ describe('DNS seed service filters', () => {
     expect(seedQueryName('seed.bitcoin.sipa.be.', 0x9n)).toBe('x9.seed.bitcoin.sipa.be');
     expect(seedQueryName('seed.signet.achownodes.xyz', 0x849n)).toBe('x849.seed.signet.achownodes.xyz');
   });
+
+  it('lists a seed that answers x49 for every public network: the achownodes.xyz seeds, as Core 28 does', () => {
+    const expected = { mainnet: 'mainnet', testnet3: 'testnet', signet: 'signet' } as const;
+    for (const [name, seed] of Object.entries(expected)) {
+      const n = networks[name as keyof typeof expected];
+      expect(n.dnsSeeds.map((s) => seedQueryName(s, 0x49n))).toContain(`x49.seed.${seed}.achownodes.xyz`);
+    }
+  });
 });
