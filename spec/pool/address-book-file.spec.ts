@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AddressBook, BanList, loadAddressBook, saveAddressBook } from '../../lib/index.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rxbtc-book-'));
+const dir = useTempDir('rxbtc-book-');
 let n = 0;
 const file = (): string => join(dir, `book-${n++}.json`);
 

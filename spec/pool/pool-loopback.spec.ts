@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstValueFrom, filter } from 'rxjs';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../../lib/index.js';
 import { eventually } from '../helpers/loopback.js';
 import { useRegtestNode } from '../helpers/regtest.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { bookOf } from './named-world.js';
 
 jest.setTimeout(120_000);
@@ -71,7 +71,7 @@ describe('createPool against rxbtc listeners and real bcoin nodes on loopback', 
   const bcoinB = useRegtestNode({ blocks: 3, host: '127.102.0.1' });
   const remotes: Remote[] = [];
   const pools: Pool[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'rxbtc-pool-'));
+  const dir = useTempDir('rxbtc-pool-');
 
   beforeAll(async () => {
     for (let i = 1; i <= 20; i++) remotes.push(await remote(`127.${i}.0.1`));

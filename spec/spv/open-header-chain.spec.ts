@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import {
@@ -25,9 +23,11 @@ import {
 } from '../../lib/index.js';
 import { MAINNET_FIRST, mainnetHeaders, mainnetRaw } from '../helpers/mainnet-headers.js';
 import { rejection } from '../helpers/chain-error.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 /* Starting a chain at a checkpoint, rxbtc against rxbtc on mainnet's real headers 822,528–830,592 (testdata). */
 const network = networks.mainnet;
+const tmp = useTempDir('rxbtc-start-');
 const FIRST = MAINNET_FIRST;
 const raw = mainnetRaw;
 const headers = mainnetHeaders;
@@ -100,7 +100,7 @@ describe('openHeaderChain and fetchHeader', () => {
   });
 
   it('a stored chain goes on from its own root (read back, not fetched) with the root’s work, and refuses a start below it', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'rxbtc-start-')), 'headers.dat');
+    const path = join(tmp, 'headers.dat');
     const first = await openHeaderChain({ network, store: fileHeaderStore(path), start: { birthday: 835_000 }, source: server(), now });
     await first.add([headers[headers.length - 1]!]);
     await first.close();

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom, tap, share, timeout } from 'rxjs';
 import {
@@ -36,12 +34,14 @@ import {
 } from '../../lib/index.js';
 import { eventually } from '../helpers/loopback.js';
 import { useRegtestNode } from '../helpers/regtest.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
  * BIP157/158 wallet watching, rxbtc client against rxbtc servers over loopback TCP (no BIP157 server can run here),
  * on real regtest blocks mined by bcoin: one block pays a watched script.
  */
 const network = networks.regtest;
+const tmp = useTempDir('rxbtc-cfh-');
 const within = 20_000;
 const watched = Uint8Array.from([0x00, 0x14, ...randomBytes(20)]);
 const node = useRegtestNode({ blocks: 110 });
@@ -202,7 +202,7 @@ describe('watchBip158, rxbtc ↔ rxbtc over TCP on real regtest blocks', () => {
 
   it('with a file store, a restart goes on from the stored filter headers: getcfheaders only for what is new', async () => {
     const { listener, cfheadersFrom } = await server();
-    const path = join(mkdtempSync(join(tmpdir(), 'rxbtc-cfh-')), 'regtest-filter-headers.dat');
+    const path = join(tmp, 'regtest-filter-headers.dat');
     const chain = createHeaderChain({ network });
     await chain.add(blocks.slice(1, 106).map((b) => b.header)); // the first run sees the chain to 105
     const run = async (store: FilterHeaderStore, until: number): Promise<number[]> => {
