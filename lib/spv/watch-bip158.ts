@@ -15,11 +15,15 @@ import {
   tap,
   throwError,
   type SchedulerLike,
+  type Subscriber,
 } from 'rxjs';
+import type { Reorg } from '../chain/header-chain-api.js';
+import type { HeaderChain } from '../chain/header-chain.js';
 import type { Peer } from '../peer/peer-api.js';
 import { DownloadError, DownloadErrorCode } from '../download/download-error.js';
+import type { WorkerChange } from '../download/download-job.js';
 import type { LinkEstimate } from '../download/link-estimate.js';
-import type { WalletEvent } from '../wallet/wallet-tracker.js';
+import type { WalletEvent, WalletTracker } from '../wallet/wallet-tracker.js';
 import { followAnnouncements } from './announced-transactions.js';
 import { CompactFilterError, CompactFilterErrorCode } from './filter-client.js';
 import { FilterHeaderSync } from './filter-header-sync.js';
@@ -77,132 +81,181 @@ export interface WatchBip158Options extends Omit<WatchSourceOptions, 'source'> {
  * announcements.
  */
 export function watchBip158(options: WatchBip158Options): Observable<WalletEvent> {
-  const { chain } = options;
-  const source = sourceList(options.source);
-  return new Observable<WalletEvent>((subscriber) => {
-    const subs = new Subscription();
-    const tracker = trackerFor(options);
-    let scanned = scannedBefore(options);
-    const sessionFirst = scanned + 1;
-    const rescanFrom = options.birthday ?? sessionFirst;
-    const headers = new FilterHeaderSync(source, chain, options.filterHeaders, options.timeoutMs);
-    const state = headers.state;
-    const progress = new ScanProgress(scanned, options.onScanned);
-    const lookahead = new ScriptLookahead(tracker.keychains, options.lookahead);
-    const match = walletMatcher(tracker, lookahead);
-    const owed = new SecondPasses(lookahead, Math.max(rescanFrom, chain.root.height + 1), sessionFirst);
-    /** Scripts were derived whose earlier blocks are not all checked yet: progress holds. */
-    let holding = false;
-    const advanceTo = (height: number): void => {
-      scanned = height;
-      if (!holding) progress.advance(height);
-    };
-    const emit = (e: WalletEvent | undefined): void => {
-      if (!e) return;
-      subscriber.next(e);
-      tracker.commit(e);
-    };
-    const search = (entry: ChainEntry, block: Block): void => {
-      block.transactions.forEach((tx, index) =>
-        emit(tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
-      );
-    };
-    /** Scripts just derived: their lookahead hits are fetched; those not matched ahead need a second pass. */
-    const derived = (again: Subject<number>): void => {
-      const fresh = tracker.takeFresh();
-      if (!fresh) return;
-      holding = true;
-      for (const h of owed.derived(fresh.scripts)) again.next(h);
-    };
-    // What the scans learn of each peer's link: a later scan (a new tip) starts from it, not from a guess.
-    const links = new WeakMap<Peer, LinkEstimate>();
-    const filterPeers = peerWorkers(source, servesFilters);
-    const blockPeers = peerWorkers(source, servesBlocks);
-    const pass = (first: number, last: number, matcher: (e: ChainEntry, f: Uint8Array) => boolean): Observable<never> =>
-      defer(() => {
-        const again = new Subject<number>();
-        return scanFilters({
-          chain,
-          first,
-          last,
-          hashOf: (entry) => state.hashOfBlock(entry.height, entry.hash),
-          match: matcher,
-          filterPeers,
-          blockPeers,
-          again$: again,
-          links,
-          ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-        }).pipe(
-          tap((step: ScanStep) => {
-            if (step.type === 'scanned') {
-              // Every height is told, one by one, as the old one-peer scan did (a progress bar moves per block).
-              if (matcher === match) for (let h = scanned + 1; h <= step.height; h++) advanceTo(h);
-              return;
-            }
-            search(step.entry, step.block);
-            if (tracker.hasFresh) derived(again);
-          }),
-          ignoreElements(),
-        );
-      });
-    /** Second passes, merged into one range at a time, until no script is left unchecked. */
-    const secondPasses = (): Observable<never> =>
-      defer(() => {
-        const next = owed.take(scanned);
-        return next ? pass(next.from, next.to, scriptsMatcher(next.scripts)).pipe(concatWith(secondPasses())) : EMPTY;
-      });
-    const scan = (): Observable<never> =>
-      defer(() => from(Promise.all([headers.sync(), lookahead.prepare()]).then(([top]) => top))).pipe(
-        // The chain reorganised while the filter headers were checked: this scan ends, the one the reorganisation kicked goes on.
-        catchError((e: unknown) =>
-          e instanceof CompactFilterError && e.code === CompactFilterErrorCode.Reorganised ? EMPTY : throwError(() => e),
-        ),
-        mergeMap((top) => (scanned < top ? pass(scanned + 1, top, match) : EMPTY)),
-        concatWith(secondPasses()),
-        concatWith(
-          defer(() => {
-            holding = false;
-            tracker.settle();
-            progress.advance(scanned);
-            return EMPTY;
-          }),
-        ),
-      );
+  return new Observable<WalletEvent>((subscriber) => new Bip158Watch(options, subscriber).start());
+}
 
-    const triggers = new Subject<void>();
-    const aborts = new Subject<void>();
-    // At most one scan waits behind the running one: a burst of tips (a header sync) becomes one more scan, not one each.
-    let waiting = false;
-    const kick = (): void => {
-      if (waiting) return;
-      waiting = true;
-      triggers.next();
-    };
+/** Whether a block's filter matches (see `filter-matcher.ts`). */
+type FilterMatcher = (entry: ChainEntry, filter: Uint8Array) => boolean;
+
+/** The state of one {@link watchBip158} subscription. */
+class Bip158Watch {
+  private readonly options: WatchBip158Options;
+  private readonly chain: HeaderChain;
+  private readonly source: readonly Peer[] | PeerSet;
+  private readonly subscriber: Subscriber<WalletEvent>;
+  private readonly tracker: WalletTracker;
+  private readonly headers: FilterHeaderSync;
+  private readonly progress: ScanProgress;
+  private readonly lookahead: ScriptLookahead;
+  /** The wallet's matcher: its scripts and the descriptors' lookahead. */
+  private readonly match: FilterMatcher;
+  private readonly owed: SecondPasses;
+  /** The last height scanned. */
+  private scanned: number;
+  /** Scripts were derived whose earlier blocks are not all checked yet: progress holds. */
+  private holding = false;
+  /** What the scans learn of each peer's link: a later scan (a new tip) starts from it, not from a guess. */
+  private readonly links = new WeakMap<Peer, LinkEstimate>();
+  private readonly filterPeers: Observable<WorkerChange<Peer>>;
+  private readonly blockPeers: Observable<WorkerChange<Peer>>;
+  private readonly triggers = new Subject<void>();
+  private readonly aborts = new Subject<void>();
+  /** A scan waits behind the running one (at most one: a burst of tips, a header sync, becomes one more scan, not one each). */
+  private waiting = false;
+
+  constructor(options: WatchBip158Options, subscriber: Subscriber<WalletEvent>) {
+    this.options = options;
+    this.chain = options.chain;
+    this.source = sourceList(options.source);
+    this.subscriber = subscriber;
+    this.tracker = trackerFor(options);
+    this.scanned = scannedBefore(options);
+    const sessionFirst = this.scanned + 1;
+    const rescanFrom = options.birthday ?? sessionFirst;
+    this.headers = new FilterHeaderSync(this.source, this.chain, options.filterHeaders, options.timeoutMs);
+    this.progress = new ScanProgress(this.scanned, options.onScanned);
+    this.lookahead = new ScriptLookahead(this.tracker.keychains, options.lookahead);
+    this.match = walletMatcher(this.tracker, this.lookahead);
+    this.owed = new SecondPasses(this.lookahead, Math.max(rescanFrom, this.chain.root.height + 1), sessionFirst);
+    this.filterPeers = peerWorkers(this.source, servesFilters);
+    this.blockPeers = peerWorkers(this.source, servesBlocks);
+  }
+
+  /** Scan now, again at each new tip (one at a time), from the fork after a reorganisation; follow announcements. */
+  start(): Subscription {
+    const { chain, tracker, subscriber, source } = this;
+    const subs = new Subscription();
     subs.add(
-      triggers
+      this.triggers
         .pipe(
           concatMap(() => {
-            waiting = false;
-            return scan().pipe(takeUntil(aborts));
+            this.waiting = false;
+            return this.scan().pipe(takeUntil(this.aborts));
           }),
         )
         .subscribe({ error: (e: unknown) => void lastWords(e, source).then((x) => subscriber.error(x)) }),
     );
-    subs.add(
-      chain.reorg$.subscribe((r) => {
-        for (const e of tracker.disconnect(r.disconnected.map((d) => d.hashHex))) emit(e);
-        state.truncate(r.forkHeight).catch((e: unknown) => subscriber.error(e));
-        scanned = Math.min(scanned, r.forkHeight);
-        progress.rewind(r.forkHeight);
-        aborts.next(); // a scan running over the blocks that left stops; the next one starts from the fork
-        kick();
-      }),
-    );
-    subs.add(chain.tip$.pipe(skip(1)).subscribe(kick));
-    subs.add(followAnnouncements(source, tracker, (tx) => emit(tracker.see(tx))));
-    kick();
+    subs.add(chain.reorg$.subscribe((r) => this.onReorg(r)));
+    subs.add(chain.tip$.pipe(skip(1)).subscribe(() => this.kick()));
+    subs.add(followAnnouncements(source, tracker, (tx) => this.emit(tracker.see(tx))));
+    this.kick();
     return subs;
-  });
+  }
+
+  private kick(): void {
+    if (this.waiting) return;
+    this.waiting = true;
+    this.triggers.next();
+  }
+
+  /** Blocks left the best chain: what they told is undone, the running scan stops, the next starts from the fork. */
+  private onReorg(r: Reorg): void {
+    for (const e of this.tracker.disconnect(r.disconnected.map((d) => d.hashHex))) this.emit(e);
+    this.headers.state.truncate(r.forkHeight).catch((e: unknown) => this.subscriber.error(e));
+    this.scanned = Math.min(this.scanned, r.forkHeight);
+    this.progress.rewind(r.forkHeight);
+    this.aborts.next();
+    this.kick();
+  }
+
+  private advanceTo(height: number): void {
+    this.scanned = height;
+    if (!this.holding) this.progress.advance(height);
+  }
+
+  private emit(e: WalletEvent | undefined): void {
+    if (!e) return;
+    this.subscriber.next(e);
+    this.tracker.commit(e);
+  }
+
+  /** A matched block: each of its transactions shown to the tracker, with its proof. */
+  private search(entry: ChainEntry, block: Block): void {
+    block.transactions.forEach((tx, index) =>
+      this.emit(this.tracker.see(tx, { height: entry.height, blockHash: entry.hashHex, proof: { kind: 'block', index } })),
+    );
+  }
+
+  /** Scripts just derived: their lookahead hits are fetched (`again`); those not matched ahead need a second pass. */
+  private derived(again: Subject<number>): void {
+    const fresh = this.tracker.takeFresh();
+    if (!fresh) return;
+    this.holding = true;
+    for (const h of this.owed.derived(fresh.scripts)) again.next(h);
+  }
+
+  /**
+   * One scan: the filter headers synced (and the lookahead derived), a pass
+   * over the new blocks, then the second passes owed; progress released at
+   * the end. A reorganisation during the filter-header sync ends it quietly:
+   * the scan it kicked goes on.
+   */
+  private scan(): Observable<never> {
+    return defer(() => from(Promise.all([this.headers.sync(), this.lookahead.prepare()]).then(([top]) => top))).pipe(
+      catchError((e: unknown) =>
+        e instanceof CompactFilterError && e.code === CompactFilterErrorCode.Reorganised ? EMPTY : throwError(() => e),
+      ),
+      mergeMap((top) => (this.scanned < top ? this.pass(this.scanned + 1, top, this.match) : EMPTY)),
+      concatWith(this.secondPasses()),
+      concatWith(
+        defer(() => {
+          this.holding = false;
+          this.tracker.settle();
+          this.progress.advance(this.scanned);
+          return EMPTY;
+        }),
+      ),
+    );
+  }
+
+  /** A pass over heights `first`..`last` with `matcher`: the wallet's pass moves progress; every matched block is searched. */
+  private pass(first: number, last: number, matcher: FilterMatcher): Observable<never> {
+    return defer(() => {
+      const again = new Subject<number>();
+      const { chain, options, headers } = this;
+      return scanFilters({
+        chain,
+        first,
+        last,
+        hashOf: (entry) => headers.state.hashOfBlock(entry.height, entry.hash),
+        match: matcher,
+        filterPeers: this.filterPeers,
+        blockPeers: this.blockPeers,
+        again$: again,
+        links: this.links,
+        ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+      }).pipe(
+        tap((step: ScanStep) => {
+          if (step.type === 'scanned') {
+            // Every height is told, one by one, as the old one-peer scan did (a progress bar moves per block).
+            if (matcher === this.match) for (let h = this.scanned + 1; h <= step.height; h++) this.advanceTo(h);
+            return;
+          }
+          this.search(step.entry, step.block);
+          if (this.tracker.hasFresh) this.derived(again);
+        }),
+        ignoreElements(),
+      );
+    });
+  }
+
+  /** Second passes, merged into one range at a time, until no script is left unchecked. */
+  private secondPasses(): Observable<never> {
+    return defer(() => {
+      const next = this.owed.take(this.scanned);
+      return next ? this.pass(next.from, next.to, scriptsMatcher(next.scripts)).pipe(concatWith(this.secondPasses())) : EMPTY;
+    });
+  }
 }
 
 /**
