@@ -1,8 +1,8 @@
-import { Observable, Subject, Subscription, range, type SchedulerLike } from 'rxjs';
+import { Observable, Subject, Subscription, range, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { ChainEntry } from '../chain/chain-entry.js';
 import type { HeaderChain } from '../chain/header-chain.js';
 import { download } from '../download/download.js';
-import type { LinkMemory, WorkerChange } from '../download/download-job.js';
+import type { DownloadOptions, Downloaded, LinkMemory, WorkerChange } from '../download/download-job.js';
 import type { Peer } from '../peer/peer-api.js';
 import type { Block } from '../wire/messages/block.js';
 import { MAX_GETCFILTERS } from './serve-filters.js';
@@ -113,41 +113,23 @@ export function scanFilters(options: ScanOptions): Observable<ScanStep> {
       wanted.next(entry);
     };
     subs.add(
-      wanted
-        .pipe(
-          download(blockJob(), options.blockPeers, {
-            window: BLOCK_WINDOW,
-            maxInFlight: MAX_BLOCKS_IN_FLIGHT,
-            maxBatch: MAX_BLOCKS_IN_FLIGHT,
-            itemBytes: 1_000_000,
-            ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-            ...(options.links ? { links: options.links } : {}),
-          }),
-        )
-        .subscribe({
-          next: ({ item, value }) => {
-            if (waiting.includes(item.height)) {
-              arrived.set(item.height, value);
-              drain();
-              return;
-            }
-            rescans--;
-            subscriber.next({ type: 'block', entry: item, block: value, rescan: true });
-            settle();
-          },
-          error: (e: unknown) => subscriber.error(e),
-        }),
+      wanted.pipe(blockDownloads(options)).subscribe({
+        next: ({ item, value }) => {
+          if (waiting.includes(item.height)) {
+            arrived.set(item.height, value);
+            drain();
+            return;
+          }
+          rescans--;
+          subscriber.next({ type: 'block', entry: item, block: value, rescan: true });
+          settle();
+        },
+        error: (e: unknown) => subscriber.error(e),
+      }),
     );
     subs.add(
       range(first, Math.max(0, last - first + 1))
-        .pipe(
-          download(filterJob({ entryAt: (h) => chain.header(h), hashOf: options.hashOf, match: options.match }), options.filterPeers, {
-            window: FILTER_WINDOW,
-            maxBatch: MAX_GETCFILTERS,
-            ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-            ...(options.links ? { links: options.links } : {}),
-          }),
-        )
+        .pipe(filterMatches(options))
         .subscribe({
           next: ({ item: height, value: matched }) => {
             filteredTo = height;
@@ -173,5 +155,32 @@ export function scanFilters(options: ScanOptions): Observable<ScanStep> {
       );
     }
     return subs;
+  });
+}
+
+/** The timers and link memory a scan's downloads share. */
+const shared = (options: ScanOptions): Pick<DownloadOptions<Peer>, 'scheduler' | 'links'> => ({
+  ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+  ...(options.links ? { links: options.links } : {}),
+});
+
+/** Matched blocks fetched from the block peers, {@link BLOCK_WINDOW} ahead, checked against the chain. */
+function blockDownloads(options: ScanOptions): OperatorFunction<ChainEntry, Downloaded<ChainEntry, Block, Peer>> {
+  return download(blockJob(), options.blockPeers, {
+    window: BLOCK_WINDOW,
+    maxInFlight: MAX_BLOCKS_IN_FLIGHT,
+    maxBatch: MAX_BLOCKS_IN_FLIGHT,
+    itemBytes: 1_000_000,
+    ...shared(options),
+  });
+}
+
+/** Each height's filter fetched from the filter peers, checked against its filter header and matched: whether it matched. */
+function filterMatches(options: ScanOptions): OperatorFunction<number, Downloaded<number, boolean, Peer>> {
+  const { chain, hashOf, match } = options;
+  return download(filterJob({ entryAt: (h) => chain.header(h), hashOf, match }), options.filterPeers, {
+    window: FILTER_WINDOW,
+    maxBatch: MAX_GETCFILTERS,
+    ...shared(options),
   });
 }
