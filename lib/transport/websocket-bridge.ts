@@ -64,12 +64,14 @@ const DRAIN_POLL_MS = 5;
  * ```
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
-  const allow = new Set(options.allow.map((a) => a.toLowerCase()));
-  const origins = options.origins ? new Set(options.origins) : undefined;
-  const maxPerIp = options.maxPerIp ?? 4;
+  const policy: Admission = {
+    allow: new Set(options.allow.map((a) => a.toLowerCase())),
+    origins: options.origins ? new Set(options.origins) : undefined,
+    maxPerIp: options.maxPerIp ?? 4,
+    perIp: new Map<string, number>(),
+  };
   const maxBuffered = options.maxBuffered ?? 1 << 20;
   const log = options.log ?? (() => undefined);
-  const perIp = new Map<string, number>();
   const sockets = new Set<Socket>();
   const server = options.server
     ? new WebSocketServer({ server: options.server, maxPayload: MAX_MESSAGE })
@@ -82,70 +84,28 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   server.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const ip = req.socket.remoteAddress ?? 'unknown';
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1)).toLowerCase();
-    const target = path === '' && allow.size === 1 ? [...allow][0]! : path;
+    const target = targetOf(req, policy.allow);
     const refuse = (code: number, why: string): void => {
       log(`refused ${ip} → ${target || '(no target)'}: ${why}`);
       ws.close(code, why);
     };
-    const origin = req.headers.origin;
-    const refusal: [number, string] | undefined =
-      origins && (origin === undefined || !origins.has(origin))
-        ? [BridgeCloseCode.Refused, `origin ${origin ?? '(none)'} not allowed`]
-        : !allow.has(target)
-          ? [BridgeCloseCode.Refused, 'target not allowed']
-          : (perIp.get(ip) ?? 0) >= maxPerIp
-            ? [BridgeCloseCode.TooMany, `more than ${maxPerIp} connections from ${ip}`]
-            : undefined;
+    const refusal = refusalOf(policy, ip, target, req.headers.origin);
     if (refusal) {
       refuse(...refusal);
       return;
     }
-    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-
-    const colon = target.lastIndexOf(':');
-    const host = target.slice(0, colon).replace(/^\[|\]$/g, '');
-    const socket = connect({ host, port: Number(target.slice(colon + 1)) });
+    policy.perIp.set(ip, (policy.perIp.get(ip) ?? 0) + 1);
+    const socket = dial(target);
     sockets.add(socket);
-    socket.setNoDelay(true);
-    ws.pause(); // nothing reaches the target before it is connected
-    socket.once('connect', () => {
-      log(`bridged ${ip} → ${target}`);
-      ws.resume();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      ws.send(chunk);
-      if (ws.bufferedAmount > maxBuffered) {
-        socket.pause();
-        const wait = (): void => {
-          if (ws.readyState !== ws.OPEN) return;
-          if (ws.bufferedAmount > maxBuffered) setTimeout(wait, DRAIN_POLL_MS);
-          else socket.resume();
-        };
-        setTimeout(wait, DRAIN_POLL_MS);
-      }
-    });
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) {
-        refuse(BridgeCloseCode.Refused, 'text frames are not bridged');
-        return;
-      }
-      const chunks = Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)];
-      for (const c of chunks) {
-        if (!socket.write(c) || socket.writableLength > maxBuffered) {
-          ws.pause();
-          socket.once('drain', () => ws.resume());
-        }
-      }
-    });
+    splice(ws, socket, maxBuffered, () => log(`bridged ${ip} → ${target}`), refuse);
     let done = false;
     const end = (why: string, code: number): void => {
       if (done) return;
       done = true;
       sockets.delete(socket);
-      const n = (perIp.get(ip) ?? 1) - 1;
-      if (n > 0) perIp.set(ip, n);
-      else perIp.delete(ip);
+      const n = (policy.perIp.get(ip) ?? 1) - 1;
+      if (n > 0) policy.perIp.set(ip, n);
+      else policy.perIp.delete(ip);
       log(`closed ${ip} → ${target}: ${why}`);
       socket.destroy();
       ws.resume(); // a paused WebSocket would not read the client's half of the closing handshake
@@ -167,4 +127,81 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Who may be bridged where, and the connections held per IP address. */
+interface Admission {
+  allow: ReadonlySet<string>;
+  origins: ReadonlySet<string> | undefined;
+  maxPerIp: number;
+  perIp: Map<string, number>;
+}
+
+/** The `HOST:PORT` a client asks for: its URL's path, or the one allowed target for `/`. */
+function targetOf(req: IncomingMessage, allow: ReadonlySet<string>): string {
+  const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1)).toLowerCase();
+  return path === '' && allow.size === 1 ? [...allow][0]! : path;
+}
+
+/** Why a connection is refused (close code and reason), or undefined when it may be bridged. */
+function refusalOf(policy: Admission, ip: string, target: string, origin: string | undefined): [number, string] | undefined {
+  if (policy.origins && (origin === undefined || !policy.origins.has(origin)))
+    return [BridgeCloseCode.Refused, `origin ${origin ?? '(none)'} not allowed`];
+  if (!policy.allow.has(target)) return [BridgeCloseCode.Refused, 'target not allowed'];
+  if ((policy.perIp.get(ip) ?? 0) >= policy.maxPerIp)
+    return [BridgeCloseCode.TooMany, `more than ${policy.maxPerIp} connections from ${ip}`];
+  return undefined;
+}
+
+/** A TCP connection to an allowed `HOST:PORT` (an IPv6 host in brackets). */
+function dial(target: string): Socket {
+  const colon = target.lastIndexOf(':');
+  const socket = connect({ host: target.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(target.slice(colon + 1)) });
+  socket.setNoDelay(true);
+  return socket;
+}
+
+/**
+ * Bytes both ways once the target is connected (nothing reaches it before):
+ * binary WebSocket messages to the socket, socket data to the WebSocket;
+ * either side paused while the other holds more than `maxBuffered`. A text
+ * frame is refused.
+ */
+function splice(
+  ws: WebSocket,
+  socket: Socket,
+  maxBuffered: number,
+  connected: () => void,
+  refuse: (code: number, why: string) => void,
+): void {
+  ws.pause();
+  socket.once('connect', () => {
+    connected();
+    ws.resume();
+  });
+  socket.on('data', (chunk: Buffer) => {
+    ws.send(chunk);
+    if (ws.bufferedAmount > maxBuffered) {
+      socket.pause();
+      const wait = (): void => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > maxBuffered) setTimeout(wait, DRAIN_POLL_MS);
+        else socket.resume();
+      };
+      setTimeout(wait, DRAIN_POLL_MS);
+    }
+  });
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (!isBinary) {
+      refuse(BridgeCloseCode.Refused, 'text frames are not bridged');
+      return;
+    }
+    const chunks = Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)];
+    for (const c of chunks) {
+      if (!socket.write(c) || socket.writableLength > maxBuffered) {
+        ws.pause();
+        socket.once('drain', () => ws.resume());
+      }
+    }
+  });
 }
