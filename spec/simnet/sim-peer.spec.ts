@@ -5,9 +5,11 @@ import { client, testUpstream, type TestUpstream } from './test-upstream.js';
 
 /**
  * The shaper on real loopback sockets. Times are checked against a hard
- * lower bound (the link cannot be faster than its latency and bandwidth)
- * and a generous upper one (× 1.5 + 150 ms: the machine is shared and
- * loaded); the measured figures are printed.
+ * lower bound (the link cannot be faster than its latency and bandwidth),
+ * which every try must respect, and a generous upper one (× 1.5 + 150 ms)
+ * that the best of up to three tries must meet: the machine is shared, and a
+ * pause of the whole process (a collection, another job) is not the shaper's
+ * doing. The measured figures are printed.
  */
 const MiB = 1024 * 1024;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -26,11 +28,16 @@ afterEach(async () => {
 const addPeer = (extra: Partial<Parameters<SimNet['addPeer']>[0]> = {}): Promise<SimPeer> =>
   net.addPeer({ upstream: { host: '127.0.0.1', port: upstream.port }, latencyMs: 40, bandwidth: { down: 2 * MiB, up: 2 * MiB }, ...extra });
 
-const within = (what: string, ms: number, bound: number): void => {
-  console.log(`${what}: ${ms.toFixed(0)} ms, lower bound ${bound.toFixed(0)} ms (${(ms / bound).toFixed(3)}×)`);
-  expect(ms).toBeGreaterThanOrEqual(bound);
-  expect(ms).toBeLessThanOrEqual(bound * 1.5 + 150);
-};
+/** Time `once` (a fresh transfer, ms) until a try is within the upper bound, at most three times; every try respects `bound`. */
+async function within(what: string, bound: number, once: () => Promise<number>): Promise<void> {
+  const tries: number[] = [];
+  while (tries.length < 3 && !tries.some((ms) => ms <= bound * 1.5 + 150)) tries.push(await once());
+  console.log(
+    `${what}: ${tries.map((ms) => ms.toFixed(0)).join(', ')} ms, lower bound ${bound.toFixed(0)} ms (best ${(Math.min(...tries) / bound).toFixed(3)}×)`,
+  );
+  for (const ms of tries) expect(ms).toBeGreaterThanOrEqual(bound);
+  expect(Math.min(...tries)).toBeLessThanOrEqual(bound * 1.5 + 150);
+}
 
 describe('simulated peer on loopback', () => {
   it('listens on its own /16, one per peer', async () => {
@@ -47,35 +54,44 @@ describe('simulated peer on loopback', () => {
 
   it('takes no less than latency + size / bandwidth to bring 1 MiB down (2 MiB/s, 40 ms)', async () => {
     const peer = await addPeer();
-    const c = await client(peer.host, peer.port);
-    const t = performance.now();
-    c.socket.write('send 1048576\n');
-    await eventually(() => c.received() === MiB, 10_000);
     // the request goes up (40 ms), the reply leaves at 2 MiB/s (500 ms) and arrives 40 ms later
-    within('1 MiB down', c.lastAt() - t, 40 + 500 + 40);
-    expect(peer.stats().bytesDown).toBe(MiB);
+    await within('1 MiB down', 40 + 500 + 40, async () => {
+      const c = await client(peer.host, peer.port);
+      const t = performance.now();
+      c.socket.write('send 1048576\n');
+      await eventually(() => c.received() === MiB, 10_000);
+      c.socket.destroy();
+      return c.lastAt() - t;
+    });
+    expect(peer.stats().bytesDown % MiB).toBe(0);
   });
 
   it('takes no less than latency + size / bandwidth to take 1 MiB up (1 MiB/s up, 40 ms)', async () => {
     const peer = await addPeer({ bandwidth: { down: 2 * MiB, up: MiB } });
-    const c = await client(peer.host, peer.port);
-    const t = performance.now();
-    c.socket.write('recv 1048576\n');
-    c.socket.write(Buffer.alloc(MiB));
-    await eventually(() => c.received() === 1, 10_000);
     // the request line and 1 MiB leave at 1 MiB/s (1 s), arrive 40 ms later; the `k` comes back in 40 ms
-    within('1 MiB up', c.lastAt() - t, 1000 + 40 + 40);
+    await within('1 MiB up', 1000 + 40 + 40, async () => {
+      const c = await client(peer.host, peer.port);
+      const t = performance.now();
+      c.socket.write('recv 1048576\n');
+      c.socket.write(Buffer.alloc(MiB));
+      await eventually(() => c.received() === 1, 10_000);
+      c.socket.destroy();
+      return c.lastAt() - t;
+    });
   });
 
   it('ramps up during a slow start', async () => {
     const peer = await addPeer({ bandwidth: { down: MiB, up: MiB }, faults: { slowStartMs: 1000 } });
-    const c = await client(peer.host, peer.port);
-    const t = performance.now();
-    c.socket.write('send 262144\n');
-    await eventually(() => c.received() === 256 * 1024, 10_000);
     // 256 KiB at full rate is 250 ms. Ramping linearly over 1 s from the open, a reply starting 40 ms in has left at
     // √(40² + 2 × 1000 × 250) ≈ 708 ms and arrives 40 ms later (the open is within a ms before t)
-    within('256 KiB in a slow start', c.lastAt() - t, 740);
+    await within('256 KiB in a slow start', 740, async () => {
+      const c = await client(peer.host, peer.port);
+      const t = performance.now();
+      c.socket.write('send 262144\n');
+      await eventually(() => c.received() === 256 * 1024, 10_000);
+      c.socket.destroy();
+      return c.lastAt() - t;
+    });
   });
 
   it('holds a fast upstream back while its client does not read', async () => {
