@@ -121,36 +121,13 @@ export function handshake(options: HandshakeOptions): MonoTypeOperatorFunction<M
       }, timeout);
 
       const onVersion = (m: Message): void => {
-        if (m.command !== 'version') {
-          fail(
-            new PeerError(PeerErrorCode.VersionExpected, 'a version message must precede all others', commandOf(m)),
-            reject(commandOf(m), RejectCode.Malformed, 'a version message must precede all others'),
-          );
+        const problem = versionProblem(m, minVersion, options.allowSelfConnection ? undefined : nonces);
+        if (problem || m.command !== 'version') {
+          if (problem) fail(...problem);
           return;
         }
-        if (!options.allowSelfConnection && nonces.has(m.nonce)) {
-          fail(new PeerError(PeerErrorCode.SelfConnection, 'disconnecting peer connected to self', 'version'));
-          return;
-        }
-        if (m.version < minVersion) {
-          const reason = `protocol version must be ${minVersion} or greater`;
-          fail(
-            new PeerError(PeerErrorCode.ObsoleteVersion, `${reason}, got ${m.version}`, 'version'),
-            reject('version', RejectCode.Obsolete, reason),
-          );
-          return;
-        }
-        const ours = local ?? sendLocalVersion();
-        const protocolVersion = Math.min(ours.version, m.version);
-        result = {
-          remote: m,
-          protocolVersion,
-          sendAddrV2: false,
-          wtxidRelay: false,
-          witness: hasService(m.services, ServiceFlag.Witness),
-          timeOffset: Number(m.timestamp) - Math.floor(scheduler.now() / 1000),
-        };
-        if (protocolVersion >= ProtocolVersion.AddrV2) {
+        result = negotiated(m, local ?? sendLocalVersion(), scheduler.now());
+        if (result.protocolVersion >= ProtocolVersion.AddrV2) {
           if (options.wtxidRelay) send({ command: 'wtxidrelay' });
           send({ command: 'sendaddrv2' });
         }
@@ -159,39 +136,20 @@ export function handshake(options: HandshakeOptions): MonoTypeOperatorFunction<M
       };
 
       const onVerack = (m: Message, r: Negotiated): void => {
-        switch (m.command) {
-          case 'verack':
-            state = 'done';
-            timer.unsubscribe();
-            options.onNegotiated?.(r);
-            return;
-          case 'sendaddrv2':
-            if (r.protocolVersion >= ProtocolVersion.AddrV2) r.sendAddrV2 = true;
-            return;
-          case 'wtxidrelay':
-            if (r.protocolVersion >= ProtocolVersion.AddrV2) r.wtxidRelay = true;
-            return;
-          case 'unknown':
-            return;
-          default:
-            fail(new PeerError(PeerErrorCode.InvalidHandshake, `${m.command} received before verack`, m.command));
+        const step = beforeVerack(m, r);
+        if (step instanceof PeerError) fail(step);
+        else if (step === 'verack') {
+          state = 'done';
+          timer.unsubscribe();
+          options.onNegotiated?.(r);
         }
       };
 
       const onDone = (m: Message, r: Negotiated): void => {
-        switch (m.command) {
-          case 'version':
-          case 'verack':
-            if (r.protocolVersion >= ProtocolVersion.Reject)
-              send(reject(m.command, RejectCode.Duplicate, `duplicate ${m.command} message`));
-            return;
-          case 'sendaddrv2':
-          case 'wtxidrelay':
-            fail(new PeerError(PeerErrorCode.ProtocolViolation, `${m.command} received after verack`, m.command));
-            return;
-          default:
-            subscriber.next(m);
-        }
+        const step = afterVerack(m, r);
+        if (step instanceof PeerError) fail(step);
+        else if (step === 'pass') subscriber.next(m);
+        else if (step) send(step);
       };
 
       if (!options.inbound) sendLocalVersion();
@@ -218,4 +176,80 @@ export function handshake(options: HandshakeOptions): MonoTypeOperatorFunction<M
         subscription.unsubscribe();
       };
     });
+}
+
+/**
+ * Why a first message fails the handshake — not a `version` (btcd rejects
+ * it as malformed), one of our own nonces (a connection to ourselves, when
+ * `ourNonces` is given), or a version below `minVersion` (rejected as
+ * obsolete) — with the reject to send first; undefined for a good version.
+ */
+function versionProblem(m: Message, minVersion: number, ourNonces: MruSet<bigint> | undefined): [PeerError, RejectMessage?] | undefined {
+  if (m.command !== 'version') {
+    const why = 'a version message must precede all others';
+    return [new PeerError(PeerErrorCode.VersionExpected, why, commandOf(m)), reject(commandOf(m), RejectCode.Malformed, why)];
+  }
+  if (ourNonces?.has(m.nonce)) return [new PeerError(PeerErrorCode.SelfConnection, 'disconnecting peer connected to self', 'version')];
+  if (m.version < minVersion) {
+    const reason = `protocol version must be ${minVersion} or greater`;
+    return [
+      new PeerError(PeerErrorCode.ObsoleteVersion, `${reason}, got ${m.version}`, 'version'),
+      reject('version', RejectCode.Obsolete, reason),
+    ];
+  }
+  return undefined;
+}
+
+/** What two version messages settle, at `now` (ms): the lower protocol version, the remote's witness flag and clock offset. */
+function negotiated(remote: VersionMessage, ours: VersionMessage, now: number): Negotiated {
+  return {
+    remote,
+    protocolVersion: Math.min(ours.version, remote.version),
+    sendAddrV2: false,
+    wtxidRelay: false,
+    witness: hasService(remote.services, ServiceFlag.Witness),
+    timeOffset: Number(remote.timestamp) - Math.floor(now / 1000),
+  };
+}
+
+/**
+ * A message between the versions and verack: `verack` ends the handshake,
+ * `sendaddrv2`/`wtxidrelay` (BIP155/BIP339, from 70016) are noted in `r`,
+ * unknown ones are ignored (undefined); anything else fails it.
+ */
+function beforeVerack(m: Message, r: Negotiated): 'verack' | PeerError | undefined {
+  switch (m.command) {
+    case 'verack':
+      return 'verack';
+    case 'sendaddrv2':
+      if (r.protocolVersion >= ProtocolVersion.AddrV2) r.sendAddrV2 = true;
+      return undefined;
+    case 'wtxidrelay':
+      if (r.protocolVersion >= ProtocolVersion.AddrV2) r.wtxidRelay = true;
+      return undefined;
+    case 'unknown':
+      return undefined;
+    default:
+      return new PeerError(PeerErrorCode.InvalidHandshake, `${m.command} received before verack`, m.command);
+  }
+}
+
+/**
+ * A message after verack: passed on, or a duplicate `version`/`verack`
+ * answered with a reject (to peers whose version knows `reject`), or a late
+ * `sendaddrv2`/`wtxidrelay` that fails the peer.
+ */
+function afterVerack(m: Message, r: Negotiated): 'pass' | RejectMessage | PeerError | undefined {
+  switch (m.command) {
+    case 'version':
+    case 'verack':
+      return r.protocolVersion >= ProtocolVersion.Reject
+        ? reject(m.command, RejectCode.Duplicate, `duplicate ${m.command} message`)
+        : undefined;
+    case 'sendaddrv2':
+    case 'wtxidrelay':
+      return new PeerError(PeerErrorCode.ProtocolViolation, `${m.command} received after verack`, m.command);
+    default:
+      return 'pass';
+  }
 }
