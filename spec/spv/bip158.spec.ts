@@ -40,6 +40,13 @@ describe('BIP158 test vectors (testnet-19.json, every row)', () => {
       const items = basicFilterItems(block, scripts);
       for (const item of items) expect(read.match(item)).toBe(true);
       expect(read.matchAny(items)).toBe(items.length > 0);
+      // One pass finds every member among strangers, at its own position, duplicates included.
+      const stranger = (i: number): Uint8Array => Uint8Array.from([0x6a, 0x01, i]);
+      const mixed = items.flatMap((item, i) => [stranger(i), item]);
+      expect(read.matching([...mixed, ...items.slice(0, 1)])).toEqual([
+        ...items.map((_, i) => 2 * i + 1),
+        ...(items.length > 0 ? [mixed.length] : []),
+      ]);
       expect(notes).toEqual(expect.any(String));
     },
   );
@@ -51,6 +58,20 @@ describe('BIP158 test vectors (testnet-19.json, every row)', () => {
     for (let i = 0; i < 2000; i++) if (filter.match(Uint8Array.from([0x51, i & 0xff, i >> 8, 0x99]))) hits++;
     expect(hits).toBe(0);
     expect(filter.matchAny([])).toBe(false);
+  });
+
+  it('finds in one pass exactly the items matched one by one, in filters of every size (the last bytes read as zeros past the end)', () => {
+    const key = hashFromHex(rows[1]![1]);
+    const item = (i: number): Uint8Array => Uint8Array.from([0x00, 0x14, i & 0xff, i >> 8, 0x5a]);
+    for (const size of [1, 2, 3, 10, 500]) {
+      const members = Array.from({ length: size }, (_, i) => item(i));
+      const filter = GcsFilter.decode(GcsFilter.build(members, key).encoded, key);
+      const queries = [...Array.from({ length: 2 * size }, (_, i) => item(i)), item(0)];
+      const oneByOne = queries.flatMap((q, i) => (filter.match(q) ? [i] : []));
+      expect(oneByOne).toEqual([...members.keys(), 2 * size]);
+      expect(filter.matching(queries)).toEqual(oneByOne);
+    }
+    expect(GcsFilter.build([], key).matching([item(0)])).toEqual([]);
   });
 
   it('refuses a filter that lies about its size or ends inside a value', () => {
