@@ -251,15 +251,16 @@ export class GcsFilter {
     const hashes = new Float64Array(items.length);
     for (let i = 0; i < items.length; i++) hashes[i] = hashToRange(this.key, items[i]!, f);
     const order = Array.from(hashes.keys()).sort((a, b) => hashes[a]! - hashes[b]!);
+    const sorted = Float64Array.from(order, (i) => hashes[i]!);
     const r = new BitReader(this.data);
     const scale = 2 ** this.p;
     const found: number[] = [];
     let value = 0;
     let q = 0;
-    for (let i = 0; i < this.n && q < order.length; i++) {
+    for (let i = 0; i < this.n && q < sorted.length; i++) {
       value += r.golomb(this.p, scale);
-      while (q < order.length && hashes[order[q]!]! < value) q++;
-      while (q < order.length && hashes[order[q]!]! === value) found.push(order[q++]!);
+      while (q < sorted.length && sorted[q]! < value) q++;
+      while (q < sorted.length && sorted[q] === value) found.push(order[q++]!);
     }
     return found.sort((a, b) => a - b);
   }

@@ -60,7 +60,8 @@ export async function judgeFilters(
     if (!bytes || !bytesEqual(filterHash(bytes), claimed)) lie = `its filter at ${at.height} is not the one its headers commit to`;
     else {
       const gcs = GcsFilter.decode(bytes, at.hash);
-      if (gcs.matching(outputs).length < outputs.length) lie = `its filter at ${at.height} leaves out scripts block ${hashToHex(at.hash)} creates`;
+      if (gcs.matching(outputs).length < outputs.length)
+        lie = `its filter at ${at.height} leaves out scripts block ${hashToHex(at.hash)} creates`;
     }
     if (!lie) honest.push(client);
     else if (!guard) ban(client, new CompactFilterError(CompactFilterErrorCode.LyingFilter, lie, client.address));
