@@ -4,34 +4,30 @@ import type { Connection } from '../transport/connection.js';
 import { V2Session } from '../v2/session.js';
 import { ProtocolError } from '../wire/errors.js';
 import { encodeMessage } from '../wire/frame.js';
-import { bytesEqual, toHex } from '../wire/hex.js';
 import type { Command, Message, MessageOf } from '../wire/message.js';
 import { MAX_ADDR_PER_MESSAGE, type TimedNetAddress } from '../wire/messages/addr.js';
 import type { AddrV2Entry } from '../wire/messages/addrv2.js';
 import { InvType, type InvVector } from '../wire/messages/inv.js';
 import { RejectCode, type RejectMessage } from '../wire/messages/reject.js';
-import { ipToString } from '../wire/netaddress.js';
 import { ProtocolVersion } from '../wire/protocol.js';
 import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from './config.js';
-import { MAX_KNOWN_ADDRESSES } from './constants.js';
 import { detectStalls } from './detect-stalls.js';
 import { PeerError, PeerErrorCode } from './errors.js';
 import { gateMessages } from './gate-messages.js';
 import { handshake, type Negotiated } from './handshake.js';
 import { keepAlive } from './keep-alive.js';
 import { KnownInventory } from './known-inventory.js';
-import { MruSet } from './mru-set.js';
 import { OutboundQueue } from './outbound-queue.js';
 import { selectAddresses } from './select-addresses.js';
-import type { PeerStats } from './stats.js';
+import { initialStats, type PeerStats } from './stats.js';
+import { KnownAddresses } from './known-addresses.js';
+import { LocatorRequests, type LocatorCommand } from './locator-requests.js';
 import { trickleInventory } from './trickle-inventory.js';
 import { buildVersionMessage } from './version-message.js';
 import type { Disconnection, Peer } from './peer-api.js';
 
 let nextId = 1;
 const ignore = (): void => undefined;
-const addrKey = (a: { ip?: Uint8Array; address?: Uint8Array; port: number }): string =>
-  `${a.ip ? ipToString(a.ip) : toHex(a.address ?? new Uint8Array(0))}:${a.port}`;
 
 /** The peer implementation; see {@link createPeer}. */
 class RxPeer implements Peer {
@@ -47,15 +43,14 @@ class RxPeer implements Peer {
   private readonly closing = new Subject<void>();
   private readonly outbound: OutboundQueue;
   private readonly known = new KnownInventory();
-  private knownAddresses: MruSet<string> | undefined;
+  private readonly knownAddresses = new KnownAddresses();
   private readonly subscriptions = new Subscription();
   private resolveHandshake: (n: Negotiated) => void = ignore;
   private rejectHandshake: (e: Error) => void = ignore;
   private resolveClosed: (d: Disconnection) => void = ignore;
   private negotiated: Negotiated | undefined;
   private isConnected = true;
-  private prevGetBlocks: { begin: Uint8Array; stop: Uint8Array } | undefined;
-  private prevGetHeaders: { begin: Uint8Array; stop: Uint8Array } | undefined;
+  private readonly locators = new LocatorRequests();
   private filteredBlocksRequested = false;
   private lastAnnounced: Uint8Array | undefined;
   /** Everything in a stats snapshot but the transport, which the session knows. */
@@ -66,31 +61,7 @@ class RxPeer implements Peer {
     this.config = config;
     this.connection = connection;
     const scheduler = config.scheduler;
-    this.state = {
-      id: nextId++,
-      address: connection.remoteAddress,
-      services: 0n,
-      userAgent: '',
-      inbound: config.inbound,
-      protocolVersion: 0,
-      startHeight: 0,
-      lastBlock: 0,
-      bytesSent: 0,
-      bytesReceived: 0,
-      lastSend: undefined,
-      lastRecv: undefined,
-      connectedAt: scheduler.now(),
-      timeOffset: 0,
-      lastPingNonce: 0n,
-      lastPingTime: undefined,
-      lastPingMicros: 0,
-      wantsHeaders: false,
-      witnessEnabled: false,
-      wantsAddrV2: false,
-      wtxidRelay: false,
-      feeFilter: 0n,
-      handshakeComplete: false,
-    };
+    this.state = initialStats(nextId++, connection.remoteAddress, config.inbound, scheduler.now());
     this.messages$ = this.incoming.asObservable();
     this.handshake = new Promise<Negotiated>((resolve, reject) => {
       this.resolveHandshake = resolve;
@@ -105,27 +76,56 @@ class RxPeer implements Peer {
       takeUntil(this.closing),
     );
 
-    // v2 (and inbound detection) run a BIP324 session between the bytes and the messages; it writes its own handshake.
-    const session =
-      config.transport === 'v1'
-        ? undefined
-        : new V2Session(
-            (bytes) => {
-              this.state.bytesSent += bytes.length;
-              return connection.write(bytes);
-            },
-            {
-              network: config.network,
-              initiating: !config.inbound,
-              detect: config.transport === 'detect',
-              maxPayloadSize: config.maxPayloadSize,
-              timeout: config.negotiateTimeout,
-              scheduler,
-              ...config.v2,
-            },
-          );
-    this.session = session;
-    this.outbound = new OutboundQueue(
+    this.session = this.openSession();
+    this.outbound = this.openOutbound();
+    const pipeline$ = this.messagePipeline();
+    // A filtered-block request must be known before its merkleblock can arrive (BIP111 gate): note it as it starts.
+    this.subscriptions.add(
+      this.outbound.started$.subscribe((m) => {
+        if (m.command === 'getdata' && m.items.some((i) => (i.type & 0xffff) === InvType.FilteredBlock))
+          this.filteredBlocksRequested = true;
+      }),
+    );
+    this.subscriptions.add(
+      pipeline$.subscribe({
+        next: (m) => this.incoming.next(m),
+        error: (e: unknown) => this.fail(e),
+        complete: () => this.disconnect('remote closed the connection'),
+      }),
+    );
+    this.subscriptions.add(
+      this.inventory.pipe(trickleInventory({ interval: config.trickleInterval, known: this.known, scheduler })).subscribe((inv) => {
+        this.outbound.send(inv).catch(ignore);
+      }),
+    );
+    connection.closed.then(() => this.disconnect('connection closed'), ignore);
+  }
+
+  /** The BIP324 session between the bytes and the messages (v2 and inbound detection; none for v1): it writes its own handshake. */
+  private openSession(): V2Session | undefined {
+    const { config, connection } = this;
+    if (config.transport === 'v1') return undefined;
+    return new V2Session(
+      (bytes) => {
+        this.state.bytesSent += bytes.length;
+        return connection.write(bytes);
+      },
+      {
+        network: config.network,
+        initiating: !config.inbound,
+        detect: config.transport === 'detect',
+        maxPayloadSize: config.maxPayloadSize,
+        timeout: config.negotiateTimeout,
+        scheduler: config.scheduler,
+        ...config.v2,
+      },
+    );
+  }
+
+  /** The send queue: paused until the handshake, encoding through the session when there is one, counting what it writes. */
+  private openOutbound(): OutboundQueue {
+    const { config, connection, session } = this;
+    return new OutboundQueue(
       (bytes) => connection.write(bytes),
       session ? (m) => session.encode(m) : (m) => encodeMessage(config.network, m),
       {
@@ -134,15 +134,25 @@ class RxPeer implements Peer {
         ...(session ? { ready: session.ready } : {}),
         onWritten: (_m, n) => {
           this.state.bytesSent += n;
-          this.state.lastSend = scheduler.now();
+          this.state.lastSend = config.scheduler.now();
         },
       },
     );
+  }
+
+  /**
+   * Bytes to delivered messages: framing (v1) or the session (v2), the
+   * handshake, keep-alive, the protocol gate, bookkeeping and stall
+   * detection, in that order.
+   */
+  private messagePipeline(): Observable<Message> {
+    const { config, connection, session } = this;
+    const scheduler = config.scheduler;
     const urgent = (m: Message): Promise<void> => this.outbound.send(m, true);
     const ordinary = (m: Message): Promise<void> => this.outbound.send(m);
     const version = (): number => this.negotiated?.protocolVersion ?? config.protocolVersion;
 
-    const pipeline$ = connection.bytes$.pipe(
+    return connection.bytes$.pipe(
       tap((chunk) => {
         this.state.bytesReceived += chunk.length;
       }),
@@ -186,26 +196,6 @@ class RxPeer implements Peer {
         scheduler,
       }),
     );
-    // A filtered-block request must be known before its merkleblock can arrive (BIP111 gate): note it as it starts.
-    this.subscriptions.add(
-      this.outbound.started$.subscribe((m) => {
-        if (m.command === 'getdata' && m.items.some((i) => (i.type & 0xffff) === InvType.FilteredBlock))
-          this.filteredBlocksRequested = true;
-      }),
-    );
-    this.subscriptions.add(
-      pipeline$.subscribe({
-        next: (m) => this.incoming.next(m),
-        error: (e: unknown) => this.fail(e),
-        complete: () => this.disconnect('remote closed the connection'),
-      }),
-    );
-    this.subscriptions.add(
-      this.inventory.pipe(trickleInventory({ interval: config.trickleInterval, known: this.known, scheduler })).subscribe((inv) => {
-        this.outbound.send(inv).catch(ignore);
-      }),
-    );
-    connection.closed.then(() => this.disconnect('connection closed'), ignore);
   }
 
   get connected(): boolean {
@@ -237,17 +227,17 @@ class RxPeer implements Peer {
   }
 
   async pushAddr(addresses: readonly TimedNetAddress[]): Promise<TimedNetAddress[]> {
-    const chosen = selectAddresses(addresses, (a) => this.addressKnown(a), MAX_ADDR_PER_MESSAGE);
+    const chosen = selectAddresses(addresses, (a) => this.knownAddresses.has(a), MAX_ADDR_PER_MESSAGE);
     if (chosen.length === 0) return chosen;
-    for (const a of chosen) this.rememberAddress(a);
+    for (const a of chosen) this.knownAddresses.add(a);
     await this.send({ command: 'addr', addresses: chosen });
     return chosen;
   }
 
   async pushAddrV2(addresses: readonly AddrV2Entry[]): Promise<AddrV2Entry[]> {
-    const chosen = selectAddresses(addresses, (a) => this.addressKnown(a), MAX_ADDR_PER_MESSAGE);
+    const chosen = selectAddresses(addresses, (a) => this.knownAddresses.has(a), MAX_ADDR_PER_MESSAGE);
     if (chosen.length === 0) return chosen;
-    for (const a of chosen) this.rememberAddress(a);
+    for (const a of chosen) this.knownAddresses.add(a);
     await this.send({ command: 'addrv2', addresses: chosen });
     return chosen;
   }
@@ -334,7 +324,7 @@ class RxPeer implements Peer {
         break;
       case 'addr':
       case 'addrv2':
-        for (const a of m.addresses) this.rememberAddress(a);
+        for (const a of m.addresses) this.knownAddresses.add(a);
         break;
       case 'sendheaders':
         this.state.wantsHeaders = true;
@@ -347,21 +337,8 @@ class RxPeer implements Peer {
     }
   }
 
-  private addressKnown(a: { ip?: Uint8Array; address?: Uint8Array; port: number }): boolean {
-    return this.knownAddresses?.has(addrKey(a)) ?? false;
-  }
-
-  private rememberAddress(a: { ip?: Uint8Array; address?: Uint8Array; port: number }): void {
-    (this.knownAddresses ??= new MruSet(MAX_KNOWN_ADDRESSES)).add(addrKey(a));
-  }
-
-  private async pushLocator(command: 'getblocks' | 'getheaders', locator: Uint8Array[], stopHash: Uint8Array): Promise<boolean> {
-    const begin = locator[0];
-    const prev = command === 'getblocks' ? this.prevGetBlocks : this.prevGetHeaders;
-    if (begin && prev && bytesEqual(prev.begin, begin) && bytesEqual(prev.stop, stopHash)) return false;
-    const record = begin ? { begin, stop: stopHash } : undefined;
-    if (command === 'getblocks') this.prevGetBlocks = record;
-    else this.prevGetHeaders = record;
+  private async pushLocator(command: LocatorCommand, locator: Uint8Array[], stopHash: Uint8Array): Promise<boolean> {
+    if (!this.locators.fresh(command, locator, stopHash)) return false;
     const version = this.negotiated?.protocolVersion ?? this.config.protocolVersion;
     await this.send({ command, version, locator, stopHash });
     return true;

@@ -51,3 +51,37 @@ export interface PeerStats {
   /** For v2, the session id (hex). */
   sessionId: string | undefined;
 }
+
+/** What a peer's stats hold before anything is known of the remote (the transport is added when read). */
+export function initialStats(
+  id: number,
+  address: string,
+  inbound: boolean,
+  connectedAt: number,
+): Omit<PeerStats, 'transport' | 'sessionId'> {
+  return {
+    id,
+    address,
+    services: 0n,
+    userAgent: '',
+    inbound,
+    protocolVersion: 0,
+    startHeight: 0,
+    lastBlock: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    lastSend: undefined,
+    lastRecv: undefined,
+    connectedAt,
+    timeOffset: 0,
+    lastPingNonce: 0n,
+    lastPingTime: undefined,
+    lastPingMicros: 0,
+    wantsHeaders: false,
+    witnessEnabled: false,
+    wantsAddrV2: false,
+    wtxidRelay: false,
+    feeFilter: 0n,
+    handshakeComplete: false,
+  };
+}
