@@ -9,7 +9,8 @@ import {
   REQUEST_TIMEOUT_FACTOR,
 } from './download-constants.js';
 import { DownloadError, DownloadErrorCode, StaleRequestError } from './download-error.js';
-import type { Delivery, DownloadJob, DownloadOptions, Downloaded, LinkMemory } from './download-job.js';
+import type { DownloadSink } from './download-sink.js';
+import type { Delivery, DownloadJob, DownloadOptions, LinkMemory } from './download-job.js';
 import { LinkEstimate } from './link-estimate.js';
 import { ItemWindow } from './item-window.js';
 import { batchSize, expectedFinish, hasRoom, type SizingLimits } from './request-sizing.js';
@@ -21,18 +22,6 @@ import { WorkerState } from './worker-state.js';
 
 /** Weight of a new item's size in the running average. */
 const ITEM_BYTES_WEIGHT = 0.1;
-
-/** Where the downloader's results go. */
-export interface DownloadSink<I, R, W> {
-  /** An item's result, in item order. */
-  next(result: Downloaded<I, R, W>): void;
-  /** Every item came in and was emitted. */
-  complete(): void;
-  /** The download cannot go on. */
-  error(error: unknown): void;
-  /** Whether the consumer left. */
-  readonly closed: boolean;
-}
 
 /**
  * The state of one download (see {@link download}): items in a window,

@@ -84,17 +84,7 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
           links,
           ...(options.scheduler ? { scheduler: options.scheduler } : {}),
         }).pipe(
-          tap((step: ScanStep) => {
-            if (step.type === 'scanned') {
-              coverage.checked(step.height);
-              options.onChecked?.(step.height);
-            } else if (chain.isBest(step.entry.hash)) {
-              registry.searchBlock(step.block, { height: step.entry.height, blockHash: step.entry.hashHex }, (index) => ({
-                kind: 'block',
-                index,
-              }));
-            }
-          }),
+          tap((step: ScanStep) => applyStep(step, coverage, options)),
           ignoreElements(),
           concatWith(
             defer(() => {
@@ -141,4 +131,17 @@ export function scanForWatchers(options: Bip158ScanOptions): Observable<never> {
     );
     return subs;
   });
+}
+
+/** One step of a pass: a height checked is recorded; a matched block still on the best chain is searched. */
+function applyStep(step: ScanStep, coverage: PassCoverage, options: Bip158ScanOptions): void {
+  if (step.type === 'scanned') {
+    coverage.checked(step.height);
+    options.onChecked?.(step.height);
+  } else if (options.chain.isBest(step.entry.hash)) {
+    options.registry.searchBlock(step.block, { height: step.entry.height, blockHash: step.entry.hashHex }, (index) => ({
+      kind: 'block',
+      index,
+    }));
+  }
 }

@@ -54,39 +54,11 @@ export function scanWithBloom(options: Bip37ScanOptions): Observable<never> {
       peer.queue(bloomFor(registry.watchers));
       peer.queue({ command: 'mempool' });
     };
-    const batch = (peer: Peer, coverage: PassCoverage, from: number): Observable<never> =>
-      defer(() => {
-        const to = Math.min(coverage.last, from + FILTERED_BATCH - 1);
-        refresh(peer);
-        coverage.matching(to); // a registration added from now on is loaded for the next batch
-        const entries = [];
-        for (let h = from; h <= to; h++) entries.push(chain.header(h)!);
-        return filteredBlocks(peer, chain, entries).pipe(
-          tap((b) => {
-            if (!chain.isBest(b.entry.hash)) return;
-            for (const { tx, index } of b.matched) {
-              registry.searchTx(tx, {
-                height: b.entry.height,
-                blockHash: b.entry.hashHex,
-                proof: { kind: 'merkleblock', index, totalTransactions: b.total },
-              });
-            }
-          }),
-          ignoreElements(),
-          concatWith(
-            defer(() => {
-              coverage.checked(to);
-              options.onChecked?.(to);
-              return to < coverage.last ? batch(peer, coverage, to + 1) : EMPTY;
-            }),
-          ),
-        );
-      });
     const pass = (peer: Peer, first: number, last: number, kick: () => void): Observable<never> =>
       defer(() => {
         const coverage = new PassCoverage(first, last, registry.watchers);
         running = coverage;
-        return batch(peer, coverage, first).pipe(
+        return filteredBatches({ ...options, refresh }, peer, coverage, first).pipe(
           concatWith(
             defer(() => {
               registry.caughtUp(chain.height);
@@ -136,5 +108,49 @@ export function scanWithBloom(options: Bip37ScanOptions): Observable<never> {
       }).subscribe({ error: (e: unknown) => subscriber.error(e) }),
     );
     return subs;
+  });
+}
+
+/** What {@link filteredBatches} works with: the scan's options and how to (re)load a peer's bloom filter. */
+interface BatchContext extends Bip37ScanOptions {
+  /** Load the registrations into the peer's filter unless it has them already. */
+  refresh: (peer: Peer) => void;
+}
+
+/**
+ * The filtered blocks from `from` to the pass's last height, {@link FILTERED_BATCH}
+ * at a time: before each batch the peer's filter is refreshed (a registration
+ * added meanwhile is matched from there on), each block still on the best
+ * chain has its matched transactions searched, and the batch's last height is
+ * recorded as checked.
+ */
+function filteredBatches(ctx: BatchContext, peer: Peer, coverage: PassCoverage, from: number): Observable<never> {
+  const { chain, registry } = ctx;
+  return defer(() => {
+    const to = Math.min(coverage.last, from + FILTERED_BATCH - 1);
+    ctx.refresh(peer);
+    coverage.matching(to); // a registration added from now on is loaded for the next batch
+    const entries = [];
+    for (let h = from; h <= to; h++) entries.push(chain.header(h)!);
+    return filteredBlocks(peer, chain, entries).pipe(
+      tap((b) => {
+        if (!chain.isBest(b.entry.hash)) return;
+        for (const { tx, index } of b.matched) {
+          registry.searchTx(tx, {
+            height: b.entry.height,
+            blockHash: b.entry.hashHex,
+            proof: { kind: 'merkleblock', index, totalTransactions: b.total },
+          });
+        }
+      }),
+      ignoreElements(),
+      concatWith(
+        defer(() => {
+          coverage.checked(to);
+          ctx.onChecked?.(to);
+          return to < coverage.last ? filteredBatches(ctx, peer, coverage, to + 1) : EMPTY;
+        }),
+      ),
+    );
   });
 }
