@@ -267,8 +267,8 @@ export class GcsFilter {
 }
 
 /**
- * The positions of `items` that may be in `filter`, ascending: one pass
- * over the set ({@link GcsFilter.matching}).
+ * The positions of `items` that may be in `filter`, ascending.
+ * @deprecated the same as {@link GcsFilter.matching}, kept for callers of earlier releases
  */
 export function matchingItems(filter: GcsFilter, items: readonly Uint8Array[]): number[] {
   return filter.matching(items);

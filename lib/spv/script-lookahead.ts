@@ -1,6 +1,6 @@
 import { scriptKey } from '../wallet/keychains.js';
 import type { Keychains } from '../wallet/keychains.js';
-import { matchingItems, type GcsFilter } from './gcs-filter.js';
+import type { GcsFilter } from './gcs-filter.js';
 
 /**
  * Indices past those derived that a descriptor wallet's scan matches ahead
@@ -70,7 +70,7 @@ export class ScriptLookahead {
 
   /** Record, for a filter that matched none of the watched scripts but some of these, which ones it matched. */
   record(height: number, filter: GcsFilter): void {
-    for (const i of matchingItems(filter, this.list)) {
+    for (const i of filter.matching(this.list)) {
       const key = this.keys[i]!;
       const heights = this.hits.get(key);
       if (heights) heights.push(height);
